@@ -1,0 +1,51 @@
+#include "cli/options.h"
+
+namespace gk::cli {
+
+std::optional<std::string> Options::get(const std::string& name) const {
+  auto it = values.find(name);
+  if (it == values.end() || it->second.empty()) return std::nullopt;
+  return it->second.back();
+}
+
+std::vector<std::string> Options::all(const std::string& name) const {
+  auto it = values.find(name);
+  return it == values.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::optional<Options> parse_options(const Args& args, const std::set<std::string>& with_value,
+                                     const std::set<std::string>& flag_names, std::string& error) {
+  Options o;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.size() > 2 && a.rfind("--", 0) == 0) {
+      std::string name = a.substr(2), inline_value;
+      bool has_inline = false;
+      if (auto eq = name.find('='); eq != std::string::npos) {
+        inline_value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+        has_inline = true;
+      }
+      if (with_value.count(name)) {
+        if (has_inline) {
+          o.values[name].push_back(inline_value);
+        } else if (i + 1 < args.size()) {
+          o.values[name].push_back(args[++i]);
+        } else {
+          error = "option --" + name + " needs a value";
+          return std::nullopt;
+        }
+      } else if (flag_names.count(name) && !has_inline) {
+        o.flags.insert(name);
+      } else {
+        error = "unknown option --" + name;
+        return std::nullopt;
+      }
+    } else {
+      o.positional.push_back(a);
+    }
+  }
+  return o;
+}
+
+}  // namespace gk::cli

@@ -1,0 +1,28 @@
+// A small option parser shared by the subcommands: --name value, --flag, and positionals.
+#pragma once
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+
+namespace gk::cli {
+
+struct Options {
+  std::vector<std::string> positional;
+  std::map<std::string, std::vector<std::string>> values;  // --name value (repeatable)
+  std::set<std::string> flags;                             // --flag
+
+  bool has(const std::string& flag) const { return flags.count(flag) > 0; }
+  std::optional<std::string> get(const std::string& name) const;
+  std::vector<std::string> all(const std::string& name) const;
+};
+
+// `with_value` lists options that take a value, `flag_names` those that don't. Unknown options,
+// or a missing value, give an error message (return nullopt and set `error`).
+std::optional<Options> parse_options(const Args& args, const std::set<std::string>& with_value,
+                                     const std::set<std::string>& flag_names, std::string& error);
+
+}  // namespace gk::cli

@@ -1,0 +1,76 @@
+#include "common/files.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace gk {
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return make_error(std::string("cannot read: ") + std::strerror(errno), path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return make_error("read error", path);
+  return ss.str();
+}
+
+Status sync_directory(const std::string& dir) {
+  int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return make_error(std::string("cannot open directory: ") + std::strerror(errno), dir);
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return make_error(std::string("fsync failed: ") + std::strerror(errno), dir);
+  return {};
+}
+
+Status write_file_atomic(const std::string& path, std::string_view bytes, bool durable) {
+  namespace fs = std::filesystem;
+  fs::path target(path);
+  fs::path dir = target.parent_path();
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string tmp = (dir / ("." + target.filename().string() + ".tmp" + std::to_string(rng() % 1000000000))).string();
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return make_error(std::string("cannot write: ") + std::strerror(errno), path);
+  const char* p = bytes.data();
+  size_t left = bytes.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return make_error(std::string("write failed: ") + std::strerror(e), path);
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  if (durable && ::fsync(fd) != 0) {
+    int e = errno;
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return make_error(std::string("fsync failed: ") + std::strerror(e), path);
+  }
+  if (::close(fd) != 0) {
+    int e = errno;
+    ::unlink(tmp.c_str());
+    return make_error(std::string("close failed: ") + std::strerror(e), path);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int e = errno;
+    ::unlink(tmp.c_str());
+    return make_error(std::string("rename failed: ") + std::strerror(e), path);
+  }
+  if (durable) return sync_directory(dir.string());
+  return {};
+}
+
+}  // namespace gk

@@ -1,0 +1,1 @@
+#include "generator/model/units.h"

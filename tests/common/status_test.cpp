@@ -1,0 +1,44 @@
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+
+#include "common/digest.h"
+#include "common/files.h"
+#include "common/status.h"
+
+namespace fs = std::filesystem;
+
+BOOST_AUTO_TEST_SUITE(common)
+
+BOOST_AUTO_TEST_CASE(error_names_file_and_line) {
+  BOOST_TEST(gk::make_error("bad", "a.xml", 3).str() == "a.xml:3: bad");
+  BOOST_TEST(gk::make_error("bad", "a.xml").str() == "a.xml: bad");
+  BOOST_TEST(gk::make_error("bad").str() == "bad");
+}
+
+BOOST_AUTO_TEST_CASE(digests_match_known_values) {
+  // FIPS 180-2 "abc" vectors and GB/T 32905 SM3 "abc" vector.
+  BOOST_TEST(gk::digest_hex(gk::DigestAlgorithm::sha256, "abc") ==
+             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  BOOST_TEST(gk::digest_hex(gk::DigestAlgorithm::sha512, "abc").substr(0, 32) == "ddaf35a193617abacc417349ae204131");
+  BOOST_TEST(gk::digest_hex(gk::DigestAlgorithm::sm3, "abc") ==
+             "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+}
+
+BOOST_AUTO_TEST_CASE(atomic_write_leaves_no_temp_and_keeps_old_on_failure) {
+  fs::path dir = fs::temp_directory_path() / "gk_common_test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto p = (dir / "f.txt").string();
+  BOOST_REQUIRE(gk::write_file_atomic(p, "one").is_ok());
+  BOOST_REQUIRE(gk::write_file_atomic(p, "two").is_ok());
+  BOOST_TEST(gk::read_file(p).value() == "two");
+  int n = 0;
+  for (auto& e : fs::directory_iterator(dir)) (void)e, ++n;
+  BOOST_TEST(n == 1);
+  auto bad = gk::write_file_atomic((dir / "missing" / "f.txt").string(), "x");
+  BOOST_TEST(!bad.is_ok());
+  BOOST_TEST(bad.error().message.find("cannot write") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
