@@ -1,0 +1,305 @@
+// Object validation (OCFL 1.1 sections 3.1-3.9): layout of the object root and version
+// directories, root and version inventories, content files and their digests.
+#include <algorithm>
+#include <filesystem>
+
+#include "archive/ocfl/digests.h"
+#include "archive/ocfl/rules.h"
+#include "archive/ocfl/validator_internal.h"
+#include "common/files.h"
+
+namespace fs = std::filesystem;
+
+namespace gk::ocfl::detail {
+namespace {
+
+// One expected digest of one content file, to be checked when the file is read.
+struct Expectation {
+  std::string algorithm;
+  std::string digest;
+  const char* code;  // E092 (manifest) or E093 (fixity)
+  std::string source;  // which inventory said so
+};
+
+struct ObjectCheck {
+  std::string dir;
+  const ValidatorOptions& o;
+  ValidationReport& r;
+  std::string spec_version;
+  std::string root_text;
+  CheckedInventory root;
+  std::map<int, std::string> version_dirs;        // on disk, by number
+  std::set<std::string> disk_files;               // content paths found on disk
+  std::map<std::string, std::vector<Expectation>> expect;  // content path -> digests
+
+  std::string p(const std::string& rel) const { return dir + "/" + rel; }
+
+  bool declaration(const std::vector<std::string>& decls) {
+    if (decls.empty()) {
+      r.error("E003", dir, "no object conformance declaration (0=ocfl_object_1.1)");
+      return false;
+    }
+    if (decls.size() > 1) r.error("E003", dir, "more than one conformance declaration");
+    for (const auto& d : decls) {
+      const std::string prefix = "0=ocfl_object_";
+      if (d.rfind(prefix, 0) != 0) {
+        r.error("E006", p(d), "declaration name is not 0=ocfl_object_<version>");
+        continue;
+      }
+      std::string ver = d.substr(prefix.size());
+      if (ver != "1.0" && ver != "1.1") {
+        r.error("E004", p(d), "unknown OCFL object version '" + ver + "'");
+        continue;
+      }
+      spec_version = ver;
+      auto body = gk::read_file(p(d));
+      if (!body || *body != "ocfl_object_" + ver + "\n")
+        r.error("E007", p(d), "declaration content is not 'ocfl_object_" + ver + "' and a newline");
+    }
+    return true;
+  }
+
+  void root_entries(std::vector<std::string>& decls, bool& has_inventory) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      std::string name = e.path().filename().string();
+      auto st = e.symlink_status();
+      if (fs::is_symlink(st)) {
+        r.error("E090", e.path().string(), "symbolic links must not be used");
+        continue;
+      }
+      bool is_dir = fs::is_directory(st);
+      if (name.rfind("0=", 0) == 0 && !is_dir) decls.push_back(name);
+      else if (name == "inventory.json" && !is_dir) has_inventory = true;
+      else if (name.rfind("inventory.json.", 0) == 0 && !is_dir) continue;  // checked with the inventory
+      else if (is_dir && parse_version_name(name)) version_dirs[parse_version_name(name)->number] = name;
+      else if (is_dir && (name == "logs" || name == "extensions")) continue;
+      else r.error("E001", e.path().string(), "unexpected " + std::string(is_dir ? "directory" : "file") + " in object root");
+    }
+    if (ec) r.error("E003", dir, "cannot list the object root: " + ec.message());
+  }
+
+  void extensions() {
+    std::error_code ec;
+    if (!fs::is_directory(p("extensions"), ec)) return;
+    for (const auto& e : fs::directory_iterator(p("extensions"), ec)) {
+      std::string name = e.path().filename().string();
+      if (!fs::is_directory(e.symlink_status())) r.error("E067", e.path().string(), "extensions holds a non-directory");
+      else if (!registered_extension(name) && !o.local_extensions.count(name))
+        r.warning("W013", e.path().string(), "extension '" + name + "' is not a registered extension name");
+    }
+  }
+
+  // Walks one version's content directory, recording files and flagging empty directories.
+  void walk_content(const std::string& vname, const std::string& cd) {
+    std::string base = p(vname + "/" + cd);
+    std::error_code ec;
+    if (!fs::is_directory(base, ec)) return;
+    if (fs::is_empty(base, ec)) {
+      r.warning("W003", base, "content directory is empty");
+      return;
+    }
+    for (auto it = fs::recursive_directory_iterator(base, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) break;
+      auto st = it->symlink_status();
+      std::string rel = vname + "/" + cd + "/" + fs::relative(it->path(), base).generic_string();
+      if (fs::is_symlink(st)) r.error("E090", it->path().string(), "symbolic links must not be used");
+      else if (fs::is_directory(st)) {
+        if (fs::is_empty(it->path())) r.error("E024", it->path().string(), "empty directory in content");
+      } else {
+        disk_files.insert(rel);
+      }
+    }
+  }
+
+  void version_dir_entries(const std::string& vname, const std::string& cd, const std::string& alg) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(p(vname), ec)) {
+      std::string name = e.path().filename().string();
+      bool is_dir = fs::is_directory(e.symlink_status());
+      if (is_dir) {
+        if (name != cd) r.warning("W002", e.path().string(), "extra directory in version directory");
+      } else if (name == "inventory.json" || name.rfind("inventory.json.", 0) == 0) {
+        continue;
+      } else {
+        r.error("E015", e.path().string(), "unexpected file in version directory");
+      }
+    }
+  }
+
+  void expect_block(const DigestMap& m, const std::string& alg, const char* code, const std::string& source) {
+    for (const auto& [d, paths] : m)
+      for (const auto& cp : paths) expect[cp].push_back({alg, lower(d), code, source});
+  }
+
+  // Two version blocks describe the same state when their logical paths match and each logical
+  // path leads to the same content (compared through content paths, so algorithms may differ).
+  bool same_state(const Version& a, const Inventory& ia, const Version& b, const Inventory& ib) {
+    auto la = a.logical_state(), lb = b.logical_state();
+    if (la.size() != lb.size()) return false;
+    for (const auto& [path, da] : la) {
+      auto it = lb.find(path);
+      if (it == lb.end()) return false;
+      auto ca = ia.manifest.find(da), cb = ib.manifest.find(it->second);
+      if (ca == ia.manifest.end() || cb == ib.manifest.end()) return false;
+      bool overlap = false;
+      for (const auto& x : ca->second)
+        if (std::find(cb->second.begin(), cb->second.end(), x) != cb->second.end()) overlap = true;
+      if (!overlap) return false;
+    }
+    return true;
+  }
+
+  void version_inventory(int number, const std::string& vname, std::string& prev_spec) {
+    std::string vdir = p(vname);
+    std::string where = vdir + "/inventory.json";
+    auto text = gk::read_file(where);
+    if (!text) {
+      r.warning("W010", vdir, "version directory has no inventory.json");
+      return;
+    }
+    InventoryContext ctx{where, false, vname, &o};
+    CheckedInventory vi = check_inventory(*text, ctx, r);
+    if (!vi.parsed) return;
+    if (!vi.inv.digest_algorithm.empty()) check_sidecar(vdir, *text, vi.inv.digest_algorithm, r);
+    const Inventory& ri = root.inv;
+    if (vname == ri.head && *text != root_text)
+      r.error("E064", where, "inventory of the head version differs from the root inventory");
+    if (!ri.id.empty() && !vi.inv.id.empty() && vi.inv.id != ri.id) {
+      r.error("E037", where, "id '" + vi.inv.id + "' differs from the root inventory id '" + ri.id + "'");
+      r.error("E110", where, "object id changed between versions");
+    }
+    if (vi.inv.content_dir() != ri.content_dir())
+      r.error("E019", where, "contentDirectory differs from the root inventory");
+    if (!vi.spec_version.empty()) {
+      if (!prev_spec.empty() && vi.spec_version < prev_spec)
+        r.error("E103", where, "version conforms to an earlier OCFL version than its predecessor");
+      prev_spec = vi.spec_version;
+    }
+    for (const auto& [n, v] : vi.inv.versions) {
+      auto it = ri.versions.find(n);
+      if (it == ri.versions.end()) continue;
+      const Version& rv = it->second;
+      if (!same_state(v, vi.inv, rv, ri))
+        r.error("E066", where, "state of " + v.name + " differs from the root inventory");
+      bool same_user = v.user.has_value() == rv.user.has_value() &&
+                       (!v.user || (v.user->name == rv.user->name && v.user->address == rv.user->address));
+      if (v.created != rv.created || v.message != rv.message || !same_user)
+        r.warning("W011", where, "created/message/user of " + v.name + " differ from the root inventory");
+    }
+    // Every content file of versions up to this one must be in this inventory's manifest.
+    std::set<std::string> listed;
+    for (const auto& [d, paths] : vi.inv.manifest) listed.insert(paths.begin(), paths.end());
+    for (const auto& f : disk_files) {
+      auto slash = f.find('/');
+      auto vn = parse_version_name(f.substr(0, slash));
+      if (vn && vn->number <= number && !listed.count(f))
+        r.error("E023", where, "content file " + f + " is not in this inventory's manifest");
+    }
+    for (const auto& cp : listed)
+      if (!disk_files.count(cp)) r.error("E092", where, "manifest content path " + cp + " does not exist");
+    if (vi.algorithm_known) expect_block(vi.inv.manifest, vi.inv.digest_algorithm, "E092", where);
+    for (const auto& [alg, m] : vi.inv.fixity) expect_block(m, alg, "E093", where);
+  }
+
+  void content_against_root() {
+    const Inventory& ri = root.inv;
+    std::set<std::string> listed;
+    for (const auto& [d, paths] : ri.manifest) {
+      for (const auto& cp : paths) {
+        listed.insert(cp);
+        auto slash = cp.find('/');
+        auto vn = parse_version_name(cp.substr(0, slash));
+        bool in_content = vn && ri.versions.count(vn->number) &&
+                          cp.compare(slash + 1, ri.content_dir().size() + 1, ri.content_dir() + "/") == 0;
+        if (!in_content) r.error("E042", p("inventory.json"), "content path " + cp + " is not inside a version content directory");
+        if (!disk_files.count(cp)) r.error("E092", p("inventory.json"), "manifest content path " + cp + " does not exist");
+      }
+    }
+    for (const auto& f : disk_files)
+      if (!listed.count(f)) r.error("E023", p(f), "content file is not in the manifest");
+    for (const auto& [alg, m] : ri.fixity)
+      for (const auto& [d, paths] : m)
+        for (const auto& cp : paths)
+          if (!disk_files.count(cp)) r.error("E093", p("inventory.json"), "fixity " + alg + " content path " + cp + " does not exist");
+    if (root.algorithm_known) expect_block(ri.manifest, ri.digest_algorithm, "E092", p("inventory.json"));
+    for (const auto& [alg, m] : ri.fixity) expect_block(m, alg, "E093", p("inventory.json"));
+  }
+
+  void digests() {
+    for (const auto& [cp, list] : expect) {
+      if (!disk_files.count(cp)) continue;
+      std::set<std::string> algs;
+      for (const auto& e : list)
+        if (digest_supported(e.algorithm)) algs.insert(e.algorithm);
+      if (algs.empty()) continue;
+      auto got = digest_file(p(cp), algs);
+      if (!got) {
+        r.error("E092", p(cp), got.error().message);
+        continue;
+      }
+      std::set<std::string> reported;
+      for (const auto& e : list) {
+        auto it = got->find(e.algorithm);
+        if (it == got->end() || it->second == e.digest) continue;
+        if (!reported.insert(std::string(e.code) + e.algorithm + e.source).second) continue;
+        r.error(e.code, p(cp), e.algorithm + " digest " + it->second + " does not match " + e.digest + " in " + e.source);
+      }
+    }
+  }
+
+  ObjectSummary run() {
+    ObjectSummary s;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+      r.error("E003", dir, "object root is not a directory");
+      return s;
+    }
+    std::vector<std::string> decls;
+    bool has_inventory = false;
+    root_entries(decls, has_inventory);
+    s.is_object = declaration(decls);
+    s.spec_version = spec_version;
+    extensions();
+    if (!has_inventory) {
+      r.error("E063", dir, "object root has no inventory.json");
+      return s;
+    }
+    root_text = gk::read_file(p("inventory.json")).value();
+    root = check_inventory(root_text, {p("inventory.json"), true, "", &o}, r);
+    if (!root.parsed) return s;
+    s.id = root.inv.id;
+    if (!spec_version.empty() && !root.spec_version.empty() && spec_version != root.spec_version)
+      r.error("E038", p("inventory.json"), "inventory type does not match the declaration 0=ocfl_object_" + spec_version);
+    if (!root.inv.digest_algorithm.empty()) check_sidecar(dir, root_text, root.inv.digest_algorithm, r);
+    const Inventory& ri = root.inv;
+    std::set<std::string> listed_names;
+    for (const auto& [n, v] : ri.versions) listed_names.insert(v.name);
+    for (const auto& [n, name] : version_dirs)
+      if (!listed_names.count(name)) r.error("E046", p(name), "version directory is not a version of the root inventory");
+    for (const auto& [n, v] : ri.versions) {
+      auto it = version_dirs.find(n);
+      if (it == version_dirs.end() || it->second != v.name) {
+        r.error("E010", p(v.name), "version directory of " + v.name + " is missing");
+        continue;
+      }
+      version_dir_entries(v.name, ri.content_dir(), ri.digest_algorithm);
+      walk_content(v.name, ri.content_dir());
+    }
+    std::string prev_spec;
+    for (const auto& [n, v] : ri.versions)
+      if (version_dirs.count(n) && version_dirs[n] == v.name) version_inventory(n, v.name, prev_spec);
+    content_against_root();
+    if (o.check_digests) digests();
+    return s;
+  }
+};
+
+}  // namespace
+
+ObjectSummary validate_object_into(const std::string& dir, const ValidatorOptions& o, ValidationReport& r) {
+  ObjectCheck c{dir, o, r, {}, {}, {}, {}, {}, {}};
+  return c.run();
+}
+
+}  // namespace gk::ocfl::detail
