@@ -1,1 +1,0 @@
-#include "generator/model/units.h"
