@@ -1,0 +1,146 @@
+#include "archive/ocfl/fsutil.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+namespace gk::ocfl::fsx {
+
+static std::atomic<long long> g_budget{-1};
+
+void set_write_budget_for_testing(long long bytes) { g_budget = bytes; }
+
+static std::atomic<int> g_crash{0};
+void set_crash_point_for_testing(int phase) { g_crash = phase; }
+int crash_point() { return g_crash.load(); }
+
+std::string errno_text(int e) { return std::strerror(e); }
+
+Status write_all(int fd, std::string_view bytes, const std::string& path) {
+  const char* p = bytes.data();
+  size_t left = bytes.size();
+  while (left > 0) {
+    size_t chunk = left;
+    long long b = g_budget.load();
+    if (b >= 0) {
+      if (b == 0) return make_error("write failed: " + errno_text(ENOSPC), path);
+      chunk = std::min<size_t>(chunk, static_cast<size_t>(b));
+      g_budget -= static_cast<long long>(chunk);
+    }
+    ssize_t n = ::write(fd, p, chunk);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return make_error("write failed: " + errno_text(errno), path);
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  return {};
+}
+
+Status write_new_file(const std::string& path, std::string_view bytes) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return make_error("cannot create: " + errno_text(errno), path);
+  Status s = write_all(fd, bytes, path);
+  if (::close(fd) != 0 && s) s = make_error("close failed: " + errno_text(errno), path);
+  return s;
+}
+
+Status make_dir(const std::string& path) {
+  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
+    return make_error("cannot create directory: " + errno_text(errno), path);
+  return {};
+}
+
+Status make_dirs(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec) return make_error("cannot create directory: " + ec.message(), path);
+  return {};
+}
+
+Status rename_path(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0)
+    return make_error("cannot rename " + from + " to " + to + ": " + errno_text(errno), to);
+  return {};
+}
+
+Status fsync_path(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return make_error("cannot open for fsync: " + errno_text(errno), path);
+  int rc = ::fsync(fd);
+  int e = errno;
+  ::close(fd);
+  if (rc != 0) return make_error("fsync failed: " + errno_text(e), path);
+  return {};
+}
+
+Status sync_filesystem(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return make_error("cannot open for syncfs: " + errno_text(errno), path);
+  int rc = ::syncfs(fd);
+  int e = errno;
+  ::close(fd);
+  if (rc != 0) return make_error("syncfs failed: " + errno_text(e), path);
+  return {};
+}
+
+void remove_tree(const std::string& path) noexcept {
+  std::error_code ec;
+  std::filesystem::remove_all(path, ec);
+}
+
+void remove_empty_parents(const std::string& dir, const std::string& stop) noexcept {
+  std::filesystem::path p(dir), s(stop);
+  while (!p.empty() && p != s && p.string().size() > s.string().size()) {
+    if (::rmdir(p.c_str()) != 0) break;
+    p = p.parent_path();
+  }
+}
+
+std::string random_token() {
+  static thread_local std::mt19937_64 rng{std::random_device{}() ^ static_cast<unsigned long long>(::getpid())};
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  unsigned long long v = rng();
+  for (int i = 0; i < 16; ++i) s.push_back(hex[(v >> (i * 4)) & 15]);
+  return s;
+}
+
+FileLock& FileLock::operator=(FileLock&& o) noexcept {
+  if (this != &o) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = o.fd_;
+    o.fd_ = -1;
+  }
+  return *this;
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing the descriptor drops the flock
+}
+
+Result<FileLock> FileLock::acquire(const std::string& path, bool exclusive, bool wait) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return make_error("cannot open lock file: " + errno_text(errno), path);
+  int op = (exclusive ? LOCK_EX : LOCK_SH) | (wait ? 0 : LOCK_NB);
+  while (::flock(fd, op) != 0) {
+    if (errno == EINTR) continue;
+    int e = errno;
+    ::close(fd);
+    if (e == EWOULDBLOCK) return make_error("busy", path);
+    return make_error("cannot lock: " + errno_text(e), path);
+  }
+  FileLock l;
+  l.fd_ = fd;
+  return l;
+}
+
+}  // namespace gk::ocfl::fsx
