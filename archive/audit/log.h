@@ -1,0 +1,112 @@
+// The archive's append-only, tamper-evident audit log (namespace gk::audit).
+//
+// ON-DISK FORMAT (directory <storage root>/extensions/gongkai-audit/, see audit_dir()):
+//   log.jsonl     One entry per line: canonical JSON (entry.h) + LF. Line k (1-based) holds seq k-1.
+//                 Bytes are only ever appended. Leaf k of the Merkle tree (RFC 9162, merkle.h) is
+//                 SHA-256(0x00 || line k without its LF).
+//   heads.jsonl   Signed tree heads, one canonical JSON line each (head.h) + LF, in signing order;
+//                 sizes never decrease. Appended after the entries they cover: every write to the
+//                 log is meant to end with sign_head(). Older heads stay, so consistency proofs
+//                 from any earlier head can be made and checked.
+// Nothing else lives there (OCFL: only extension sub-directories under extensions/). Writers hold
+// an exclusive flock on log.jsonl, readers a shared one. Every append is written with one
+// write() and fsynced before it is reported done.
+//
+// CRASH SAFETY. An interrupted append can leave a final line without its LF. open() detects it
+// (in either file) and fails naming it, unless OpenOptions::recover is set: then the incomplete
+// final line is cut off, but only if no signed head covers it (a head covering it means the log
+// lost data that was signed: that is reported as truncation and never "repaired").
+//
+// MEMORY. open() streams log.jsonl once and keeps only the 32-byte leaf hashes (plus a small
+// subtree cache and one file offset per 1024 entries); entries are re-read from disk on demand.
+// verify_log() streams both files and keeps O(log n) hashes.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "archive/audit/entry.h"
+#include "archive/audit/head.h"
+#include "archive/audit/keys.h"
+#include "archive/audit/merkle.h"
+#include "archive/audit/proof.h"
+#include "common/status.h"
+
+namespace gk::audit {
+
+inline constexpr const char* kAuditExtensionDir = "extensions/gongkai-audit";
+inline constexpr const char* kLogFile = "log.jsonl";
+inline constexpr const char* kHeadsFile = "heads.jsonl";
+
+// <storage_root>/extensions/gongkai-audit
+std::string audit_dir(const std::string& storage_root);
+
+struct OpenOptions {
+  bool read_only = false;  // never create or write anything; take a shared lock
+  bool recover = false;    // cut an incomplete final line that no signed head covers (not with read_only)
+};
+
+class AuditLog {
+ public:
+  // Opens (creating when writable and absent) the log in `dir`. Fails on: an incomplete final line
+  // (unless recover), fewer entries than the latest signed head covers (truncation), or entries
+  // whose root differs from the latest head's root. Signatures are not checked here (no key):
+  // verify_log() does that.
+  static Result<AuditLog> open(const std::string& dir, OpenOptions options = {});
+  AuditLog(AuditLog&&) noexcept;
+  AuditLog& operator=(AuditLog&&) noexcept;
+  ~AuditLog();
+
+  const std::string& dir() const;
+  std::string log_path() const;
+  std::string heads_path() const;
+  uint64_t size() const;                        // entries
+  const std::optional<Head>& latest_head() const;
+  const std::string& recovery_note() const;     // what open() repaired; empty when nothing
+
+  // Appends e with seq = size() (e.seq is ignored) and time = now if e.time is empty. Durable when
+  // it returns; on failure nothing is appended. Returns the seq.
+  Result<uint64_t> append(Entry e);
+  // Signs (size(), root, time) and appends the head to heads.jsonl, durably.
+  Result<Head> sign_head(const PrivateKey& key, std::string time = {});
+
+  Hash root(uint64_t size) const;               // size <= size()
+  Result<std::string> entry_line(uint64_t seq) const;
+  Result<Entry> entry(uint64_t seq) const;
+  // Streams entries in order; stops at the first error (from reading or from fn).
+  Status for_each_entry(const std::function<Status(const Entry&)>& fn) const;
+  // Streams heads.jsonl; line_no is 1-based.
+  Status for_each_head(const std::function<Status(const Head&, int line_no)>& fn) const;
+  // The most recent head of exactly `size` entries.
+  Result<Head> find_head(uint64_t size) const;
+
+  // Proofs against the latest signed head, or against a given tree size.
+  Result<InclusionProof> inclusion_proof(uint64_t seq) const;
+  Result<InclusionProof> inclusion_proof(uint64_t seq, uint64_t tree_size) const;
+  Result<ConsistencyProof> consistency_proof(uint64_t old_size) const;
+  Result<ConsistencyProof> consistency_proof(uint64_t old_size, uint64_t new_size) const;
+
+ private:
+  struct State;
+  explicit AuditLog(std::unique_ptr<State> s);
+  std::unique_ptr<State> s_;
+};
+
+struct VerifyReport {
+  uint64_t entries = 0;
+  uint64_t heads = 0;
+  std::optional<Head> latest;     // last head in heads.jsonl
+  uint64_t unsigned_entries = 0;  // entries after the latest head: not yet protected
+};
+
+// Checks everything with only the trusted public key(s): each line canonical and in sequence;
+// each head well-formed, sizes non-decreasing, signed by a trusted key, and its root equal to the
+// root of that many entries; no incomplete final lines; at least one head when there are entries.
+// The first problem is returned, naming the file and line (e.g. "log.jsonl:7: entry seq 6
+// altered: ...", "heads.jsonl:3: signed by another key: ...", "...: truncated: ...").
+Result<VerifyReport> verify_log(const std::string& dir, std::span<const PublicKey> trusted);
+
+}  // namespace gk::audit
