@@ -106,7 +106,13 @@ void remove_empty_parents(const std::string& dir, const std::string& stop) noexc
 }
 
 std::string random_token() {
-  static thread_local std::mt19937_64 rng{std::random_device{}() ^ static_cast<unsigned long long>(::getpid())};
+  // Reseeded after fork: a child must not repeat its parent's tokens.
+  static thread_local pid_t seeded_for = -1;
+  static thread_local std::mt19937_64 rng;
+  if (seeded_for != ::getpid()) {
+    seeded_for = ::getpid();
+    rng.seed((static_cast<unsigned long long>(std::random_device{}()) << 32) ^ static_cast<unsigned long long>(seeded_for));
+  }
   static const char* hex = "0123456789abcdef";
   std::string s;
   unsigned long long v = rng();

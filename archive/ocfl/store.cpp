@@ -1,7 +1,10 @@
 // Store: creating and opening storage roots, readers.
 #include "archive/ocfl/store.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 
 #include "archive/ocfl/digests.h"
@@ -34,8 +37,11 @@ Result<Txn> Txn::begin(const std::string& root) {
   auto guard = fsx::FileLock::acquire(staging + "/staging.lock", false, true);
   if (!guard) return guard.error();
   Txn t;
-  t.dir = staging + "/txn-" + fsx::random_token();
-  if (auto s = fsx::make_dir(t.dir); !s) return s.error();
+  for (int attempt = 0;; ++attempt) {
+    t.dir = staging + "/txn-" + fsx::random_token();
+    if (::mkdir(t.dir.c_str(), 0755) == 0) break;
+    if (errno != EEXIST || attempt > 8) return make_error("cannot create directory: " + fsx::errno_text(errno), t.dir);
+  }
   auto l = fsx::FileLock::acquire(t.dir + "/lock", true, false);
   if (!l) {
     fsx::remove_tree(t.dir);
