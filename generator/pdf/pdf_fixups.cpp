@@ -172,11 +172,11 @@ Status add_outline(HPDF_Doc pdf, const model::Document& d) {
     if (static_cast<int>(parents.size()) > level) parents.resize(level);
     while (static_cast<int>(parents.size()) < level) parents.push_back(parents.back());
     HPDF_Outline o = HPDF_CreateOutline(pdf, parents[level - 1], e.title.c_str(), enc);
-    if (!o) return make_error("libharu: cannot create bookmark");
+    if (!o) return make_error("libharu: cannot create bookmark (error " + std::to_string(HPDF_GetError(pdf)) + ") for '" + e.title + "'");
     HPDF_Page page = HPDF_GetPageByIndex(pdf, static_cast<HPDF_UINT>(e.page));
     if (page) {
       HPDF_Destination dst = HPDF_Page_CreateDestination(page);
-      HPDF_Destination_SetXYZ(dst, 0, static_cast<HPDF_REAL>(HPDF_Page_GetHeight(page) - e.y), 0);
+      HPDF_Destination_SetFitH(dst, static_cast<HPDF_REAL>(HPDF_Page_GetHeight(page) - e.y));
       HPDF_Outline_SetDestination(o, dst);
     }
     HPDF_Outline_SetOpened(o, HPDF_FALSE);

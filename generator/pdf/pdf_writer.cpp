@@ -191,6 +191,7 @@ Result<std::string> write_pdf(const model::Document& d) {
     if (auto s = fix_cid_font(pdf, fonts[i], encodings[i]->codes(), d.faces[i]->cap_height(), subsets[i]); !s) return s.error();
   }
 
+  if (auto s = h.check("embedding fonts"); !s) return s.error();
   if (auto s = add_outline(pdf, d); !s) return s.error();
   if (auto s = add_pdfa_metadata(pdf, d); !s) return s.error();
 

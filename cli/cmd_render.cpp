@@ -1,0 +1,121 @@
+// gongkai render: one record to one PDF, or a directory of records to a directory of PDFs.
+#include <malloc.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "cli/command.h"
+#include "cli/options.h"
+#include "cli/progress.h"
+#include "common/files.h"
+#include "generator/render.h"
+
+namespace fs = std::filesystem;
+using namespace gk;
+
+namespace {
+
+const char* kHelp =
+    "usage: gongkai render --template T --record R --out FILE.pdf [--fonts MAP]\n"
+    "       gongkai render --template T --records DIR --out DIR [--fonts MAP] [--jobs N]\n"
+    "\n"
+    "Fills the template T (e.g. templates/notice.xml) from disclosure records and writes PDF/A-1b\n"
+    "files laid out by GB/T 9704-2012. With --records, every *.xml in DIR is rendered on all\n"
+    "cores to DIR/<name>.pdf; a bad record is reported and the others go on; the exit code is 1\n"
+    "if any failed. Output files appear complete or not at all.\n"
+    "\n"
+    "  --fonts MAP   font map (default: fonts/fontmap.xml of the installation)\n"
+    "  --jobs N      worker threads (default: all cores)\n";
+
+struct Inputs {
+  std::shared_ptr<const tmpl::Template> tmpl;
+  std::shared_ptr<const font::FontMap> fonts;
+};
+
+Status render_one(const Inputs& in, const std::string& record_path, const std::string& out_path) {
+  auto rec = record::load_record(record_path);
+  if (!rec) return rec.error();
+  auto pdf = render_record(*in.tmpl, **rec, *in.fonts);
+  if (!pdf) return pdf.error();
+  return write_file_atomic(out_path, *pdf, /*durable=*/false);
+}
+
+Status check_writable_dir(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return make_error("output directory does not exist", dir);
+  if (::access(dir.c_str(), W_OK) != 0) return make_error("output directory is not writable", dir);
+  return {};
+}
+
+int run(const cli::Args& args) {
+  std::string err;
+  auto o = cli::parse_options(args, {"template", "record", "records", "out", "fonts", "jobs"}, {"help"}, err);
+  if (!o) return cli::fail(err + "\n" + kHelp, cli::kUsage);
+  if (o->has("help")) {
+    std::cout << kHelp;
+    return cli::kOk;
+  }
+  auto tpath = o->get("template"), out = o->get("out");
+  auto one = o->get("record"), many = o->get("records");
+  if (!tpath || !out || (!one == !many) || !o->positional.empty())
+    return cli::fail(std::string("render needs --template, --out and one of --record or --records\n") + kHelp, cli::kUsage);
+
+  Inputs in;
+  auto t = tmpl::Template::load(*tpath);
+  if (!t) return cli::fail(t.error().str());
+  in.tmpl = *t;
+  auto fm = o->get("fonts") ? font::FontMap::load(*o->get("fonts")) : font::FontMap::load_default();
+  if (!fm) return cli::fail(fm.error().str());
+  in.fonts = *fm;
+
+  if (one) {
+    fs::path parent = fs::path(*out).parent_path();
+    if (auto s = check_writable_dir(parent.empty() ? "." : parent.string()); !s) return cli::fail(s.error().str());
+    if (auto s = render_one(in, *one, *out); !s) return cli::fail(s.error().str());
+    return cli::kOk;
+  }
+
+  std::error_code ec;
+  if (!fs::is_directory(*many, ec)) return cli::fail(make_error("not a directory", *many).str());
+  if (auto s = check_writable_dir(*out); !s) return cli::fail(s.error().str());
+  std::vector<std::string> files;
+  for (auto& e : fs::directory_iterator(*many))
+    if (e.is_regular_file() && e.path().extension() == ".xml") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+  if (auto j = o->get("jobs")) jobs = static_cast<unsigned>(std::max(1, std::atoi(j->c_str())));
+
+  cli::Progress progress("rendering", files.size());
+  std::atomic<size_t> next{0}, failed{0};
+  std::mutex err_mu;
+  std::vector<std::string> errors;
+  auto worker = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < files.size();) {
+      std::string name = fs::path(files[i]).stem().string() + ".pdf";
+      auto s = render_one(in, files[i], (fs::path(*out) / name).string());
+      if (!s) {
+        failed++;
+        std::lock_guard lock(err_mu);
+        errors.push_back(s.error().str());
+      }
+      progress.tick();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned k = 0; k < std::min<size_t>(jobs, files.size()); ++k) pool.emplace_back(worker);
+  for (auto& th : pool) th.join();
+  progress.finish();
+  std::sort(errors.begin(), errors.end());
+  for (auto& e : errors) std::cerr << "gongkai: " << e << "\n";
+  std::cout << "rendered " << files.size() - failed << " of " << files.size() << " records into " << *out << "\n";
+  return failed ? cli::kFailed : cli::kOk;
+}
+
+}  // namespace
+
+GK_COMMAND("render", "fill a template from disclosure records and write GB/T 9704 PDF files", run);

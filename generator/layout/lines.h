@@ -1,0 +1,42 @@
+// Line building, shared by paragraphs, table cells, signatures and the 版记: characters resolved
+// to faces, broken into lines that fit a width, and turned into positioned text runs.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "generator/font/font_map.h"
+#include "generator/layout/blocks.h"
+#include "generator/model/page.h"
+
+namespace gk::layout {
+
+struct Glyph {
+  char32_t c;
+  int face;       // index into model::Document::faces
+  double size;    // pt
+  double advance; // pt, without tracking
+  model::Color color;
+  double stroke;  // emboldening stroke, pt
+};
+
+// Resolves spans to glyphs through the font map. `style` gives the default role, size, colour.
+Result<std::vector<Glyph>> shape(const std::vector<Span>& spans, const ParaStyle& style, const font::FontMap& fonts,
+                                 model::Document& doc);
+
+struct BrokenLine {
+  size_t begin, end;  // glyph range
+  bool last;          // last line of the paragraph
+};
+
+// Greedy line breaking: widths[k] is the width available to line k (the last entry repeats).
+// `tracking` is added after every glyph. A glyph wider than the line is placed alone.
+std::vector<BrokenLine> break_lines(const std::vector<Glyph>& glyphs, const std::vector<double>& widths, double tracking);
+
+double natural_width(const std::vector<Glyph>& g, size_t begin, size_t end, double tracking);
+
+// Text runs for glyphs [begin, end) drawn from (x, baseline) with the given tracking.
+void emit_runs(const std::vector<Glyph>& g, size_t begin, size_t end, double x, double baseline, double tracking,
+               std::vector<model::TextRun>& out);
+
+}  // namespace gk::layout
