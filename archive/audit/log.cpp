@@ -53,7 +53,12 @@ std::string AuditLog::heads_path() const { return s_->heads_path; }
 uint64_t AuditLog::size() const { return s_->tree.size(); }
 const std::optional<Head>& AuditLog::latest_head() const { return s_->latest; }
 const std::string& AuditLog::recovery_note() const { return s_->note; }
-Hash AuditLog::root(uint64_t size) const { return s_->tree.root(size); }
+Result<Hash> AuditLog::root(uint64_t size) const {
+  if (size > s_->tree.size())
+    return make_error("tree size " + std::to_string(size) + " is beyond the log's " + std::to_string(s_->tree.size()) + " entries",
+                      s_->log_path);
+  return s_->tree.root(size);
+}
 
 Result<AuditLog> AuditLog::open(const std::string& dir, OpenOptions options) {
   auto s = std::make_unique<State>();
@@ -70,7 +75,13 @@ Result<AuditLog> AuditLog::open(const std::string& dir, OpenOptions options) {
   } else if (!fs::exists(s->log_path, ec)) {
     return make_error("no audit log here (" + std::string(kLogFile) + " is missing)", dir);
   }
-  bool created = !fs::exists(s->log_path, ec) || !fs::exists(s->heads_path, ec);
+  bool log_exists = fs::exists(s->log_path, ec), heads_exist = fs::exists(s->heads_path, ec);
+  // Both files are created together, so a log without its heads file lost its signed history;
+  // recreating it empty would let the next signature vouch for whatever the log now says.
+  if (log_exists && !heads_exist)
+    return make_error("missing although " + std::string(kLogFile) + " exists: the signed tree heads were removed",
+                      s->heads_path);
+  bool created = !log_exists || !heads_exist;
   auto log_fd = open_file(s->log_path, writable);
   if (!log_fd) return log_fd.error();
   s->log_fd = std::move(*log_fd);
@@ -78,8 +89,11 @@ Result<AuditLog> AuditLog::open(const std::string& dir, OpenOptions options) {
   auto heads_fd = open_file(s->heads_path, writable);
   if (!heads_fd) return heads_fd.error();
   s->heads_fd = std::move(*heads_fd);
-  if (created && writable)
+  if (created && writable) {
     if (Status st = sync_directory(dir); !st) return st.error();
+    // create_directories may also have made extensions/; make that entry durable too.
+    if (Status st = sync_directory(fs::path(dir).parent_path().string()); !st) return st.error();
+  }
 
   // heads.jsonl: only its last line matters here. Read the tail rather than the whole history.
   auto hsize = file_size(s->heads_fd.get(), s->heads_path);

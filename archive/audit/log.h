@@ -49,11 +49,13 @@ struct OpenOptions {
   bool recover = false;    // cut an incomplete final line that no signed head covers (not with read_only)
 };
 
+// Not thread-safe; keep one AuditLog per log directory per process (the lock is per open file,
+// so a second open in the same process waits, then fails).
 class AuditLog {
  public:
   // Opens (creating when writable and absent) the log in `dir`. Fails on: an incomplete final line
-  // (unless recover), fewer entries than the latest signed head covers (truncation), or entries
-  // whose root differs from the latest head's root. Signatures are not checked here (no key):
+  // (unless recover), fewer entries than the latest signed head covers (truncation), entries
+  // whose root differs from the latest head's root, or log.jsonl without heads.jsonl. Signatures are not checked here (no key):
   // verify_log() does that.
   static Result<AuditLog> open(const std::string& dir, OpenOptions options = {});
   AuditLog(AuditLog&&) noexcept;
@@ -73,7 +75,7 @@ class AuditLog {
   // Signs (size(), root, time) and appends the head to heads.jsonl, durably.
   Result<Head> sign_head(const PrivateKey& key, std::string time = {});
 
-  Hash root(uint64_t size) const;               // size <= size()
+  Result<Hash> root(uint64_t size) const;       // Merkle root of the first `size` entries
   Result<std::string> entry_line(uint64_t seq) const;
   Result<Entry> entry(uint64_t seq) const;
   // Streams entries in order; stops at the first error (from reading or from fn).
