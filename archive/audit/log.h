@@ -8,7 +8,8 @@
 //                 sizes never decrease. Appended after the entries they cover: every write to the
 //                 log is meant to end with sign_head(). Older heads stay, so consistency proofs
 //                 from any earlier head can be made and checked.
-// Nothing else lives there (OCFL: only extension sub-directories under extensions/). Writers hold
+// The directory holds only these two files, and it is all the log adds under extensions/ (OCFL
+// E112 allows only extension sub-directories there). Writers hold
 // an exclusive flock on log.jsonl, readers a shared one. Every append is written with one
 // write() and fsynced before it is reported done.
 //
