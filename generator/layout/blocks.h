@@ -36,6 +36,7 @@ struct ParaStyle {
   double space_before = 0, space_after = 0;  // pt
   double top = -1;          // pt below the text block's top edge (first page), for the 版头
   bool keep_with_next = false;
+  bool keep_with_previous = false;  // e.g. 附注 stays with the 成文日期 above it
   bool fit_width = false;   // shrink the size until the text fits on one line
   int bookmark = 0;         // > 0: a PDF bookmark at this level
 };

@@ -23,6 +23,7 @@ struct Item {
   // pagination constraints
   int para = -1, index = 0, count = 1;
   bool keep_with_next = false;
+  bool keep_with_previous = false;
   bool header_row = false;     // a table header row, repeated after a page break
   int table = -1;
   double glyph_bottom = 0;     // y of the em box bottom within the item (lines), for rules
@@ -94,6 +95,7 @@ class Layouter {
       it.index = static_cast<int>(k);
       it.count = static_cast<int>(lines.size());
       it.keep_with_next = st.keep_with_next && L.last;
+      it.keep_with_previous = st.keep_with_previous && k == 0;
       if (first_item) {
         if (st.space_before > 0) push_space(st.space_before);
         if (st.top >= 0) it.top = st.top - em_top;
@@ -184,6 +186,7 @@ class Layouter {
       if (it.index < 2 || it.count - it.index < 2) return false;  // orphan / widow
     }
     if (it.kind == Item::table_row && it.header_row) return false;
+    if (it.keep_with_previous) return false;
     // Keep a heading (and any space after it) with what follows.
     for (size_t j = i; j-- > 0;) {
       if (items_[j].kind == Item::space) continue;

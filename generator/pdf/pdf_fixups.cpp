@@ -175,9 +175,12 @@ Status add_outline(HPDF_Doc pdf, const model::Document& d) {
     if (!o) return make_error("libharu: cannot create bookmark (error " + std::to_string(HPDF_GetError(pdf)) + ") for '" + e.title + "'");
     HPDF_Page page = HPDF_GetPageByIndex(pdf, static_cast<HPDF_UINT>(e.page));
     if (page) {
-      HPDF_Destination dst = HPDF_Page_CreateDestination(page);
-      HPDF_Destination_SetFitH(dst, static_cast<HPDF_REAL>(HPDF_Page_GetHeight(page) - e.y));
-      HPDF_Outline_SetDestination(o, dst);
+      // A direct [page /FitH top] array: PDFBox Preflight rejects libharu's indirect destinations.
+      HPDF_Array dst = HPDF_Array_New(pdf->mmgr);
+      HPDF_Array_Add(dst, page);
+      HPDF_Array_AddName(dst, "FitH");
+      HPDF_Array_AddReal(dst, static_cast<HPDF_REAL>(HPDF_Page_GetHeight(page) - e.y));
+      HPDF_Dict_Add(o, "Dest", dst);
     }
     HPDF_Outline_SetOpened(o, HPDF_FALSE);
     parents.push_back(o);

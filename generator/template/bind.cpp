@@ -172,6 +172,7 @@ class Binder {
       else if (an == "space-after") { auto x = length(st.size); if (!x) return x.error(); st.space_after = *x; }
       else if (an == "top") { auto x = length(st.size); if (!x) return x.error(); st.top = *x; }
       else if (an == "keep-with-next") st.keep_with_next = *v == "true";
+      else if (an == "keep-with-previous") st.keep_with_previous = *v == "true";
       else if (an == "fit") st.fit_width = *v == "shrink";
       else if (an == "bookmark") st.bookmark = std::atoi(v->c_str());
       else if (std::string(n.name()) == "para" || std::string(n.name()) == "signature" || std::string(n.name()) == "imprint")

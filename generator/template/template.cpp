@@ -206,6 +206,7 @@ Status Template::parse_setup() {
       else if (an == "space-after") { auto x = parse_length(v, st.size); if (!x) return err(s, x.error().message); st.space_after = *x; }
       else if (an == "top") { auto x = parse_length(v, st.size); if (!x) return err(s, x.error().message); st.top = *x; }
       else if (an == "keep-with-next") st.keep_with_next = a.as_bool();
+      else if (an == "keep-with-previous") st.keep_with_previous = a.as_bool();
       else if (an == "fit") st.fit_width = v == "shrink";
       else if (an == "bookmark") st.bookmark = a.as_int();
       else return err(s, "unknown style attribute '" + an + "'");
