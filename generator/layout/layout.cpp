@@ -167,6 +167,7 @@ class Layouter {
       it.para = para_id;
       it.index = k;
       it.count = 2;
+      it.keep_with_previous = k == 0;  // never a page with only 署名 and 成文日期
       items_.push_back(std::move(it));
     }
     return {};

@@ -1,0 +1,206 @@
+// Template bindings: values, formats, joins, conditions, loops, calls, attribute value templates,
+// and the errors a template author sees (with the template or record line).
+#include <boost/test/unit_test.hpp>
+
+#include "generator/layout/blocks.h"
+#include "generator/template/template.h"
+#include "generator/text/utf.h"
+
+using namespace gk;
+
+namespace {
+
+const char* kRecord = R"(<record>
+  <catalogue>
+    <title>关于印发
+      方案的通知</title>
+    <written-date>2022-03-12</written-date>
+    <keywords><keyword>政务公开</keyword><keyword>扶贫</keyword></keywords>
+    <bad-date>2022-02-30</bad-date>
+  </catalogue>
+  <notice>
+    <body>
+      <p>第一段。</p>
+      <section><heading>甲</heading><p>甲的正文</p>
+        <section><heading>甲一</heading><p>甲一正文</p></section>
+      </section>
+      <section><heading>乙</heading></section>
+    </body>
+  </notice>
+</record>)";
+
+struct Bound {
+  Result<layout::BoundDocument> doc = make_error("unset");
+};
+
+Result<layout::BoundDocument> bind(const std::string& body, const std::string& extra = "") {
+  std::string xml = "<template>\n<style name=\"h\" role=\"heading1\" keep-with-next=\"true\"/>\n" + extra +
+                    "<body>\n" + body + "\n</body>\n</template>\n";
+  auto t = tmpl::Template::load_from_memory(xml, "t.xml");
+  if (!t) return t.error();
+  static pugi::xml_document rec;
+  static bool loaded = rec.load_string(kRecord);
+  (void)loaded;
+  tmpl::RecordSource src{rec.document_element(), "r.xml", kRecord};
+  return (*t)->bind(src);
+}
+
+std::string text_of(const layout::Block& b) {
+  std::u32string s;
+  if (auto* p = std::get_if<layout::Para>(&b))
+    for (auto& sp : p->spans) s += sp.text;
+  return text::to_utf8(s);
+}
+
+std::vector<std::string> paras(const layout::BoundDocument& d) {
+  std::vector<std::string> out;
+  for (auto& b : d.blocks)
+    if (std::holds_alternative<layout::Para>(b)) out.push_back(text_of(b));
+  return out;
+}
+
+std::string why(const Result<layout::BoundDocument>& r) { return r ? std::string("ok") : r.error().str(); }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(template_bind)
+
+BOOST_AUTO_TEST_CASE(value_normalises_whitespace_between_han) {
+  auto r = bind(R"(<para><value of="catalogue/title"/></para>)");
+  BOOST_REQUIRE_MESSAGE(r, why(r));
+  BOOST_TEST(paras(*r) == std::vector<std::string>{"关于印发方案的通知"});
+}
+
+BOOST_AUTO_TEST_CASE(literal_text_and_values_mix) {
+  auto r = bind(R"(<para>（<value of="catalogue/written-date" format="cn-date"/>）</para>)");
+  BOOST_REQUIRE_MESSAGE(r, why(r));
+  BOOST_TEST(paras(*r) == std::vector<std::string>{"（2022年3月12日）"});
+}
+
+BOOST_AUTO_TEST_CASE(join_and_default) {
+  auto r = bind(R"(<para><value of="catalogue/keywords/keyword" join="；"/></para>
+                   <para><value of="catalogue/nothing" default="无"/></para>)");
+  BOOST_REQUIRE_MESSAGE(r, why(r));
+  BOOST_TEST(paras(*r) == (std::vector<std::string>{"政务公开；扶贫", "无"}));
+}
+
+BOOST_AUTO_TEST_CASE(if_choose_for_each) {
+  auto r = bind(R"(
+    <if test="catalogue/keywords"><para>有主题词</para></if>
+    <if test="catalogue/missing"><para>不应出现</para></if>
+    <choose><when test="count(catalogue/keywords/keyword) = 3"><para>三</para></when>
+            <when test="count(catalogue/keywords/keyword) = 2"><para>二</para></when>
+            <otherwise><para>其他</para></otherwise></choose>
+    <for-each select="catalogue/keywords/keyword"><para><value of="."/></para></for-each>)");
+  BOOST_REQUIRE_MESSAGE(r, why(r));
+  BOOST_TEST(paras(*r) == (std::vector<std::string>{"有主题词", "二", "政务公开", "扶贫"}));
+}
+
+BOOST_AUTO_TEST_CASE(recursive_call_numbers_headings_by_level) {
+  auto r = bind(R"(<call name="blocks" select="notice/body"/>)", R"(
+    <define name="blocks"><for-each select="*"><choose>
+      <when test="self::p"><para><value of="."/></para></when>
+      <when test="self::section">
+        <para style="h" size="{15 + count(ancestor-or-self::section)}pt"><value of="count(preceding-sibling::section) + 1" format="heading-{count(ancestor-or-self::section)}"/><value of="heading"/></para>
+        <call name="blocks" select="."/>
+      </when></choose></for-each></define>)");
+  BOOST_REQUIRE_MESSAGE(r, why(r));
+  BOOST_TEST(paras(*r) ==
+             (std::vector<std::string>{"第一段。", "一、甲", "甲的正文", "（一）甲一", "甲一正文", "二、乙"}));
+  // Attribute value templates and styles reach the paragraph style.
+  auto& h2 = std::get<layout::Para>(r->blocks[3]);
+  BOOST_TEST(h2.style.size == 17.0);
+  BOOST_TEST(h2.style.role == "heading1");
+  BOOST_TEST(h2.style.keep_with_next);
+}
+
+BOOST_AUTO_TEST_CASE(span_changes_role_and_colour) {
+  auto r = bind(R"(<para>甲<span role="heading2" color="red">乙</span></para>)");
+  BOOST_REQUIRE_MESSAGE(r, why(r));
+  auto& p = std::get<layout::Para>(r->blocks[0]);
+  BOOST_REQUIRE(p.spans.size() == 2u);
+  BOOST_TEST(p.spans[1].role == "heading2");
+  BOOST_TEST(p.spans[1].color.has_value());
+  BOOST_TEST(p.spans[0].role.empty());
+}
+
+BOOST_AUTO_TEST_CASE(record_values_carry_their_record_line) {
+  auto r = bind(R"(<for-each select="notice/body/p"><para><value of="."/></para></for-each>)");
+  BOOST_REQUIRE_MESSAGE(r, why(r));
+  auto& p = std::get<layout::Para>(r->blocks[0]);
+  BOOST_TEST(p.spans[0].src.file == "r.xml");
+  BOOST_TEST(p.spans[0].src.line == 11);
+}
+
+BOOST_AUTO_TEST_CASE(xpath_syntax_error_names_template_line) {
+  auto r = bind("<para>\n<value of=\"catalogue/title[[\"/></para>");
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(r.error().file == "t.xml");
+  BOOST_TEST(r.error().line == 5);
+  BOOST_TEST(r.error().message.find("XPath error in 'catalogue/title[['") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(xpath_error_inside_attribute_value_template) {
+  auto r = bind(R"(<para size="{count(}pt">x</para>)");
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(r.error().line == 4);
+  BOOST_TEST(r.error().message.find("XPath error in 'count('") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_element_style_format_and_call) {
+  auto a = bind("<paragraph>x</paragraph>");
+  BOOST_REQUIRE(!a);
+  BOOST_TEST(a.error().message.find("unknown element <paragraph>") == 0);
+  BOOST_TEST(a.error().line == 4);
+  auto b = bind(R"(<para style="nosuch">x</para>)");
+  BOOST_REQUIRE(!b);
+  BOOST_TEST(b.error().message == "unknown style 'nosuch'");
+  auto c = bind(R"(<para><value of="catalogue/title" format="roman"/></para>)");
+  BOOST_REQUIRE(!c);
+  BOOST_TEST(c.error().message.find("roman") != std::string::npos);
+  auto d = bind(R"(<call name="missing"/>)");
+  BOOST_REQUIRE(!d);
+  BOOST_TEST(d.error().message == "<call> of unknown <define name=\"missing\">");
+}
+
+BOOST_AUTO_TEST_CASE(format_error_names_the_record_line) {
+  auto r = bind(R"(<para><value of="catalogue/bad-date" format="cn-date"/></para>)");
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(r.error().file == "r.xml");
+  BOOST_TEST(r.error().line == 7);
+  BOOST_TEST(r.error().message.find("2022-02-30") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(endless_recursion_is_an_error) {
+  auto r = bind(R"(<call name="loop"/>)", R"(<define name="loop"><call name="loop"/></define>)");
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(r.error().message.find("nest deeper than 64") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(text_outside_para_and_bad_lengths) {
+  auto a = bind("loose text");
+  BOOST_REQUIRE(!a);
+  BOOST_TEST(a.error().message.find("text must be inside <para>") == 0);
+  auto b = bind(R"(<space height="3 furlongs"/>)");
+  BOOST_REQUIRE(!b);
+  BOOST_TEST(b.error().message == "unknown unit in '3 furlongs' (use mm, cm, pt or em)");
+}
+
+BOOST_AUTO_TEST_CASE(malformed_template_names_line) {
+  auto t = tmpl::Template::load_from_memory("<template>\n<body>\n<para>\n</body></template>", "bad.xml");
+  BOOST_REQUIRE(!t);
+  BOOST_TEST(t.error().file == "bad.xml");
+  BOOST_TEST(t.error().line == 4);
+  BOOST_TEST(t.error().message.find("malformed XML") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(lengths_and_colours) {
+  BOOST_TEST(*tmpl::parse_length("25.4mm") == 72.0, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(*tmpl::parse_length("2em", 16) == 32.0);
+  BOOST_TEST(*tmpl::parse_length("12") == 12.0);
+  BOOST_TEST(!tmpl::parse_length("mm"));
+  BOOST_TEST(tmpl::parse_color("#FF0000")->r == 1.0);
+  BOOST_TEST(!tmpl::parse_color("crimson"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
