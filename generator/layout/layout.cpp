@@ -57,7 +57,7 @@ class Layouter {
     ParaStyle st = p.style;
     auto glyphs = shape(p.spans, st, fonts_, doc_);
     if (!glyphs) return glyphs.error();
-    double em = st.size;
+    double em = st.size + tracking_for(st.size);  // indents count grid cells
     double full = page_.text_width - st.right_indent * em;
     double track = tracking_for(st.size);
     if (st.fit_width) {
@@ -151,7 +151,7 @@ class Layouter {
     if (!name) return name.error();
     auto date = shape({s.date}, st, fonts_, doc_);
     if (!date) return date.error();
-    double em = st.size, track = tracking_for(st.size);
+    double track = tracking_for(st.size), em = st.size + track;
     double right = page_.left + page_.text_width - 2 * em;
     double nw = natural_width(*name, 0, name->size(), track), dw = natural_width(*date, 0, date->size(), track);
     double name_x = std::min(right - nw, right - dw - 2 * em);

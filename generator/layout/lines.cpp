@@ -38,7 +38,7 @@ Result<std::vector<Glyph>> shape(const std::vector<Span>& spans, const ParaStyle
 double natural_width(const std::vector<Glyph>& g, size_t begin, size_t end, double tracking) {
   double w = 0;
   for (size_t i = begin; i < end; ++i) w += g[i].advance + tracking;
-  return end > begin ? w - tracking : 0;
+  return w;
 }
 
 std::vector<BrokenLine> break_lines(const std::vector<Glyph>& g, const std::vector<double>& widths, double tracking) {
@@ -57,7 +57,7 @@ std::vector<BrokenLine> break_lines(const std::vector<Glyph>& g, const std::vect
     double w = 0;
     size_t i = start;
     while (i < g.size()) {
-      double next = w + g[i].advance + (i > start ? tracking : 0);
+      double next = w + g[i].advance + tracking;
       if (next > avail && i > start) break;
       w = next;
       ++i;

@@ -30,9 +30,11 @@ struct BrokenLine {
 };
 
 // Greedy line breaking: widths[k] is the width available to line k (the last entry repeats).
-// `tracking` is added after every glyph. A glyph wider than the line is placed alone.
+// A glyph occupies its advance plus `tracking`. A glyph wider than the line is placed alone.
 std::vector<BrokenLine> break_lines(const std::vector<Glyph>& glyphs, const std::vector<double>& widths, double tracking);
 
+// Width of glyphs [begin, end) on the character grid: every glyph occupies its advance plus the
+// tracking (the 28-character line of GB/T 9704 is 28 such cells, 15.79 pt each at 3号).
 double natural_width(const std::vector<Glyph>& g, size_t begin, size_t end, double tracking);
 
 // Text runs for glyphs [begin, end) drawn from (x, baseline) with the given tracking.

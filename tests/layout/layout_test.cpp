@@ -1,0 +1,202 @@
+// Layout on the GB/T 9704 grid: full lines, 避头尾 at line ends, pagination (22 lines, widows,
+// orphans, headings kept with their text), the 版记 at the foot of the last page, page numbers,
+// and the errors for characters no font has and unknown roles.
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <map>
+
+#include "generator/layout/layout.h"
+#include "generator/text/linebreak.h"
+#include "generator/text/utf.h"
+
+using namespace gk;
+using namespace gk::layout;
+
+namespace {
+
+const font::FontMap& fonts() {
+  static auto m = font::FontMap::load_default();
+  BOOST_REQUIRE_MESSAGE(m.is_ok(), (m.is_ok() ? "" : m.error().str()));
+  return **m;
+}
+
+Para para(const std::string& text, ParaStyle st = {}) {
+  return Para{st, {Span{*text::from_utf8(text), {}, {}, {"r.xml", 7}}}};
+}
+
+std::string han(size_t n, size_t seed = 0) {
+  static const char32_t pool[] = U"政务公开办事扶贫开发工作领导小组办公室关于推进基层标准化规范化建设";
+  std::u32string s;
+  for (size_t i = 0; i < n; ++i) s.push_back(pool[(i * 7 + seed) % (sizeof(pool) / sizeof(pool[0]) - 1)]);
+  return text::to_utf8(s);
+}
+
+// Body lines of a page: text runs at 16 pt grouped by baseline.
+std::map<double, std::u32string> lines_of(const model::Page& p) {
+  std::map<double, std::u32string> out;
+  for (auto& t : p.texts)
+    if (t.size == 16) out[std::round(t.y * 100) / 100] += t.text;
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(layout_grid)
+
+BOOST_AUTO_TEST_CASE(full_lines_hold_28_characters_and_fill_the_width) {
+  BoundDocument d;
+  d.blocks.push_back(para(han(200)));
+  auto r = lay_out(d, fonts());
+  BOOST_REQUIRE_MESSAGE(r.is_ok(), (r.is_ok() ? "" : r.error().str()));
+  auto lines = lines_of(r->pages[0]);
+  BOOST_REQUIRE(lines.size() == 8u);  // 26 + 7 x 28 >= 200
+  auto it = lines.begin();
+  BOOST_TEST(it->second.size() == 26u);  // 2-character first-line indent
+  for (++it; std::next(it) != lines.end(); ++it) BOOST_TEST(it->second.size() == 28u);
+  // A full line's 28 character cells end at the right edge of the text block (79.37 + 442.2).
+  for (auto& t : r->pages[0].texts)
+    if (t.size == 16 && t.text.size() == 28)
+      BOOST_TEST(t.x + 28 * (16 + t.char_spacing) == 521.57, boost::test_tools::tolerance(0.05));
+}
+
+BOOST_AUTO_TEST_CASE(line_pitch_is_the_22_line_grid) {
+  BoundDocument d;
+  d.blocks.push_back(para(han(28 * 60)));
+  auto r = lay_out(d, fonts());
+  BOOST_REQUIRE(r.is_ok());
+  BOOST_REQUIRE(r->pages.size() >= 2u);
+  auto lines = lines_of(r->pages[0]);
+  BOOST_TEST(lines.size() == 22u);
+  double first = lines.begin()->first, prev = first - 637.8 / 22;
+  for (auto& [y, s] : lines) {
+    BOOST_TEST(y - prev == 637.8 / 22, boost::test_tools::tolerance(0.01));
+    prev = y;
+  }
+  // The first baseline lies inside the first grid cell below the 37 mm top margin.
+  BOOST_TEST(first > 104.88);
+  BOOST_TEST(first < 104.88 + 637.8 / 22);
+}
+
+BOOST_AUTO_TEST_CASE(no_line_starts_with_closing_punctuation) {
+  // Put a 。 exactly where a line would otherwise start, at many offsets.
+  for (size_t n = 20; n < 80; ++n) {
+    BoundDocument d;
+    d.blocks.push_back(para(han(n) + "。" + han(40, n) + "（" + han(30, n + 1) + "）"));
+    auto r = lay_out(d, fonts());
+    BOOST_REQUIRE(r.is_ok());
+    for (auto& [y, s] : lines_of(r->pages[0])) {
+      BOOST_TEST(!text::forbidden_at_line_start(s.front()), "line starts with " << text::to_utf8(s.substr(0, 1)));
+      BOOST_TEST(!text::forbidden_at_line_end(s.back()), "line ends with " << text::to_utf8(s.substr(s.size() - 1)));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(widows_and_orphans_are_avoided) {
+  // Filler lines, then a 4-line paragraph that cannot fit whole on page 1.
+  for (int filler = 19; filler <= 22; ++filler) {  // 19 + 4 > 22: the paragraph must break or move
+    BoundDocument d;
+    ParaStyle st;
+    st.first_indent = 0;
+    for (int i = 0; i < filler; ++i) d.blocks.push_back(para(han(10, i), st));
+    d.blocks.push_back(para(han(28 * 3 + 5, 99), st));  // 4 lines
+    auto r = lay_out(d, fonts());
+    BOOST_REQUIRE(r.is_ok());
+    BOOST_REQUIRE(r->pages.size() == 2u);
+    size_t tail_on_page1 = lines_of(r->pages[0]).size() - filler;
+    size_t on_page2 = lines_of(r->pages[1]).size();
+    BOOST_TEST((tail_on_page1 == 0 || tail_on_page1 >= 2), "filler " << filler << ": orphan");
+    BOOST_TEST((on_page2 == 0 || on_page2 >= 2), "filler " << filler << ": widow");
+    BOOST_TEST(tail_on_page1 + on_page2 == 4u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(headings_stay_with_their_text) {
+  BoundDocument d;
+  ParaStyle st, h;
+  st.first_indent = 0;
+  h.keep_with_next = true;
+  h.role = "heading1";
+  for (int i = 0; i < 21; ++i) d.blocks.push_back(para(han(10, i), st));
+  d.blocks.push_back(para("一、标题", h));  // would be the last line of page 1
+  d.blocks.push_back(para(han(60), st));
+  auto r = lay_out(d, fonts());
+  BOOST_REQUIRE(r.is_ok());
+  auto p2 = lines_of(r->pages[1]);
+  BOOST_REQUIRE(!p2.empty());
+  BOOST_TEST(text::to_utf8(p2.begin()->second) == "一、标题");
+}
+
+BOOST_AUTO_TEST_CASE(page_numbers_alternate_sides) {
+  BoundDocument d;
+  d.blocks.push_back(para(han(28 * 50)));
+  auto r = lay_out(d, fonts());
+  BOOST_REQUIRE(r.is_ok());
+  BOOST_REQUIRE(r->pages.size() >= 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    const model::TextRun* num = nullptr;
+    for (auto& t : r->pages[i].texts)
+      if (t.size == 14) num = &t;
+    BOOST_REQUIRE(num);
+    BOOST_TEST(text::to_utf8(num->text) == "— " + std::to_string(i + 1) + " —");
+    BOOST_TEST(num->y - 0.86 * 14 == 104.88 + 637.8 + 19.84, boost::test_tools::tolerance(0.01));
+    if (i == 0) BOOST_TEST(num->x > 400);  // odd: right
+    else BOOST_TEST(num->x == 79.37 + 14, boost::test_tools::tolerance(0.01));  // even: 1 character from the left
+  }
+}
+
+BOOST_AUTO_TEST_CASE(imprint_sits_on_the_bottom_edge) {
+  BoundDocument d;
+  d.blocks.push_back(para(han(50)));
+  Imprint im;
+  im.style.size = 14;
+  ImprintEntry e;
+  e.text.text = U"某市人民政府办公室";
+  e.right.text = U"2022年3月12日印发";
+  im.entries.push_back(e);
+  d.blocks.push_back(im);
+  auto r = lay_out(d, fonts());
+  BOOST_REQUIRE(r.is_ok());
+  BOOST_REQUIRE(r->pages.size() == 1u);
+  double lowest = 0;
+  for (auto& l : r->pages[0].lines) lowest = std::max(lowest, l.y1);
+  BOOST_TEST(lowest == 104.88 + 637.8, boost::test_tools::tolerance(0.01));
+}
+
+BOOST_AUTO_TEST_CASE(character_in_no_font_is_an_error_naming_it_and_its_line) {
+  BoundDocument d;
+  d.blocks.push_back(para("正文\U0001F600结束"));
+  auto r = lay_out(d, fonts());
+  BOOST_REQUIRE(!r.is_ok());
+  BOOST_TEST(r.error().file == "r.xml");
+  BOOST_TEST(r.error().line == 7);
+  BOOST_TEST(r.error().message.find("character U+1F600") == 0);
+  BOOST_TEST(r.error().message.find("is in none of the configured fonts (role body") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_role_is_an_error) {
+  BoundDocument d;
+  ParaStyle st;
+  st.role = "nosuch";
+  d.blocks.push_back(para("正文", st));
+  auto r = lay_out(d, fonts());
+  BOOST_REQUIRE(!r.is_ok());
+  BOOST_TEST(r.error().message.find("unknown font role 'nosuch'") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(fit_shrinks_a_long_issuer_mark_to_one_line) {
+  BoundDocument d;
+  ParaStyle st;
+  st.size = 36;
+  st.first_indent = 0;
+  st.align = Align::center;
+  st.fit_width = true;
+  d.blocks.push_back(para("青川市人民政府办公室青川市财政局联合文件", st));
+  auto r = lay_out(d, fonts());
+  BOOST_REQUIRE(r.is_ok());
+  BOOST_REQUIRE(r->pages[0].texts.size() >= 2u);  // the mark and the page number
+  BOOST_TEST(r->pages[0].texts[0].size < 36);
+  BOOST_TEST(r->pages[0].texts[0].text.size() == 20u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
