@@ -17,6 +17,17 @@ struct Command {
 
 std::vector<Command>& registry();
 
+// Subcommands: `gongkai archive add ...` is the subcommand "add" of the group "archive". A group
+// needs no Command of its own: main.cpp dispatches to its subcommands and lists them in help.
+struct Subcommand {
+  std::string group, name, summary;
+  std::function<int(const Args&)> run;
+};
+std::vector<Subcommand>& subregistry();
+struct SubRegistrar {
+  SubRegistrar(Subcommand c) { subregistry().push_back(std::move(c)); }
+};
+
 struct Registrar {
   Registrar(Command c) { registry().push_back(std::move(c)); }
 };
@@ -34,3 +45,5 @@ int fail(const std::string& message, int code = kFailed);
 #define GK_CONCAT(a, b) GK_CONCAT2(a, b)
 #define GK_COMMAND(name, summary, fn) \
   static ::gk::cli::Registrar GK_CONCAT(gk_command_, __LINE__)({name, summary, fn})
+#define GK_SUBCOMMAND(group, name, summary, fn) \
+  static ::gk::cli::SubRegistrar GK_CONCAT(gk_subcommand_, __LINE__)({group, name, summary, fn})

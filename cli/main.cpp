@@ -10,18 +10,50 @@ std::vector<Command>& registry() {
   return commands;
 }
 
+std::vector<Subcommand>& subregistry() {
+  static std::vector<Subcommand> commands;
+  return commands;
+}
+
 int fail(const std::string& message, int code) {
   std::cerr << "gongkai: " << message << "\n";
   return code;
 }
 
+static std::string pad(const std::string& s, size_t n) { return s + std::string(s.size() < n ? n - s.size() : 1, ' '); }
+
 static void print_help(std::ostream& out) {
   auto cmds = registry();
   std::sort(cmds.begin(), cmds.end(), [](auto& a, auto& b) { return a.name < b.name; });
+  auto subs = subregistry();
+  std::sort(subs.begin(), subs.end(), [](auto& a, auto& b) { return a.group + a.name < b.group + b.name; });
   out << "gongkai: generate and archive government disclosure documents (政务公开)\n\n"
          "usage: gongkai <command> [options]\n"
          "       gongkai <command> --help\n\ncommands:\n";
-  for (auto& c : cmds) out << "  " << c.name << std::string(c.name.size() < 12 ? 12 - c.name.size() : 1, ' ') << c.summary << "\n";
+  for (auto& c : cmds) out << "  " << pad(c.name, 22) << c.summary << "\n";
+  for (auto& c : subs) out << "  " << pad(c.group + " " + c.name, 22) << c.summary << "\n";
+}
+
+static int run_group(const std::string& group, const Args& args) {
+  std::vector<Subcommand> subs;
+  for (auto& c : subregistry())
+    if (c.group == group) subs.push_back(c);
+  std::sort(subs.begin(), subs.end(), [](auto& a, auto& b) { return a.name < b.name; });
+  auto usage = [&](std::ostream& out) {
+    out << "usage: gongkai " << group << " <subcommand> [options]\n\nsubcommands:\n";
+    for (auto& c : subs) out << "  " << pad(c.name, 14) << c.summary << "\n";
+  };
+  if (args.empty()) {
+    usage(std::cerr);
+    return kUsage;
+  }
+  if (args[0] == "--help" || args[0] == "-h") {
+    usage(std::cout);
+    return kOk;
+  }
+  for (auto& c : subs)
+    if (c.name == args[0]) return c.run(Args(args.begin() + 1, args.end()));
+  return fail("unknown subcommand '" + group + " " + args[0] + "' (see gongkai " + group + " --help)", kUsage);
 }
 
 }  // namespace gk::cli
@@ -42,6 +74,15 @@ int main(int argc, char** argv) {
       Args args(argv + 2, argv + argc);
       try {
         return c.run(args);
+      } catch (const std::exception& e) {
+        return fail(std::string("internal error: ") + e.what());
+      }
+    }
+  }
+  for (auto& c : subregistry()) {
+    if (c.group == name) {
+      try {
+        return run_group(name, Args(argv + 2, argv + argc));
       } catch (const std::exception& e) {
         return fail(std::string("internal error: ") + e.what());
       }
