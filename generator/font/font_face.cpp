@@ -64,13 +64,12 @@ Result<std::shared_ptr<FontFace>> FontFace::load(const std::string& path, unsign
       f->advances_[cp] = hb_font_get_glyph_h_advance(f->font_, gid);
   }
   hb_set_destroy(unicodes);
-  f->prepared_ = hb_subset_preprocess(f->face_);
   return f;
 }
 
 FontFace::~FontFace() {
   if (font_) hb_font_destroy(font_);
-  if (prepared_) hb_face_destroy(prepared_);
+  if (prepared_.load()) hb_face_destroy(prepared_.load());
   if (face_) hb_face_destroy(face_);
 }
 
@@ -95,7 +94,16 @@ Result<std::string> FontFace::subset(const std::vector<char32_t>& chars) const {
                      HB_TAG('E', 'B', 'D', 'T'), HB_TAG('E', 'B', 'L', 'C'), HB_TAG('E', 'B', 'S', 'C'),
                      HB_TAG('b', 'd', 'a', 't'), HB_TAG('b', 'l', 'o', 'c')})
     hb_set_add(drop, t);
-  hb_face_t* sub = hb_subset_or_fail(prepared_ ? prepared_ : face_, input);
+  hb_face_t* source = prepared_.load(std::memory_order_acquire);
+  if (!source && subsets_.fetch_add(1) >= 1) {
+    std::lock_guard lock(prepare_mu_);
+    source = prepared_.load();
+    if (!source) {
+      source = hb_subset_preprocess(face_);
+      prepared_.store(source, std::memory_order_release);
+    }
+  }
+  hb_face_t* sub = hb_subset_or_fail(source ? source : face_, input);
   hb_subset_input_destroy(input);
   if (!sub) return make_error("hb-subset failed", path_);
   hb_blob_t* blob = hb_face_reference_blob(sub);

@@ -6,6 +6,8 @@
 #include <set>
 
 #include "common/files.h"
+#include "generator/font/font_map.h"
+#include "generator/xml/schema.h"
 
 namespace gk::tmpl {
 namespace {
@@ -70,6 +72,17 @@ Result<std::vector<AvtPart>> split_avt(std::string_view s) {
   return parts;
 }
 
+namespace {
+
+// schemas/template.xsd, compiled once per process (never freed: see record.cpp).
+const Result<std::shared_ptr<const xml::Schema>>& template_schema() {
+  static const auto* s = new Result<std::shared_ptr<const xml::Schema>>(
+      xml::Schema::compile(font::data_dir() + "/schemas/template.xsd", xml::SchemaHints{"template", {}, {}}));
+  return *s;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const Template>> Template::load(const std::string& path) {
   auto text = read_file(path);
   if (!text) return text.error();
@@ -130,6 +143,9 @@ Status Template::compile(pugi::xml_node n) {
 }
 
 Result<std::shared_ptr<const Template>> Template::load_from_memory(std::string xml, const std::string& name) {
+  const auto& schema = template_schema();
+  if (!schema) return schema.error();
+  if (auto v = (*schema)->parse_and_validate(xml, name); !v) return v.error();
   auto t = std::shared_ptr<Template>(new Template());
   t->path_ = name;
   t->text_ = std::move(xml);
