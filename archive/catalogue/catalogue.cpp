@@ -1,0 +1,263 @@
+#include "archive/catalogue/catalogue.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <tuple>
+
+#include "common/files.h"
+
+namespace fs = std::filesystem;
+
+namespace gk::catalogue {
+
+namespace {
+
+// Exclusive lock on "<path>.lock" for writers of one catalogue (threads and processes).
+class WriteLock {
+ public:
+  explicit WriteLock(const std::string& path) {
+    fd_ = ::open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  }
+  ~WriteLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool ok() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+std::string resolve(const ocfl::Store& store, const std::string& path) {
+  return path.empty() ? default_path(store.root()) : path;
+}
+
+Status append_planned(Index& ix, const ocfl::Store& store, std::vector<std::pair<std::string, int>> todo) {
+  std::map<std::string, ocfl::Inventory> invs;
+  std::vector<Entry> entries;
+  for (const auto& [id, n] : todo) {
+    if (!invs.count(id)) {
+      auto inv = store.inventory(id);
+      if (!inv) return inv.error();
+      invs.emplace(id, std::move(*inv));
+    }
+    auto e = read_entry(store, invs.at(id), n);
+    if (!e) return e.error();
+    entries.push_back(std::move(*e));
+  }
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
+  for (const auto& e : entries)
+    if (auto s = ix.append(e); !s) return s;
+  return {};
+}
+
+Result<RebuildReport> rebuild_locked(const ocfl::Store& store, const std::string& path) {
+  auto ids = store.list_objects();
+  if (!ids) return ids.error();
+  // Keys first (inventories only), then one entry at a time, so memory stays small.
+  std::vector<std::tuple<std::string, std::string, int>> plan;
+  RebuildReport rep;
+  for (const auto& id : *ids) {
+    auto inv = store.inventory(id);
+    if (!inv) return inv.error();
+    ++rep.objects;
+    for (const auto& [n, v] : inv->versions) {
+      (void)v;
+      plan.emplace_back(version_key(*inv, n), id, n);
+    }
+  }
+  std::sort(plan.begin(), plan.end());
+  std::string tmp = path + ".rebuild-" + std::to_string(::getpid());
+  std::error_code ec;
+  fs::remove(tmp, ec);
+  {
+    auto ix = Index::create(tmp, /*durable=*/false);
+    if (!ix) return ix.error();
+    std::string cur_id;
+    ocfl::Inventory inv;
+    for (const auto& [key, id, n] : plan) {
+      if (id != cur_id || inv.id != id) {
+        auto i = store.inventory(id);
+        if (!i) return i.error();
+        inv = std::move(*i);
+        cur_id = id;
+      }
+      auto e = read_entry(store, inv, n);
+      if (!e) {
+        fs::remove(tmp, ec);
+        return e.error();
+      }
+      if (auto s = ix->append(*e); !s) {
+        fs::remove(tmp, ec);
+        return s.error();
+      }
+      ++rep.versions;
+    }
+  }
+  // The file is complete and closed: make it durable, then switch it in atomically.
+  int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return make_error("cannot replace the catalogue: " + ec.message(), path);
+  }
+  fs::path parent = fs::path(path).parent_path();
+  sync_directory(parent.empty() ? "." : parent.string());
+  return rep;
+}
+
+// Object directories of the store (relative to the root) and the highest vN directory in each.
+Result<std::map<std::string, int>> scan_store(const ocfl::Store& store) {
+  std::map<std::string, int> out;
+  std::error_code ec;
+  const std::string& root = store.root();
+  for (auto it = fs::recursive_directory_iterator(root, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) return make_error("cannot list storage root: " + ec.message(), root);
+    if (!it->is_directory(ec)) continue;
+    if (it.depth() == 0 && it->path().filename() == "extensions") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (!fs::exists(it->path() / "0=ocfl_object_1.1", ec)) continue;
+    it.disable_recursion_pending();
+    int head = 0;
+    for (const auto& c : fs::directory_iterator(it->path(), ec)) {
+      std::string name = c.path().filename().string();
+      if (name.size() > 1 && name[0] == 'v' && name.find_first_not_of("0123456789", 1) == std::string::npos)
+        head = std::max(head, std::stoi(name.substr(1)));
+    }
+    out[fs::relative(it->path(), root, ec).string()] = head;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string default_path(const std::string& ocfl_root) {
+  fs::path p = fs::absolute(fs::path(ocfl_root)).lexically_normal();
+  if (p.filename().empty()) p = p.parent_path();
+  return (p.parent_path() / (p.filename().string() + ".catalogue.sqlite")).string();
+}
+
+Status build_file(std::vector<Entry> entries, const std::string& path, bool durable) {
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
+  auto ix = Index::create(path, durable);
+  if (!ix) return ix.error();
+  for (const auto& e : entries)
+    if (auto s = ix->append(e); !s) return s;
+  return {};
+}
+
+Result<RebuildReport> rebuild(const ocfl::Store& store, const std::string& path) {
+  std::string p = resolve(store, path);
+  WriteLock lock(p);
+  if (!lock.ok()) return make_error("cannot lock the catalogue", p + ".lock");
+  return rebuild_locked(store, p);
+}
+
+Status index_versions(const ocfl::Store& store, const std::vector<std::pair<std::string, int>>& object_versions,
+                      const std::string& path) {
+  std::string p = resolve(store, path);
+  WriteLock lock(p);
+  if (!lock.ok()) return make_error("cannot lock the catalogue", p + ".lock");
+  std::error_code ec;
+  if (!fs::exists(p, ec)) return rebuild_locked(store, p).status();
+  auto ix = Index::open(p, /*writable=*/true, /*check=*/false);
+  if (!ix) {
+    if (ix.error().message.rfind("damaged: ", 0) == 0) return rebuild_locked(store, p).status();
+    return ix.error();
+  }
+  auto objs = ix->objects();
+  if (!objs) return rebuild_locked(store, p).status();
+  // Wanted: every version up to the one named that the catalogue lacks.
+  std::map<std::string, int> want;
+  for (const auto& [id, n] : object_versions) want[id] = std::max(want[id], n);
+  std::vector<std::pair<std::string, int>> todo;
+  std::vector<std::string> keys;
+  std::string last = ix->last_key();
+  for (const auto& [id, n] : want) {
+    std::string full = store.object_path(id);
+    std::string dir = full.substr(std::min(full.size(), store.root().size() + 1));
+    int have = objs->count(dir) ? objs->at(dir).head : 0;
+    for (int k = have + 1; k <= n; ++k) todo.emplace_back(id, k);
+  }
+  if (todo.empty()) return {};
+  // Out of canonical order (an older commit indexed late): only a rebuild gives the same bytes.
+  std::map<std::string, ocfl::Inventory> invs;
+  for (const auto& [id, k] : todo) {
+    if (!invs.count(id)) {
+      auto inv = store.inventory(id);
+      if (!inv) return inv.error();
+      invs.emplace(id, std::move(*inv));
+    }
+    const auto& inv = invs.at(id);
+    if (!inv.versions.count(k)) return make_error("object '" + id + "' has no version v" + std::to_string(k));
+    if (version_key(inv, k) <= last) {
+      ix = make_error("closed before the rebuild replaces the file");
+      return rebuild_locked(store, p).status();
+    }
+  }
+  return append_planned(*ix, store, todo);
+}
+
+Result<Index> open_checked(const ocfl::Store& store, const std::string& path, OpenReport& report) {
+  std::string p = resolve(store, path);
+  std::error_code ec;
+  auto rebuild_with = [&](const std::string& why) -> Result<Index> {
+    report.notices.push_back(why);
+    auto r = rebuild(store, p);
+    if (!r) return r.error();
+    return Index::open(p, false, false);
+  };
+  if (!fs::exists(p, ec)) return rebuild_with("catalogue " + p + " is missing; building it from the store");
+  auto ix = Index::open(p, /*writable=*/false, /*check=*/true);
+  if (!ix) {
+    const std::string& m = ix.error().message;
+    if (m.rfind("damaged: ", 0) != 0) return ix.error();
+    return rebuild_with("catalogue " + p + " is damaged (" + m.substr(9) + "); rebuilding it from the store");
+  }
+  auto objs = ix->objects();
+  if (!objs) return rebuild_with("catalogue " + p + " is damaged (" + objs.error().message + "); rebuilding it from the store");
+  auto scan = scan_store(store);
+  if (!scan) return scan.error();
+  std::vector<std::pair<std::string, int>> missing;
+  for (const auto& [dir, st] : *objs) {
+    auto it = scan->find(dir);
+    if (it == scan->end() || it->second < st.head)
+      return rebuild_with("catalogue " + p + " lists versions the store does not have; rebuilding it from the store");
+  }
+  for (const auto& [dir, head_dirs] : *scan) {
+    auto it = objs->find(dir);
+    int have = it == objs->end() ? 0 : it->second.head;
+    if (head_dirs <= have) continue;
+    // A vN directory may belong to a commit in progress: the inventory says what is committed.
+    auto text = read_file(store.root() + "/" + dir + "/inventory.json");
+    if (!text) return text.error();
+    auto inv = ocfl::Inventory::from_json(*text, store.root() + "/" + dir + "/inventory.json");
+    if (!inv) return inv.error();
+    if (inv->head_number() > have) missing.emplace_back(inv->id, inv->head_number());
+  }
+  if (missing.empty()) return ix;
+  int64_t count = 0;
+  for (const auto& m : missing) {
+    std::string full = store.object_path(m.first);
+    std::string dir = full.substr(std::min(full.size(), store.root().size() + 1));
+    count += m.second - (objs->count(dir) ? objs->at(dir).head : 0);
+  }
+  report.notices.push_back("catalogue " + p + " is older than the store (" + std::to_string(count) +
+                           " versions not indexed); updating it");
+  ix = make_error("closed before updating");
+  if (auto s = index_versions(store, missing, p); !s) return s.error();
+  return Index::open(p, false, false);
+}
+
+}  // namespace gk::catalogue

@@ -1,0 +1,60 @@
+// The catalogue of an OCFL storage root (docs/search.md): derived data, rebuilt from the objects
+// alone, kept current by the write path, and checked before it answers.
+//
+// Canonical order: versions are appended in order of (created time in UTC, taken as the maximum
+// over the object's versions so far; object id; version number). index_versions() appends when
+// every new version sorts after the last one indexed (the normal case: new commits are newest),
+// and otherwise rebuilds the file. Because a rebuild appends the same entries in the same order,
+// one transaction each (index.h), reindex and the incremental path give byte-identical files.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "archive/catalogue/index.h"
+#include "archive/catalogue/search.h"
+#include "archive/ocfl/store.h"
+#include "common/status.h"
+
+namespace gk::catalogue {
+
+// Default location: beside the storage root, "<parent>/<root name>.catalogue.sqlite", so the
+// OCFL root holds only OCFL content and the catalogue is never copied as if it were archival.
+std::string default_path(const std::string& ocfl_root);
+
+// Reads one version of an object into an Entry: metadata.json when present (catalogue fields and
+// status), else status 发布 and the catalogue of record.xml; text from record.xml's body, or the
+// text of document.pdf (pdftotext) when the record has no body.
+Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, int version);
+
+// Adds these versions (and any earlier unindexed versions of the same objects) to the catalogue
+// at `path` (default_path when empty), creating it if missing. Idempotent. Serialised between
+// processes by a lock file "<path>.lock".
+Status index_versions(const ocfl::Store& store, const std::vector<std::pair<std::string, int>>& object_versions,
+                      const std::string& path = {});
+
+struct RebuildReport {
+  int64_t objects = 0, versions = 0;
+};
+// Builds the catalogue from the store into a temporary file and renames it over `path`.
+Result<RebuildReport> rebuild(const ocfl::Store& store, const std::string& path = {});
+
+// Builds a catalogue file from entries (sorted here into canonical order); used by rebuild and
+// by the benchmark, which indexes without OCFL.
+Status build_file(std::vector<Entry> entries, const std::string& path, bool durable);
+
+// Canonical order key of an entry (see above); `created_max` is the RFC 3339 time to use.
+std::string order_key(const std::string& created_max, const std::string& object_id, int version);
+// The key of version n of an object (created_max over its versions 1..n).
+std::string version_key(const ocfl::Inventory& inv, int n);
+
+struct OpenReport {
+  std::vector<std::string> notices;  // what was repaired, one line each, for stderr
+};
+
+// Opens the catalogue of `store` for reading after making sure it can be trusted: a missing,
+// damaged (not a catalogue, SQLite quick_check fails) or stale (objects or versions in the
+// store it does not hold) catalogue is rebuilt or brought up to date, and `report` says so.
+Result<Index> open_checked(const ocfl::Store& store, const std::string& path, OpenReport& report);
+
+}  // namespace gk::catalogue

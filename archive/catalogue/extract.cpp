@@ -1,0 +1,240 @@
+// read_entry: one OCFL version -> catalogue Entry (catalogue.h).
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+#include "archive/catalogue/catalogue.h"
+#include "archive/ocfl/json.h"
+#include "common/files.h"
+#include "generator/record/record.h"
+
+extern char** environ;
+
+namespace gk::catalogue {
+
+namespace {
+
+using ocfl::Json;
+
+// First string member found under any of the names, at the top level or in "catalogue".
+std::string field(const Json& j, std::initializer_list<const char*> names) {
+  for (const Json* scope : {&j, j.find("catalogue")}) {
+    if (!scope || !scope->is_object()) continue;
+    for (const char* n : names)
+      if (const Json* v = scope->find(n); v && v->is_string()) return v->str();
+  }
+  return {};
+}
+
+std::vector<std::string> string_list(const Json& j, std::initializer_list<const char*> names) {
+  std::vector<std::string> out;
+  for (const Json* scope : {&j, j.find("catalogue")}) {
+    if (!scope || !scope->is_object()) continue;
+    for (const char* n : names)
+      if (const Json* v = scope->find(n); v && v->is_array()) {
+        for (const auto& e : v->array())
+          if (e.is_string()) out.push_back(e.str());
+        return out;
+      }
+  }
+  return out;
+}
+
+void fill_from_record(Entry& e, const record::Catalogue& c) {
+  e.index_no = c.index_no;
+  e.title = c.title;
+  e.issuer = c.issuer;
+  e.doc_number = c.doc_number;
+  e.genre = c.genre;
+  e.subject = c.subject;
+  e.keywords = c.keywords;
+  e.summary = c.summary;
+  e.written_date = c.written_date;
+  e.published_date = c.published_date;
+  e.mode = c.disclosure_mode;
+  e.scope = c.disclosure_scope;
+  e.validity = c.validity;
+}
+
+// metadata.json overrides the record's fields it names (the write path may correct them).
+void fill_from_metadata(Entry& e, const Json& j) {
+  auto set = [&](std::string& dst, std::initializer_list<const char*> names) {
+    if (std::string v = field(j, names); !v.empty()) dst = v;
+  };
+  set(e.index_no, {"index_no", "index-no", "索引号"});
+  set(e.title, {"title", "标题"});
+  set(e.issuer, {"issuer", "发布机构"});
+  set(e.doc_number, {"doc_number", "doc-number", "文号"});
+  set(e.genre, {"genre", "体裁"});
+  set(e.subject, {"subject", "主题分类"});
+  set(e.summary, {"summary", "内容概述"});
+  set(e.written_date, {"written_date", "written-date", "成文日期"});
+  set(e.published_date, {"published_date", "published-date", "发布日期"});
+  set(e.mode, {"disclosure_mode", "disclosure-mode", "mode", "公开方式"});
+  set(e.scope, {"disclosure_scope", "disclosure-scope", "scope", "公开范围"});
+  set(e.validity, {"validity", "有效性"});
+  set(e.status, {"status", "状态"});
+  if (auto k = string_list(j, {"keywords", "主题词"}); !k.empty()) e.keywords = k;
+}
+
+// Text of a PDF through poppler's pdftotext (UTF-8, reading order); whitespace collapsed per line.
+Result<std::string> pdf_text(const std::string& pdf_bytes) {
+  char tmpl[] = "/tmp/gk_catalogue_pdf_XXXXXX";
+  int fd = ::mkstemp(tmpl);
+  if (fd < 0) return make_error("cannot create a temporary file for pdftotext");
+  std::string path = tmpl;
+  bool ok = ::write(fd, pdf_bytes.data(), pdf_bytes.size()) == static_cast<ssize_t>(pdf_bytes.size());
+  ::close(fd);
+  if (!ok) {
+    ::unlink(path.c_str());
+    return make_error("cannot write a temporary file for pdftotext");
+  }
+  int pipefd[2];
+  if (::pipe(pipefd) != 0) {
+    ::unlink(path.c_str());
+    return make_error("cannot run pdftotext");
+  }
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+  posix_spawn_file_actions_addclose(&fa, pipefd[0]);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  const char* argv[] = {"pdftotext", "-q", "-enc", "UTF-8", "-nopgbrk", path.c_str(), "-", nullptr};
+  pid_t pid;
+  int rc = posix_spawnp(&pid, "pdftotext", &fa, nullptr, const_cast<char* const*>(argv), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(pipefd[1]);
+  std::string out;
+  if (rc == 0) {
+    char buf[65536];
+    ssize_t n;
+    while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(pipefd[0]);
+  int status = 0;
+  if (rc == 0) ::waitpid(pid, &status, 0);
+  ::unlink(path.c_str());
+  if (rc != 0) return make_error("pdftotext is not installed (apt-get install poppler-utils)");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return make_error("pdftotext cannot read the PDF");
+  // One line per input line, runs of white space collapsed, blank lines dropped.
+  std::string text, line;
+  auto flush = [&] {
+    if (!line.empty()) text += (text.empty() ? "" : "\n") + line;
+    line.clear();
+  };
+  bool space = false;
+  for (char c : out) {
+    if (c == '\n' || c == '\f') {
+      flush();
+      space = false;
+    } else if (c == ' ' || c == '\t' || c == '\r') {
+      space = !line.empty();
+    } else {
+      if (space) line += ' ';
+      space = false;
+      line += c;
+    }
+  }
+  flush();
+  return text;
+}
+
+int64_t epoch_of(const std::string& rfc3339) {
+  int y, mo, d, h, mi, s;
+  if (std::sscanf(rfc3339.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6) return 0;
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  int64_t t = static_cast<int64_t>(timegm(&tm));
+  size_t z = rfc3339.find_first_of("Z+-", 19);
+  if (z != std::string::npos && rfc3339[z] != 'Z' && z + 5 < rfc3339.size() + 1) {
+    int oh = 0, om = 0;
+    std::sscanf(rfc3339.c_str() + z + 1, "%2d:%2d", &oh, &om);
+    int64_t off = oh * 3600 + om * 60;
+    t += rfc3339[z] == '+' ? -off : off;
+  }
+  return t;
+}
+
+}  // namespace
+
+std::string order_key(const std::string& created_max, const std::string& object_id, int version) {
+  char head[32], tail[16];
+  std::snprintf(head, sizeof head, "%015lld", static_cast<long long>(epoch_of(created_max) + 100000000000LL));
+  std::snprintf(tail, sizeof tail, "%010d", version);
+  return std::string(head) + "\x1f" + object_id + "\x1f" + tail;
+}
+
+std::string version_key(const ocfl::Inventory& inv, int n) {
+  std::string latest;
+  int64_t best = 0;
+  for (const auto& [k, ver] : inv.versions)
+    if (k <= n && (latest.empty() || epoch_of(ver.created) > best)) {
+      latest = ver.created;
+      best = epoch_of(ver.created);
+    }
+  return order_key(latest, inv.id, n);
+}
+
+Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, int n) {
+  auto it = inv.versions.find(n);
+  if (it == inv.versions.end()) return make_error("object '" + inv.id + "' has no version v" + std::to_string(n));
+  const ocfl::Version& v = it->second;
+  Entry e;
+  e.object_id = inv.id;
+  std::string path = store.object_path(inv.id);
+  e.object_dir = path.size() > store.root().size() ? path.substr(store.root().size() + 1) : path;
+  e.version = n;
+  e.created = v.created;
+  e.key = version_key(inv, n);
+
+  auto state = v.logical_state();
+  const std::string vname = v.name;
+  std::string where = "object '" + inv.id + "' " + vname;
+  std::shared_ptr<const record::Record> rec;
+  if (auto f = state.find("record.xml"); f != state.end()) {
+    auto bytes = store.read_file(inv.id, vname, "record.xml");
+    if (!bytes) return bytes.error();
+    auto r = record::load_record_from_memory(*bytes, where + "/record.xml");
+    if (!r) return r.error();
+    rec = *r;
+    fill_from_record(e, rec->catalogue());
+    e.digest = f->second;
+  }
+  bool have_meta = false;
+  if (state.count("metadata.json")) {
+    auto bytes = store.read_file(inv.id, vname, "metadata.json");
+    if (!bytes) return bytes.error();
+    auto j = ocfl::parse_json(*bytes);
+    if (!j) return make_error("metadata.json: " + j.error().message, where);
+    fill_from_metadata(e, *j);
+    have_meta = true;
+  }
+  if (!rec && !have_meta) return make_error("version has neither record.xml nor metadata.json", where);
+  if (e.status.empty()) e.status = "发布";
+  if (rec && rec->has_notice()) {
+    std::string t = record::body_text(*rec);
+    // body_text starts with the title, which the catalogue already holds.
+    if (t.rfind(e.title + "\n", 0) == 0) t.erase(0, e.title.size() + 1);
+    e.body = t;
+  } else if (auto f = state.find("document.pdf"); f != state.end()) {
+    auto bytes = store.read_file(inv.id, vname, "document.pdf");
+    if (!bytes) return bytes.error();
+    auto t = pdf_text(*bytes);
+    if (!t) return make_error(t.error().message, where + "/document.pdf");
+    e.body = *t;
+    if (e.digest.empty()) e.digest = f->second;
+  }
+  return e;
+}
+
+}  // namespace gk::catalogue

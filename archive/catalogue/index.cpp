@@ -1,0 +1,250 @@
+#include "archive/catalogue/index.h"
+
+#include <filesystem>
+
+#include "archive/catalogue/fts.h"
+
+namespace gk::catalogue {
+
+namespace {
+
+constexpr int kApplicationId = 0x676b6361;  // "gkca"
+constexpr int kFormatVersion = 1;
+
+// Settings that decide the file's bytes are fixed here, before the first table exists.
+const char* kSchema = R"sql(
+PRAGMA page_size=4096;
+PRAGMA auto_vacuum=NONE;
+PRAGMA encoding='UTF-8';
+PRAGMA application_id=1735091041;
+PRAGMA user_version=1;
+BEGIN;
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE objects(dir TEXT PRIMARY KEY, object_id TEXT NOT NULL, head INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE versions(
+  seq INTEGER PRIMARY KEY, object_id TEXT NOT NULL, version INTEGER NOT NULL,
+  created TEXT NOT NULL, created_date TEXT NOT NULL, until_date TEXT,
+  index_no TEXT, title TEXT, issuer TEXT, doc_number TEXT, genre TEXT, subject TEXT,
+  keywords TEXT, summary TEXT, written_date TEXT, published_date TEXT, mode TEXT, scope TEXT,
+  validity TEXT, status TEXT NOT NULL, digest TEXT);
+CREATE UNIQUE INDEX versions_by_object ON versions(object_id, version);
+CREATE TABLE texts(seq INTEGER PRIMARY KEY, text TEXT NOT NULL);
+CREATE VIRTUAL TABLE fts USING fts5(title, meta, body, content='', tokenize='gk_bigram', prefix='1', detail=full);
+INSERT INTO fts(fts, rank) VALUES('pgsz', 4050);
+INSERT INTO fts(fts, rank) VALUES('automerge', 4);
+INSERT INTO fts(fts, rank) VALUES('crisismerge', 16);
+INSERT INTO meta(key, value) VALUES('last_key', '');
+COMMIT;
+)sql";
+
+std::string join(const std::vector<std::string>& v, const char* sep) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
+  return out;
+}
+
+std::string meta_text(const Entry& e) {
+  std::vector<std::string> parts;
+  for (const std::string* s : {&e.index_no, &e.doc_number, &e.issuer})
+    if (!s->empty()) parts.push_back(*s);
+  for (const auto& k : e.keywords) parts.push_back(k);
+  if (!e.summary.empty()) parts.push_back(e.summary);
+  return join(parts, "\n");
+}
+
+Result<sqlite3*> open_db(const std::string& path, int flags) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return make_error("cannot open catalogue: " + msg, path);
+  }
+  sqlite3_busy_timeout(db, 10000);
+  sqlite3_extended_result_codes(db, 1);
+  if (auto s = register_sqlite_extensions(db); !s) {
+    sqlite3_close(db);
+    return s.error();
+  }
+  return db;
+}
+
+}  // namespace
+
+std::string searchable_text(const Entry& e) {
+  std::string m = meta_text(e);
+  return e.title + "\n" + m + "\n" + e.body;
+}
+
+Status exec(sqlite3* db, const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return make_error("catalogue database error: " + msg);
+  }
+  return {};
+}
+
+Stmt::Stmt(sqlite3* db, const std::string& sql) {
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st_, nullptr) != SQLITE_OK) {
+    error_ = std::string("catalogue database error: ") + sqlite3_errmsg(db);
+    st_ = nullptr;
+  }
+}
+Stmt::~Stmt() { sqlite3_finalize(st_); }
+Stmt& Stmt::bind(int i, const std::string& v) {
+  sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Stmt& Stmt::bind(int i, int64_t v) {
+  sqlite3_bind_int64(st_, i, v);
+  return *this;
+}
+Stmt& Stmt::bind_null(int i) {
+  sqlite3_bind_null(st_, i);
+  return *this;
+}
+int Stmt::step() { return sqlite3_step(st_); }
+std::string Stmt::text(int col) const {
+  auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, col));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(st_, col))) : std::string();
+}
+int64_t Stmt::integer(int col) const { return sqlite3_column_int64(st_, col); }
+double Stmt::real(int col) const { return sqlite3_column_double(st_, col); }
+bool Stmt::is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
+
+Index::~Index() {
+  if (db_) sqlite3_close_v2(db_);
+}
+Index::Index(Index&& o) noexcept : db_(o.db_), path_(std::move(o.path_)) { o.db_ = nullptr; }
+Index& Index::operator=(Index&& o) noexcept {
+  if (this != &o) {
+    if (db_) sqlite3_close_v2(db_);
+    db_ = o.db_;
+    path_ = std::move(o.path_);
+    o.db_ = nullptr;
+  }
+  return *this;
+}
+
+Result<Index> Index::create(const std::string& path, bool durable) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) return make_error("catalogue file already exists", path);
+  auto db = open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!db) return db.error();
+  Index ix(*db, path);
+  // journal_mode and synchronous change how a commit reaches the disk, not the bytes committed.
+  if (auto s = exec(ix.db_, std::string("PRAGMA journal_mode=") + (durable ? "DELETE" : "MEMORY") +
+                                ";PRAGMA synchronous=" + (durable ? "FULL" : "OFF"));
+      !s)
+    return s.error();
+  if (auto s = exec(ix.db_, kSchema); !s) return Error{path, 0, s.error().message};
+  return ix;
+}
+
+Result<Index> Index::open(const std::string& path, bool writable, bool check) {
+  auto db = open_db(path, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
+  if (!db) return db.error();
+  Index ix(*db, path);
+  if (writable) {
+    if (auto s = exec(ix.db_, "PRAGMA journal_mode=DELETE;PRAGMA synchronous=FULL"); !s)
+      return make_error("damaged: " + s.error().message, path);
+  }
+  Stmt h(ix.db_, "PRAGMA application_id");
+  if (!h.ok() || h.step() != SQLITE_ROW) return make_error("damaged: " + (h.ok() ? std::string(sqlite3_errmsg(ix.db_)) : h.error()), path);
+  if (h.integer(0) != kApplicationId) return make_error("damaged: not a gongkai catalogue", path);
+  Stmt u(ix.db_, "PRAGMA user_version");
+  if (!u.ok() || u.step() != SQLITE_ROW || u.integer(0) != kFormatVersion)
+    return make_error("damaged: catalogue format is not version " + std::to_string(kFormatVersion), path);
+  if (check) {
+    Stmt q(ix.db_, "PRAGMA quick_check");
+    if (!q.ok()) return make_error("damaged: " + q.error(), path);
+    int rc = q.step();
+    if (rc != SQLITE_ROW) return make_error(std::string("damaged: ") + sqlite3_errmsg(ix.db_), path);
+    if (q.text(0) != "ok") return make_error("damaged: " + q.text(0), path);
+  }
+  return ix;
+}
+
+Status Index::append(const Entry& e) {
+  if (e.key <= last_key()) return make_error("catalogue append out of order: " + e.key);
+  if (auto s = exec(db_, "BEGIN IMMEDIATE"); !s) return s;
+  auto fail = [&](const std::string& msg) -> Status {
+    exec(db_, "ROLLBACK");
+    return make_error(msg, path_);
+  };
+  std::string created_date = e.created.substr(0, 10);
+  int64_t seq = 1;
+  {
+    Stmt s(db_, "SELECT coalesce(max(seq), 0) + 1 FROM versions");
+    if (!s.ok() || s.step() != SQLITE_ROW) return fail("catalogue database error: " + s.error());
+    seq = s.integer(0);
+  }
+  {
+    Stmt s(db_,
+           "INSERT INTO versions(seq, object_id, version, created, created_date, until_date, index_no, title, "
+           "issuer, doc_number, genre, subject, keywords, summary, written_date, published_date, mode, scope, "
+           "validity, status, digest) VALUES(?,?,?,?,?,NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!s.ok()) return fail(s.error());
+    s.bind(1, seq).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version)).bind(4, e.created).bind(5, created_date);
+    s.bind(6, e.index_no).bind(7, e.title).bind(8, e.issuer).bind(9, e.doc_number).bind(10, e.genre);
+    s.bind(11, e.subject).bind(12, join(e.keywords, "\n")).bind(13, e.summary).bind(14, e.written_date);
+    s.bind(15, e.published_date).bind(16, e.mode).bind(17, e.scope).bind(18, e.validity).bind(19, e.status);
+    s.bind(20, e.digest);
+    if (s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
+  }
+  {
+    Stmt s(db_, "UPDATE versions SET until_date = ? WHERE object_id = ? AND version < ? AND until_date IS NULL");
+    s.bind(1, created_date).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version));
+    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
+  }
+  {
+    Stmt s(db_, "INSERT INTO texts(seq, text) VALUES(?, ?)");
+    s.bind(1, seq).bind(2, searchable_text(e));
+    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
+  }
+  {
+    Stmt s(db_, "INSERT INTO fts(rowid, title, meta, body) VALUES(?, ?, ?, ?)");
+    s.bind(1, seq).bind(2, e.title).bind(3, meta_text(e)).bind(4, e.body);
+    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
+  }
+  {
+    Stmt s(db_,
+           "INSERT INTO objects(dir, object_id, head) VALUES(?, ?, ?) "
+           "ON CONFLICT(dir) DO UPDATE SET head = max(head, excluded.head)");
+    s.bind(1, e.object_dir.empty() ? e.object_id : e.object_dir).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version));
+    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
+  }
+  {
+    Stmt s(db_, "UPDATE meta SET value = ? WHERE key = 'last_key'");
+    s.bind(1, e.key);
+    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
+  }
+  if (auto s = exec(db_, "COMMIT"); !s) return fail(s.error().message);
+  return {};
+}
+
+std::string Index::last_key() const {
+  Stmt s(db_, "SELECT value FROM meta WHERE key = 'last_key'");
+  if (!s.ok() || s.step() != SQLITE_ROW) return {};
+  return s.text(0);
+}
+
+Result<std::map<std::string, ObjectState>> Index::objects() const {
+  std::map<std::string, ObjectState> out;
+  Stmt s(db_, "SELECT dir, object_id, head FROM objects");
+  if (!s.ok()) return make_error(s.error(), path_);
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out[s.text(0)] = {s.text(1), static_cast<int>(s.integer(2))};
+  if (rc != SQLITE_DONE) return make_error(std::string("damaged: ") + sqlite3_errmsg(db_), path_);
+  return out;
+}
+
+Result<int64_t> Index::version_count() const {
+  Stmt s(db_, "SELECT count(*) FROM versions");
+  if (!s.ok() || s.step() != SQLITE_ROW) return make_error(std::string("damaged: ") + sqlite3_errmsg(db_), path_);
+  return s.integer(0);
+}
+
+}  // namespace gk::catalogue

@@ -1,0 +1,101 @@
+// The catalogue's storage: one SQLite file holding every indexed version's catalogue fields, its
+// searchable text and an FTS5 index over it. This is the narrow interface a server database
+// would replace; nothing outside archive/catalogue/ sees SQLite.
+//
+// Determinism contract: the file's bytes are a function of the sequence of append() calls alone.
+// A file is created with fixed settings (page size, encoding, journal mode, FTS5 options), each
+// append() is exactly one write transaction, and nothing else writes (no wall-clock times, no
+// VACUUM, no ANALYZE). Callers keep appends in canonical order (see catalogue.h), so the
+// incremental path and a rebuild execute the same statements and produce the same bytes.
+#pragma once
+#include <sqlite3.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace gk::catalogue {
+
+// One version of one object, as the catalogue stores it.
+struct Entry {
+  std::string object_id;
+  std::string object_dir;  // object root relative to the storage root ("" outside OCFL)
+  int version = 0;
+  std::string created;  // RFC 3339 of the OCFL version
+  std::string key;      // canonical order key (catalogue.h); appends must be strictly increasing
+  // Catalogue fields (docs/record-format.md) and the disclosure status of this version.
+  std::string index_no, title, issuer, doc_number, genre, subject;
+  std::vector<std::string> keywords;
+  std::string summary, written_date, published_date, mode, scope, validity;
+  std::string status;  // 发布 | 修改 | 废止 | 失效 | 撤回
+  std::string digest;  // digest of record.xml (or of the PDF when there is no record) in the inventory
+  std::string body;    // searchable text besides the title and the catalogue fields
+};
+
+// The searchable text of an entry, as the exact check and snippets see it: title, then 索引号,
+// 文号, 发布机构, 主题词 and 内容概述, then the body, separated by newlines.
+std::string searchable_text(const Entry& e);
+
+struct ObjectState {
+  std::string object_id;
+  int head = 0;
+};
+
+class Index {
+ public:
+  ~Index();
+  Index(Index&&) noexcept;
+  Index& operator=(Index&&) noexcept;
+  Index(const Index&) = delete;
+
+  // Creates a new empty catalogue file (the path must not exist).
+  static Result<Index> create(const std::string& path, bool durable = true);
+  // Opens an existing file. A file that is not a catalogue of this format, or fails SQLite's
+  // quick_check when `check` is set, is reported as damaged (Error message starts "damaged: ").
+  static Result<Index> open(const std::string& path, bool writable, bool check);
+
+  Status append(const Entry& e);
+  std::string last_key() const;                                // "" when empty
+  Result<std::map<std::string, ObjectState>> objects() const;  // by object_dir
+  Result<int64_t> version_count() const;
+
+  sqlite3* db() const { return db_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  Index(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+// Runs `sql` (no results). Errors carry SQLite's message.
+Status exec(sqlite3* db, const std::string& sql);
+
+// A prepared statement that finalizes itself.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const std::string& sql);
+  ~Stmt();
+  Stmt(const Stmt&) = delete;
+  bool ok() const { return st_ != nullptr; }
+  std::string error() const { return error_; }
+  Stmt& bind(int i, const std::string& v);
+  Stmt& bind(int i, int64_t v);
+  Stmt& bind_null(int i);
+  int step();  // SQLITE_ROW, SQLITE_DONE or an error code
+  std::string text(int col) const;
+  int64_t integer(int col) const;
+  double real(int col) const;
+  bool is_null(int col) const;
+  sqlite3_stmt* raw() const { return st_; }
+
+ private:
+  sqlite3_stmt* st_ = nullptr;
+  std::string error_;
+};
+
+}  // namespace gk::catalogue

@@ -1,0 +1,155 @@
+#include "archive/catalogue/query.h"
+
+#include "archive/catalogue/text.h"
+
+namespace gk::catalogue {
+
+size_t next_char_count(std::string_view s);
+
+namespace {
+
+struct Token {
+  std::string text;
+  bool quoted = false;
+  bool excluded = false;
+};
+
+bool is_space_at(std::string_view s, size_t i, size_t& len) {
+  if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+    len = 1;
+    return true;
+  }
+  if (s.substr(i, 3) == "\u3000") {  // ideographic space, what Chinese input methods type
+    len = 3;
+    return true;
+  }
+  return false;
+}
+
+Result<std::vector<Token>> lex(std::string_view s) {
+  std::vector<Token> out;
+  size_t i = 0, sl = 0;
+  while (i < s.size()) {
+    if (is_space_at(s, i, sl)) {
+      i += sl;
+      continue;
+    }
+    Token t;
+    if (s[i] == '-' && i + 1 < s.size() && !is_space_at(s, i + 1, sl)) {
+      t.excluded = true;
+      ++i;
+    }
+    if (s[i] == '"') {
+      size_t close = s.find('"', i + 1);
+      if (close == std::string_view::npos)
+        return make_error("unbalanced quotes in query: " + std::string(s));
+      t.text = std::string(s.substr(i + 1, close - i - 1));
+      t.quoted = true;
+      i = close + 1;
+    } else {
+      size_t j = i;
+      while (j < s.size() && !is_space_at(s, j, sl)) {
+        if (s[j] == '"') return make_error("unbalanced quotes in query: " + std::string(s));
+        ++j;
+      }
+      t.text = std::string(s.substr(i, j - i));
+      i = j;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+Result<Term> make_term(const std::string& raw) {
+  Term t;
+  t.text = fold(raw);
+  t.runs = word_runs(t.text);
+  if (t.runs.empty()) {
+    if (raw.empty()) return make_error("empty phrase \"\" in query");
+    return make_error("query term '" + raw + "' has no letters, digits or characters to search for");
+  }
+  return t;
+}
+
+void append_quoted(std::string& out, const std::string& run) {
+  out += '"';
+  out += run;  // runs hold no '"': it is punctuation
+  out += '"';
+}
+
+std::string term_expression(const Term& t) {
+  std::string e;
+  for (size_t i = 0; i < t.runs.size(); ++i) {
+    if (i) e += " AND ";
+    append_quoted(e, t.runs[i]);
+    // A 1-character run is every token starting with it (bigrams, and the unigram that ends a run).
+    if (next_char_count(t.runs[i]) == 1) e += " *";
+  }
+  return t.runs.size() > 1 ? "(" + e + ")" : e;
+}
+
+}  // namespace
+
+std::vector<std::string> Query::highlight() const {
+  std::vector<std::string> out;
+  for (const auto& g : all_of)
+    for (const auto& t : g) out.push_back(t.text);
+  return out;
+}
+
+Result<Query> parse_query(std::string_view text) {
+  auto toks = lex(text);
+  if (!toks) return toks.error();
+  if (toks->empty()) return make_error("empty query");
+  Query q;
+  bool pending_or = false;
+  for (size_t i = 0; i < toks->size(); ++i) {
+    const Token& t = (*toks)[i];
+    if (!t.quoted && !t.excluded && t.text == "OR") {
+      if (q.all_of.empty() || pending_or || i + 1 == toks->size())
+        return make_error("OR needs a term on each side");
+      if ((*toks)[i + 1].excluded) return make_error("an excluded -term cannot be part of OR");
+      pending_or = true;
+      continue;
+    }
+    auto term = make_term(t.text);
+    if (!term) return term.error();
+    if (t.excluded) {
+      if (pending_or) return make_error("an excluded -term cannot be part of OR");
+      q.none_of.push_back(std::move(*term));
+    } else if (pending_or) {
+      q.all_of.back().push_back(std::move(*term));
+      pending_or = false;
+    } else {
+      q.all_of.push_back({std::move(*term)});
+    }
+  }
+  if (q.all_of.empty()) return make_error("a query needs at least one term that is not excluded");
+  return q;
+}
+
+std::string fts_expression(const Query& q) {
+  std::string e = "(";
+  for (size_t g = 0; g < q.all_of.size(); ++g) {
+    if (g) e += " AND ";
+    const auto& alts = q.all_of[g];
+    if (alts.size() > 1) e += "(";
+    for (size_t k = 0; k < alts.size(); ++k) {
+      if (k) e += " OR ";
+      e += term_expression(alts[k]);
+    }
+    if (alts.size() > 1) e += ")";
+  }
+  e += ")";
+  for (const auto& t : q.none_of)
+    if (!t.needs_check()) e += " NOT " + term_expression(t);
+  return e;
+}
+
+size_t next_char_count(std::string_view s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); ++n) next_char(s, i);
+  return n;
+}
+
+}  // namespace gk::catalogue

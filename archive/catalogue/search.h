@@ -1,0 +1,67 @@
+// Searching and browsing an Index. A hit is one object, shown in its version that is current
+// (the newest one, or the newest created on or before --as-of); withdrawn (撤回) objects are left
+// out unless asked for. Terms match as exact substrings (query.h); ranking is FTS5 BM25 with the
+// title weighted 10x the body and the catalogue fields 4x, ties by newest first.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "archive/catalogue/index.h"
+#include "common/status.h"
+
+namespace gk::catalogue {
+
+struct Filters {
+  std::optional<int> year;            // 发布日期 year
+  std::string from, to;               // 发布日期 range, inclusive, YYYY-MM-DD
+  std::string issuer;                 // substring of 发布机构
+  std::string category;               // 主题分类, or a parent class of it ("综合政务")
+  std::string genre, mode, validity;  // exact values (validated by validate_filters)
+  std::string status;                 // exact; asking for 撤回 includes withdrawn items
+  std::string as_of;                  // YYYY-MM-DD; empty = now
+  bool include_withdrawn = false;
+};
+
+// Usage errors for filter values: unknown enumerated values, impossible dates, from > to.
+Status validate_filters(const Filters& f);
+// Whether s is a real calendar date YYYY-MM-DD.
+bool is_valid_date(const std::string& s);
+
+struct SearchRequest {
+  std::string query;
+  Filters filters;
+  int page = 1, per_page = 20;
+  std::string mark_open = "【", mark_close = "】";  // around matched terms in snippets
+};
+
+struct Hit {
+  std::string object_id;
+  int version = 0;
+  std::string created, index_no, title, issuer, doc_number, genre, subject, published_date;
+  std::string mode, validity, status;
+  double score = 0;  // bm25: lower is better
+  std::string snippet;
+};
+
+struct SearchResult {
+  int64_t total = 0;  // matching objects
+  int page = 1, per_page = 20;
+  std::vector<Hit> hits;
+};
+
+// Errors whose message starts with "query: " are usage errors (bad query or filter).
+Result<SearchResult> search(const Index& ix, const SearchRequest& req);
+
+// 公开目录 tree: counts of current, visible objects per 主题分类 and 发布日期 year.
+struct CatalogueCount {
+  std::string subject, year;
+  int64_t count = 0;
+};
+Result<std::vector<CatalogueCount>> browse(const Index& ix, const Filters& f);
+
+// A snippet of `text` around the first occurrence of any term, terms marked.
+std::string make_snippet(const std::string& text, const std::vector<std::string>& folded_terms,
+                         const std::string& open, const std::string& close, size_t width_chars = 60);
+
+}  // namespace gk::catalogue

@@ -1,0 +1,297 @@
+// gongkai search / gongkai catalogue / gongkai archive reindex: the catalogue of an archive
+// (archive/catalogue, docs/search.md).
+#include <unistd.h>
+
+#include <iostream>
+#include <map>
+
+#include "archive/catalogue/catalogue.h"
+#include "archive/catalogue/query.h"
+#include "archive/ocfl/json.h"
+#include "cli/command.h"
+#include "cli/options.h"
+#include "common/files.h"
+
+using namespace gk;
+using ocfl::Json;
+
+namespace {
+
+const char* kSearchHelp =
+    "usage: gongkai search ROOT QUERY... [filters] [--page N] [--per-page N] [--json]\n"
+    "\n"
+    "Finds disclosures in the archive at ROOT whose title, catalogue fields or text contain every\n"
+    "term of QUERY exactly as written. \"a b\" (quoted for the shell: '\"a b\"') is one phrase;\n"
+    "A OR B matches either; -term excludes. Best matches first (BM25, title matches weigh most).\n"
+    "\n"
+    "  --year YYYY        发布日期 in that year      --from / --to DATE   发布日期 range (inclusive)\n"
+    "  --issuer TEXT      发布机构 contains TEXT     --category C         主题分类 C or below it\n"
+    "  --genre G          体裁 (通知, 公告, ...)      --mode M             公开方式 (主动公开, ...)\n"
+    "  --validity V       有效性 (有效, 失效, 废止)   --status S           发布, 修改, 废止, 失效, 撤回\n"
+    "  --as-of DATE       the versions current on that day (default: the newest)\n"
+    "  --include-withdrawn  show withdrawn (撤回) items too\n"
+    "  --catalogue FILE   catalogue file (default: ROOT's parent/<name>.catalogue.sqlite)\n";
+
+const char* kCatalogueHelp =
+    "usage: gongkai catalogue ROOT [--as-of DATE] [--include-withdrawn] [--json] [--catalogue FILE]\n"
+    "\n"
+    "Prints the 公开目录 of the archive at ROOT as a tree: 主题分类, then year of 发布日期, with counts.\n";
+
+const char* kReindexHelp =
+    "usage: gongkai archive reindex ROOT [--catalogue FILE] [--check]\n"
+    "\n"
+    "Rebuilds the catalogue of the archive at ROOT from its OCFL objects alone. The result is\n"
+    "byte-for-byte the file the incremental updates produce. --check rebuilds into a scratch file\n"
+    "and only reports whether the current catalogue equals it (exit 1 if not).\n";
+
+const std::set<std::string> kFilterOptions{"year", "from", "to", "issuer", "category", "genre", "mode",
+                                           "validity", "status", "as-of", "catalogue"};
+
+int usage_error(const std::string& msg, const char* help) { return cli::fail(msg + "\n" + help, cli::kUsage); }
+
+// Filters from options; a usage error message in `err` when a value is malformed.
+catalogue::Filters filters_from(const cli::Options& o, std::string& err) {
+  catalogue::Filters f;
+  if (auto y = o.get("year")) {
+    if (y->size() != 4 || y->find_first_not_of("0123456789") != std::string::npos) err = "--year '" + *y + "' is not a year";
+    else f.year = std::stoi(*y);
+  }
+  f.from = o.get("from").value_or("");
+  f.to = o.get("to").value_or("");
+  f.issuer = o.get("issuer").value_or("");
+  f.category = o.get("category").value_or("");
+  f.genre = o.get("genre").value_or("");
+  f.mode = o.get("mode").value_or("");
+  f.validity = o.get("validity").value_or("");
+  f.status = o.get("status").value_or("");
+  f.as_of = o.get("as-of").value_or("");
+  f.include_withdrawn = o.has("include-withdrawn");
+  if (err.empty())
+    if (auto s = catalogue::validate_filters(f); !s) err = s.error().message.substr(7);  // drop "query: "
+  return f;
+}
+
+std::optional<int> positive(const std::string& s) {
+  if (s.empty() || s.size() > 6 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  int v = std::stoi(s);
+  return v >= 1 ? std::optional<int>(v) : std::nullopt;
+}
+
+bool damaged(const Error& e) { return e.message.rfind("damaged: ", 0) == 0; }
+
+// Opens the store and a trusted catalogue, printing what had to be repaired.
+Result<catalogue::Index> open_catalogue(const std::string& root, const std::string& path, std::optional<ocfl::Store>& store) {
+  auto s = ocfl::Store::open(root);
+  if (!s) return s.error();
+  store.emplace(std::move(*s));
+  catalogue::OpenReport rep;
+  auto ix = catalogue::open_checked(*store, path, rep);
+  for (const auto& n : rep.notices) std::cerr << "gongkai: " << n << "\n";
+  return ix;
+}
+
+// A damaged page found while answering: rebuild once and say so, never answer from it.
+Result<catalogue::Index> rebuild_after(const ocfl::Store& store, const std::string& path, const Error& e) {
+  std::string p = path.empty() ? catalogue::default_path(store.root()) : path;
+  std::cerr << "gongkai: catalogue " << p << " is damaged (" << e.message.substr(9) << "); rebuilding it from the store\n";
+  auto r = catalogue::rebuild(store, p);
+  if (!r) return r.error();
+  return catalogue::Index::open(p, false, true);
+}
+
+Json hit_json(const catalogue::Hit& h) {
+  Json::Object o;
+  o["object_id"] = h.object_id;
+  o["version"] = static_cast<double>(h.version);
+  o["created"] = h.created;
+  o["index_no"] = h.index_no;
+  o["title"] = h.title;
+  o["issuer"] = h.issuer;
+  o["doc_number"] = h.doc_number;
+  o["genre"] = h.genre;
+  o["subject"] = h.subject;
+  o["published_date"] = h.published_date;
+  o["mode"] = h.mode;
+  o["validity"] = h.validity;
+  o["status"] = h.status;
+  o["score"] = h.score;
+  o["snippet"] = h.snippet;
+  return Json(std::move(o));
+}
+
+int run_search(const cli::Args& args) {
+  std::string err;
+  auto with_value = kFilterOptions;
+  with_value.insert({"page", "per-page"});
+  auto o = cli::parse_options(args, with_value, {"json", "include-withdrawn", "help"}, err);
+  if (!o) return usage_error(err, kSearchHelp);
+  if (o->has("help")) {
+    std::cout << kSearchHelp;
+    return cli::kOk;
+  }
+  if (o->positional.empty()) return usage_error("search needs ROOT and QUERY", kSearchHelp);
+  catalogue::SearchRequest req;
+  for (size_t i = 1; i < o->positional.size(); ++i) req.query += (i > 1 ? " " : "") + o->positional[i];
+  req.filters = filters_from(*o, err);
+  if (!err.empty()) return cli::fail(err, cli::kUsage);
+  for (auto [name, dst] : {std::pair<const char*, int*>{"page", &req.page}, {"per-page", &req.per_page}})
+    if (auto v = o->get(name)) {
+      auto n = positive(*v);
+      if (!n) return cli::fail(std::string("--") + name + " '" + *v + "' is not a positive number", cli::kUsage);
+      *dst = *n;
+    }
+  // The query is checked before the archive is touched: a typo never triggers a rebuild.
+  if (auto q = catalogue::parse_query(req.query); !q) return cli::fail(q.error().message, cli::kUsage);
+  bool json = o->has("json");
+  bool tty = !json && ::isatty(1);
+  if (tty) req.mark_open = "\033[1m", req.mark_close = "\033[0m";
+
+  std::string path = o->get("catalogue").value_or("");
+  std::optional<ocfl::Store> store;
+  auto ix = open_catalogue(o->positional[0], path, store);
+  if (!ix) return cli::fail(ix.error().str());
+  auto res = catalogue::search(*ix, req);
+  if (!res && damaged(res.error())) {
+    ix = rebuild_after(*store, path, res.error());
+    if (!ix) return cli::fail(ix.error().str());
+    res = catalogue::search(*ix, req);
+  }
+  if (!res) {
+    if (res.error().message.rfind("query: ", 0) == 0) return cli::fail(res.error().message.substr(7), cli::kUsage);
+    return cli::fail(res.error().str());
+  }
+  if (json) {
+    Json::Object out;
+    out["query"] = req.query;
+    out["total"] = static_cast<double>(res->total);
+    out["page"] = static_cast<double>(res->page);
+    out["per_page"] = static_cast<double>(res->per_page);
+    Json::Array hits;
+    for (const auto& h : res->hits) hits.push_back(hit_json(h));
+    out["hits"] = Json(std::move(hits));
+    std::cout << ocfl::write_json(Json(std::move(out)));
+    return cli::kOk;
+  }
+  int64_t pages = (res->total + res->per_page - 1) / res->per_page;
+  std::cout << "共 " << res->total << " 条结果";
+  if (res->total > 0) std::cout << "，第 " << res->page << "/" << pages << " 页";
+  std::cout << "\n";
+  int i = (res->page - 1) * res->per_page;
+  for (const auto& h : res->hits) {
+    std::cout << "\n" << ++i << ". " << h.title << "\n";
+    std::cout << "   " << h.published_date << "  " << h.issuer;
+    if (!h.doc_number.empty()) std::cout << "  " << h.doc_number;
+    std::cout << "\n   索引号 " << h.index_no << " · " << h.genre << " · " << h.subject << " · " << h.validity
+              << " · v" << h.version << " " << h.status << "\n";
+    std::cout << "   " << h.snippet << "\n";
+  }
+  return cli::kOk;
+}
+
+struct Node {
+  int64_t count = 0;
+  std::map<std::string, Node> children;  // sub-classes of 主题分类
+  std::map<std::string, int64_t> years;
+};
+
+Json node_json(const std::string& name, const Node& n) {
+  Json::Object o;
+  o["name"] = name;
+  o["count"] = static_cast<double>(n.count);
+  Json::Object years;
+  for (const auto& [y, c] : n.years) years[y] = static_cast<double>(c);
+  o["years"] = Json(std::move(years));
+  Json::Array kids;
+  for (const auto& [k, c] : n.children) kids.push_back(node_json(k, c));
+  o["children"] = Json(std::move(kids));
+  return Json(std::move(o));
+}
+
+void print_node(const std::string& name, const Node& n, int depth) {
+  std::string pad(static_cast<size_t>(depth) * 2, ' ');
+  std::cout << pad << name << " (" << n.count << ")\n";
+  for (const auto& [k, c] : n.children) print_node(k, c, depth + 1);
+  for (const auto& [y, c] : n.years) std::cout << pad << "  " << y << "年 (" << c << ")\n";
+}
+
+int run_catalogue(const cli::Args& args) {
+  std::string err;
+  auto o = cli::parse_options(args, {"as-of", "catalogue"}, {"json", "include-withdrawn", "help"}, err);
+  if (!o) return usage_error(err, kCatalogueHelp);
+  if (o->has("help")) {
+    std::cout << kCatalogueHelp;
+    return cli::kOk;
+  }
+  if (o->positional.size() != 1) return usage_error("catalogue needs ROOT", kCatalogueHelp);
+  auto f = filters_from(*o, err);
+  if (!err.empty()) return cli::fail(err, cli::kUsage);
+  std::string path = o->get("catalogue").value_or("");
+  std::optional<ocfl::Store> store;
+  auto ix = open_catalogue(o->positional[0], path, store);
+  if (!ix) return cli::fail(ix.error().str());
+  auto counts = catalogue::browse(*ix, f);
+  if (!counts && damaged(counts.error())) {
+    ix = rebuild_after(*store, path, counts.error());
+    if (!ix) return cli::fail(ix.error().str());
+    counts = catalogue::browse(*ix, f);
+  }
+  if (!counts) return cli::fail(counts.error().str());
+  Node root;
+  for (const auto& c : *counts) {
+    Node* n = &root;
+    root.count += c.count;
+    std::string rest = c.subject.empty() ? "(未分类)" : c.subject;
+    for (size_t pos; !rest.empty();) {
+      pos = rest.find('\\');
+      std::string part = rest.substr(0, pos);
+      rest = pos == std::string::npos ? "" : rest.substr(pos + 1);
+      n = &n->children[part];
+      n->count += c.count;
+    }
+    n->years[c.year] += c.count;
+  }
+  if (o->has("json")) {
+    std::cout << ocfl::write_json(node_json("公开目录", root));
+    return cli::kOk;
+  }
+  std::cout << "公开目录 (" << root.count << ")\n";
+  for (const auto& [k, c] : root.children) print_node(k, c, 1);
+  return cli::kOk;
+}
+
+int run_reindex(const cli::Args& args) {
+  std::string err;
+  auto o = cli::parse_options(args, {"catalogue"}, {"check", "help"}, err);
+  if (!o) return usage_error(err, kReindexHelp);
+  if (o->has("help")) {
+    std::cout << kReindexHelp;
+    return cli::kOk;
+  }
+  if (o->positional.size() != 1) return usage_error("reindex needs ROOT", kReindexHelp);
+  auto s = ocfl::Store::open(o->positional[0]);
+  if (!s) return cli::fail(s.error().str());
+  std::string path = o->get("catalogue").value_or(catalogue::default_path(s->root()));
+  if (o->has("check")) {
+    std::string scratch = path + ".check-" + std::to_string(::getpid());
+    auto r = catalogue::rebuild(*s, scratch);
+    if (!r) return cli::fail(r.error().str());
+    auto a = read_file(path), b = read_file(scratch);
+    std::remove(scratch.c_str());
+    std::remove((scratch + ".lock").c_str());
+    if (a && b && *a == *b) {
+      std::cout << "catalogue " << path << " is current (" << r->versions << " versions)\n";
+      return cli::kOk;
+    }
+    return cli::fail("catalogue " + path + " differs from a rebuild from the store; run gongkai archive reindex");
+  }
+  auto r = catalogue::rebuild(*s, path);
+  if (!r) return cli::fail(r.error().str());
+  std::cout << "indexed " << r->versions << " versions of " << r->objects << " objects into " << path << "\n";
+  return cli::kOk;
+}
+
+}  // namespace
+
+GK_COMMAND("search", "search the archive's catalogue (exact Chinese substring search)", run_search);
+GK_COMMAND("catalogue", "browse the archive's 公开目录 by category and year", run_catalogue);
+GK_SUBCOMMAND("archive", "reindex", "rebuild the search catalogue from the OCFL objects", run_reindex);

@@ -1,0 +1,227 @@
+// Exactness: on a generated corpus, every query's result set equals a plain substring scan.
+#include <boost/test/unit_test.hpp>
+#include <set>
+
+#include "archive/catalogue/query.h"
+#include "archive/catalogue/text.h"
+#include "catalogue_fixture.h"
+
+using namespace gk::catalogue;
+using namespace cat_test;
+
+namespace {
+
+// Independent of the library: ASCII lower-casing and std::string::find.
+std::string lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  return s;
+}
+bool has(const std::string& text, const std::string& term) { return lower(text).find(lower(term)) != std::string::npos; }
+
+struct Corpus {
+  TempDir dir{"exact"};
+  std::vector<Entry> entries;
+  std::vector<std::string> texts;  // title, catalogue fields, body: what a reader can search
+  std::optional<Index> ix;
+
+  Corpus() {
+    Rng r(20240501);
+    for (int i = 0; i < 400; ++i) {
+      Doc d = make_doc(r, i);
+      Entry e;
+      e.object_id = "doc-" + std::to_string(i);
+      e.version = 1;
+      e.created = "2024-05-01T08:00:00+08:00";
+      e.key = order_key(e.created, e.object_id, 1);
+      e.index_no = d.index_no;
+      e.title = d.title;
+      e.issuer = d.issuer;
+      e.doc_number = d.doc_number;
+      e.genre = d.genre;
+      e.subject = d.subject;
+      e.keywords = d.keywords;
+      e.published_date = d.published;
+      e.written_date = d.written;
+      e.mode = d.mode;
+      e.validity = d.validity;
+      e.status = "发布";
+      for (const auto& p : d.paragraphs) e.body += (e.body.empty() ? "" : "\n") + p;
+      std::string t = d.title + "\n" + d.index_no + "\n" + d.doc_number + "\n" + d.issuer;
+      for (const auto& k : d.keywords) t += "\n" + k;
+      texts.push_back(t + "\n" + e.body);
+      entries.push_back(std::move(e));
+    }
+    std::string path = (dir.path / "c.sqlite").string();
+    BOOST_REQUIRE(build_file(entries, path, false));
+    auto opened = Index::open(path, false, true);
+    BOOST_REQUIRE_MESSAGE(opened, err(opened));
+    ix.emplace(std::move(*opened));
+  }
+
+  std::set<std::string> run(const std::string& query) {
+    SearchRequest req;
+    req.query = query;
+    req.per_page = 1000;
+    auto res = search(*ix, req);
+    BOOST_REQUIRE_MESSAGE(res, query + ": " + err(res));
+    std::set<std::string> ids;
+    for (const auto& h : res->hits) ids.insert(h.object_id);
+    BOOST_TEST(res->total == static_cast<int64_t>(ids.size()));
+    return ids;
+  }
+  template <class Pred>
+  std::set<std::string> brute(Pred p) {
+    std::set<std::string> ids;
+    for (size_t i = 0; i < texts.size(); ++i)
+      if (p(texts[i])) ids.insert(entries[i].object_id);
+    return ids;
+  }
+};
+
+Corpus& corpus() {
+  static Corpus c;
+  return c;
+}
+
+// n characters of s starting at character `from` (UTF-8).
+std::string chars(const std::string& s, size_t from, size_t n) {
+  size_t i = 0, k = 0;
+  while (i < s.size() && k < from) {
+    gk::catalogue::next_char(s, i);
+    ++k;
+  }
+  size_t start = i;
+  for (k = 0; k < n && i < s.size(); ++k) gk::catalogue::next_char(s, i);
+  return s.substr(start, i - start);
+}
+
+size_t count_chars(const std::string& s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); ++n) gk::catalogue::next_char(s, i);
+  return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(catalogue_exact)
+
+BOOST_AUTO_TEST_CASE(tokenizer_runs_and_folding) {
+  BOOST_TEST((word_runs("政务、公开 ABC〔2022〕12号") == std::vector<std::string>{"政务", "公开", "abc", "2022", "12号"}));
+  BOOST_TEST(contains_folded("下载PDF文件", "pdf"));
+  BOOST_TEST(!contains_folded("政务、公开", "政务公开"));
+}
+
+BOOST_AUTO_TEST_CASE(sampled_substrings_equal_brute_force) {
+  auto& c = corpus();
+  Rng r(7);
+  int checked = 0, nonempty = 0;
+  for (size_t len : {1, 2, 3, 4, 6}) {
+    for (int k = 0; k < 45; ++k) {
+      const std::string& t = c.texts[r.below(c.texts.size())];
+      size_t n = count_chars(t);
+      std::string term = chars(t, r.below(n > len ? n - len : 1), len);
+      if (term.find_first_of(" \n\"") != std::string::npos || word_runs(term).empty()) continue;
+      if (term[0] == '-') continue;
+      auto got = c.run(term);
+      auto want = c.brute([&](const std::string& x) { return has(x, term); });
+      BOOST_TEST((got == want), "term '" << term << "': " << got.size() << " vs " << want.size());
+      ++checked;
+      nonempty += !want.empty();
+    }
+  }
+  BOOST_TEST(checked >= 200);
+  BOOST_TEST(nonempty == checked);  // every sampled term occurs somewhere
+}
+
+BOOST_AUTO_TEST_CASE(chosen_terms_equal_brute_force) {
+  auto& c = corpus();
+  // Straddling words, punctuation-split terms, Latin and digits, 文号, absent terms, 1-char terms.
+  std::vector<std::string> terms{"扶贫", "帮扶贫困", "扶贫困", "贫困", "政务公开", "务公", "公开政务", "APP", "app", "Pdf",
+                                 "5G", "12345", "2345热线", "〔2022〕", "2022", "〔2021〕1", "青扶贫办〔2020〕", "号",
+                                 "的", "扶", "G", "乡村振兴", "村振", "服务中心", "不存在的词", "XYZ", "政务服务营商环境",
+                                 "11519900008452170L", "8452170L/2021", "青川市", "通知", "关于"};
+  for (const auto& w : words()) terms.push_back(w);
+  for (const auto& term : terms) {
+    auto got = c.run(term);
+    auto want = c.brute([&](const std::string& x) { return has(x, term); });
+    BOOST_TEST((got == want), "term '" << term << "': " << got.size() << " vs " << want.size());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(terms_across_punctuation_match_only_as_written) {
+  auto& c = corpus();
+  // "政务、公开" occurs where a 、 follows 政务 before 公开; "政务公开" only where written so.
+  for (std::string term : {"政务、公开", "公开，政务", "扶贫。", "（教育", "要求；", "“政务"}) {
+    auto got = c.run(term);
+    auto want = c.brute([&](const std::string& x) { return has(x, term); });
+    BOOST_TEST((got == want), "term '" << term << "': " << got.size() << " vs " << want.size());
+  }
+  auto split = c.brute([&](const std::string& x) { return has(x, "政务、公开") && !has(x, "政务公开"); });
+  for (const auto& id : split) BOOST_TEST(!c.run("政务公开").count(id));
+}
+
+BOOST_AUTO_TEST_CASE(and_or_not_and_phrases) {
+  auto& c = corpus();
+  struct Case {
+    std::string q;
+    std::function<bool(const std::string&)> p;
+  };
+  std::vector<Case> cases{
+      {"扶贫 教育", [](auto& x) { return has(x, "扶贫") && has(x, "教育"); }},
+      {"扶贫 OR 教育", [](auto& x) { return has(x, "扶贫") || has(x, "教育"); }},
+      {"扶贫 -帮扶贫困", [](auto& x) { return has(x, "扶贫") && !has(x, "帮扶贫困"); }},
+      {"政务 -政务、公开", [](auto& x) { return has(x, "政务") && !has(x, "政务、公开"); }},
+      {"\"APP 5G\"", [](auto& x) { return has(x, "APP 5G"); }},
+      {"\"的 和\" OR 〔2022〕 年度", [](auto& x) { return (has(x, "的 和") || has(x, "〔2022〕")) && has(x, "年度"); }},
+      {"补贴 OR 低保 OR 特困 -的", [](auto& x) { return (has(x, "补贴") || has(x, "低保") || has(x, "特困")) && !has(x, "的"); }},
+  };
+  for (const auto& k : cases) {
+    auto got = c.run(k.q);
+    auto want = c.brute(k.p);
+    BOOST_TEST((got == want), "query " << k.q << ": " << got.size() << " vs " << want.size());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(ranking_puts_title_matches_first_and_snippets_mark_terms) {
+  auto& c = corpus();
+  SearchRequest req;
+  req.query = "扶贫";
+  req.per_page = 1000;
+  auto res = search(*c.ix, req);
+  BOOST_REQUIRE(res);
+  bool seen_body_only = false;
+  for (const auto& h : res->hits) {
+    bool in_title = h.title.find("扶贫") != std::string::npos;
+    if (!in_title) seen_body_only = true;
+    else BOOST_TEST(!seen_body_only, "title match " << h.object_id << " ranked after a body-only match");
+    BOOST_TEST(h.snippet.find("【扶贫】") != std::string::npos, h.snippet);
+  }
+  // Paging: page 2 continues page 1.
+  req.per_page = 7;
+  req.page = 2;
+  auto p2 = search(*c.ix, req);
+  BOOST_REQUIRE(p2);
+  BOOST_REQUIRE(p2->hits.size() == 7u);
+  BOOST_TEST(p2->hits[0].object_id == res->hits[7].object_id);
+}
+
+BOOST_AUTO_TEST_CASE(bad_queries_are_usage_errors) {
+  std::vector<std::pair<std::string, std::string>> cases{
+      {"", "empty query"},
+      {"   ", "empty query"},
+      {"，。、", "query term '，。、' has no letters, digits or characters to search for"},
+      {"\"政务公开", "unbalanced quotes in query: \"政务公开"},
+      {"政务\"公开", "unbalanced quotes in query: 政务\"公开"},
+      {"-扶贫", "a query needs at least one term that is not excluded"},
+      {"OR 扶贫", "OR needs a term on each side"},
+      {"扶贫 OR", "OR needs a term on each side"},
+  };
+  for (const auto& [q, msg] : cases) {
+    auto r = parse_query(q);
+    BOOST_REQUIRE_MESSAGE(!r, q);
+    BOOST_TEST(r.error().message == msg);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,305 @@
+// The catalogue of an OCFL store: incremental = reindex (bytes), filters, as-of, withdrawn items,
+// stale / missing / damaged catalogues, and the CLI's errors.
+#include <boost/test/unit_test.hpp>
+#include <set>
+
+#include "catalogue_fixture.h"
+
+using namespace gk::catalogue;
+using namespace cat_test;
+namespace ocfl = gk::ocfl;
+
+namespace {
+
+std::string created_at(int minute) {
+  char b[40];
+  std::snprintf(b, sizeof b, "2023-%02d-%02dT%02d:%02d:00+08:00", 1 + (minute / 1440 / 28) % 12, 1 + (minute / 1440) % 28,
+                (minute / 60) % 24, minute % 60);
+  return b;
+}
+
+std::set<std::string> ids_of(const Index& ix, const std::string& query, Filters f = {}) {
+  SearchRequest req;
+  req.query = query;
+  req.filters = f;
+  req.per_page = 1000;
+  auto res = search(ix, req);
+  BOOST_REQUIRE_MESSAGE(res, err(res));
+  std::set<std::string> out;
+  for (const auto& h : res->hits) out.insert(h.object_id);
+  return out;
+}
+
+struct StoreFixture {
+  TempDir dir{"store"};
+  std::string root = (dir.path / "archive").string();
+  std::optional<ocfl::Store> store;
+  std::vector<Doc> docs;
+  StoreFixture() {
+    auto s = ocfl::Store::init(root, {false});
+    BOOST_REQUIRE(s);
+    store.emplace(std::move(*s));
+  }
+  std::string cat() const { return default_path(root); }
+  std::string id(int i) const { return "urn:gongkai:" + std::to_string(i); }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(catalogue_store)
+
+BOOST_AUTO_TEST_CASE(default_path_is_beside_the_root) {
+  BOOST_TEST(default_path("/data/archive") == "/data/archive.catalogue.sqlite");
+  BOOST_TEST(default_path("/data/archive/") == "/data/archive.catalogue.sqlite");
+}
+
+BOOST_AUTO_TEST_CASE(incremental_updates_and_reindex_give_identical_bytes) {
+  StoreFixture f;
+  Rng r(99);
+  int minute = 0;
+  for (int i = 0; i < 30; ++i) {
+    Doc d = make_doc(r, i);
+    int versions = 1 + static_cast<int>(r.below(3));
+    for (int v = 1; v <= versions; ++v) {
+      if (v > 1) d.paragraphs.push_back(paragraph(r, 8));
+      auto info = add(*f.store, f.id(i), d, created_at(minute += 7), v == 1 ? "" : "修改", v);
+      BOOST_REQUIRE_MESSAGE(info, err(info));
+      // Some commits are indexed one by one, others in batches.
+      if (i % 3 != 1 || v == versions) {
+        std::vector<std::pair<std::string, int>> batch{{f.id(i), v}};
+        if (i % 5 == 4 && i > 0) batch.push_back({f.id(i - 1), 1});
+        auto s = index_versions(*f.store, batch);
+        BOOST_REQUIRE_MESSAGE(s, err(s));
+      }
+    }
+  }
+  auto incremental = gk::read_file(f.cat());
+  BOOST_REQUIRE(incremental);
+  std::string other = (f.dir.path / "rebuilt.sqlite").string();
+  auto rep = rebuild(*f.store, other);
+  BOOST_REQUIRE_MESSAGE(rep, err(rep));
+  BOOST_TEST(rep->objects == 30);
+  auto rebuilt = gk::read_file(other);
+  BOOST_REQUIRE(rebuilt);
+  BOOST_TEST(incremental->size() == rebuilt->size());
+  BOOST_TEST((*incremental == *rebuilt), "incremental and rebuilt catalogues differ");
+
+  // A commit indexed late and out of order (an older created time) still ends byte-identical.
+  Doc late = make_doc(r, 99);
+  BOOST_REQUIRE(add(*f.store, f.id(99), late, "2022-12-31T23:00:00+08:00"));
+  BOOST_REQUIRE(index_versions(*f.store, {{f.id(99), 1}}));
+  std::filesystem::remove(other);
+  BOOST_REQUIRE(rebuild(*f.store, other));
+  BOOST_TEST((gk::read_file(f.cat()).value() == gk::read_file(other).value()));
+  // Indexing again is a no-op.
+  BOOST_REQUIRE(index_versions(*f.store, {{f.id(99), 1}, {f.id(0), 1}}));
+  BOOST_TEST((gk::read_file(f.cat()).value() == gk::read_file(other).value()));
+}
+
+BOOST_AUTO_TEST_CASE(filters_equal_brute_force) {
+  StoreFixture f;
+  Rng r(5);
+  for (int i = 0; i < 60; ++i) {
+    f.docs.push_back(make_doc(r, i));
+    BOOST_REQUIRE(add(*f.store, f.id(i), f.docs.back(), created_at(i)));
+  }
+  OpenReport rep;
+  auto ix = open_checked(*f.store, "", rep);
+  BOOST_REQUIRE_MESSAGE(ix, err(ix));
+  BOOST_REQUIRE(rep.notices.size() == 1u);
+  BOOST_TEST(rep.notices[0] == "catalogue " + f.cat() + " is missing; building it from the store");
+  auto brute = [&](auto pred) {
+    std::set<std::string> out;
+    for (size_t i = 0; i < f.docs.size(); ++i)
+      if (pred(f.docs[i])) out.insert(f.id(static_cast<int>(i)));
+    return out;
+  };
+  auto check = [&](const std::string& name, Filters flt, auto pred) {
+    auto got = ids_of(*ix, "青川市", flt);
+    auto want = brute(pred);
+    BOOST_TEST((got == want), name << ": " << got.size() << " vs " << want.size());
+    BOOST_TEST(!want.empty(), name);
+  };
+  Filters fl;
+  fl.year = 2021;
+  check("year", fl, [](const Doc& d) { return d.published.substr(0, 4) == "2021"; });
+  fl = {};
+  fl.from = "2020-03-01";
+  fl.to = "2021-06-30";
+  check("from/to", fl, [](const Doc& d) { return d.published >= "2020-03-01" && d.published <= "2021-06-30"; });
+  fl = {};
+  fl.issuer = "扶贫开发";
+  check("issuer", fl, [](const Doc& d) { return d.issuer.find("扶贫开发") != std::string::npos; });
+  fl = {};
+  fl.category = "综合政务";
+  check("category parent", fl, [](const Doc& d) { return d.subject.rfind("综合政务\\", 0) == 0; });
+  fl.category = "农业、林业、水利\\扶贫";
+  check("category leaf", fl, [](const Doc& d) { return d.subject == "农业、林业、水利\\扶贫"; });
+  fl = {};
+  fl.genre = "公告";
+  check("genre", fl, [](const Doc& d) { return d.genre == "公告"; });
+  fl = {};
+  fl.mode = "依申请公开";
+  check("mode", fl, [](const Doc& d) { return d.mode == "依申请公开"; });
+  fl = {};
+  fl.validity = "废止";
+  check("validity", fl, [](const Doc& d) { return d.validity == "废止"; });
+  fl = {};
+  fl.status = "发布";
+  check("status", fl, [](const Doc&) { return true; });
+
+  auto tree = browse(*ix, {});
+  BOOST_REQUIRE(tree);
+  int64_t total = 0;
+  for (const auto& c : *tree) total += c.count;
+  BOOST_TEST(total == 60);
+}
+
+BOOST_AUTO_TEST_CASE(as_of_and_withdrawn) {
+  StoreFixture f;
+  Doc x;
+  x.index_no = "11519900008452170L/2023-00001";
+  x.title = "青川市关于扶贫资金管理的通知";
+  x.issuer = "青川市人民政府";
+  x.paragraphs = {"各县区要做好扶贫资金管理。"};
+  BOOST_REQUIRE(add(*f.store, "x", x, "2023-01-10T09:00:00+08:00"));
+  x.title = "青川市关于乡村振兴资金管理的通知";
+  x.paragraphs = {"各县区要做好乡村振兴资金管理。"};
+  BOOST_REQUIRE(add(*f.store, "x", x, "2023-06-01T09:00:00+08:00", "修改", 2));
+  Doc y = x;
+  y.index_no = "11519900008452170L/2023-00002";
+  y.title = "青川市关于扶贫项目公示的公告";
+  y.paragraphs = {"扶贫项目公示如下。"};
+  BOOST_REQUIRE(add(*f.store, "y", y, "2023-01-10T10:00:00+08:00"));
+  BOOST_REQUIRE(add(*f.store, "y", y, "2023-07-01T10:00:00+08:00", "撤回", 2));
+  BOOST_REQUIRE(index_versions(*f.store, {{"x", 2}, {"y", 2}}));
+  auto ix = Index::open(f.cat(), false, true);
+  BOOST_REQUIRE(ix);
+
+  BOOST_TEST(ids_of(*ix, "扶贫").empty());  // x no longer says it; y is withdrawn
+  BOOST_TEST((ids_of(*ix, "乡村振兴") == std::set<std::string>{"x"}));
+  Filters f1;
+  f1.as_of = "2023-03-01";
+  BOOST_TEST((ids_of(*ix, "扶贫", f1) == std::set<std::string>{"x", "y"}));
+  BOOST_TEST(ids_of(*ix, "乡村振兴", f1).empty());
+  f1.as_of = "2023-06-01";  // the day v2 of x was made: v2 is current
+  BOOST_TEST((ids_of(*ix, "扶贫", f1) == std::set<std::string>{"y"}));
+  f1.as_of = "2023-07-01";
+  BOOST_TEST(ids_of(*ix, "扶贫", f1).empty());
+  f1.as_of = "2022-12-31";
+  BOOST_TEST(ids_of(*ix, "资金").empty() == false);
+  BOOST_TEST(ids_of(*ix, "资金", f1).empty());
+  Filters w;
+  w.include_withdrawn = true;
+  BOOST_TEST((ids_of(*ix, "扶贫", w) == std::set<std::string>{"y"}));
+  Filters st;
+  st.status = "撤回";
+  BOOST_TEST((ids_of(*ix, "青川市", st) == std::set<std::string>{"y"}));
+  st.status = "修改";
+  BOOST_TEST((ids_of(*ix, "青川市", st) == std::set<std::string>{"x"}));
+}
+
+BOOST_AUTO_TEST_CASE(stale_missing_and_damaged_catalogues_are_rebuilt) {
+  StoreFixture f;
+  Rng r(3);
+  for (int i = 0; i < 12; ++i) {
+    f.docs.push_back(make_doc(r, i));
+    BOOST_REQUIRE(add(*f.store, f.id(i), f.docs.back(), created_at(i * 3)));
+  }
+  BOOST_REQUIRE(rebuild(*f.store));
+  // A commit whose indexing never happened (a crash between the two).
+  Doc extra = make_doc(r, 50);
+  extra.title = "青川市关于独一无二标题的通知";
+  BOOST_REQUIRE(add(*f.store, f.id(50), extra, created_at(100)));
+  OpenReport rep;
+  auto ix = open_checked(*f.store, "", rep);
+  BOOST_REQUIRE_MESSAGE(ix, err(ix));
+  BOOST_REQUIRE(rep.notices.size() == 1u);
+  BOOST_TEST(rep.notices[0] == "catalogue " + f.cat() + " is older than the store (1 versions not indexed); updating it");
+  BOOST_TEST((ids_of(*ix, "独一无二") == std::set<std::string>{f.id(50)}));
+  std::string good = gk::read_file(f.cat()).value();
+
+  // Damage: garbage over a page in the middle of the file.
+  {
+    std::fstream io(f.cat(), std::ios::in | std::ios::out | std::ios::binary);
+    io.seekp(static_cast<std::streamoff>(good.size() / 2 / 4096 * 4096));
+    std::string junk(4096, '\x5a');
+    io.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  OpenReport rep2;
+  auto ix2 = open_checked(*f.store, "", rep2);
+  BOOST_REQUIRE_MESSAGE(ix2, err(ix2));
+  BOOST_REQUIRE(rep2.notices.size() == 1u);
+  BOOST_TEST(rep2.notices[0].rfind("catalogue " + f.cat() + " is damaged (", 0) == 0, rep2.notices[0]);
+  BOOST_TEST((gk::read_file(f.cat()).value() == good));
+
+  // Not a catalogue at all.
+  BOOST_REQUIRE(gk::write_file_atomic(f.cat(), "this is not a database", false));
+  OpenReport rep3;
+  BOOST_REQUIRE(open_checked(*f.store, "", rep3));
+  BOOST_REQUIRE(rep3.notices.size() == 1u);
+  BOOST_TEST(rep3.notices[0] == "catalogue " + f.cat() + " is damaged (file is not a database); rebuilding it from the store");
+  BOOST_TEST((gk::read_file(f.cat()).value() == good));
+}
+
+BOOST_AUTO_TEST_CASE(cli_search_catalogue_reindex_and_bad_input) {
+  StoreFixture f;
+  Rng r(11);
+  for (int i = 0; i < 8; ++i) {
+    f.docs.push_back(make_doc(r, i));
+    BOOST_REQUIRE(add(*f.store, f.id(i), f.docs.back(), created_at(i)));
+  }
+  std::string root = q(f.root);
+  auto first = run_cli("search " + root + " 青川市 --json");
+  BOOST_TEST(first.code == 0, first.err);
+  BOOST_TEST(first.err == "gongkai: catalogue " + f.cat() + " is missing; building it from the store\n");
+  BOOST_TEST(first.out.find("\"total\": 8") != std::string::npos, first.out);
+  auto table = run_cli("search " + root + " 青川市 --per-page 3 --page 2");
+  BOOST_TEST(table.code == 0);
+  BOOST_TEST(table.err == "");
+  BOOST_TEST(table.out.find("共 8 条结果，第 2/3 页") == 0, table.out);
+  BOOST_TEST(table.out.find("【青川市】") != std::string::npos);
+  auto tree = run_cli("catalogue " + root);
+  BOOST_TEST(tree.code == 0);
+  BOOST_TEST(tree.out.find("公开目录 (8)") == 0, tree.out);
+  auto tj = run_cli("catalogue " + root + " --json");
+  BOOST_TEST(tj.out.find("\"count\": 8") != std::string::npos);
+  auto re = run_cli("archive reindex " + root);
+  BOOST_TEST(re.code == 0, re.err);
+  BOOST_TEST(re.out == "indexed 8 versions of 8 objects into " + f.cat() + "\n");
+  auto chk = run_cli("archive reindex --check " + root);
+  BOOST_TEST(chk.code == 0, chk.err);
+
+  struct Bad {
+    std::string args;
+    int code;
+    std::string err;
+  };
+  std::vector<Bad> bad{
+      {"search " + root + " ''", 2, "gongkai: empty query\n"},
+      {"search " + root + " '，。、'", 2, "gongkai: query term '，。、' has no letters, digits or characters to search for\n"},
+      {"search " + root + " '\"政务公开'", 2, "gongkai: unbalanced quotes in query: \"政务公开\n"},
+      {"search " + root + " 扶贫 --mode 随便", 2,
+       "gongkai: unknown 公开方式 (--mode) '随便' (one of: 不予公开, 主动公开, 依申请公开)\n"},
+      {"search " + root + " 扶贫 --validity 永远", 2, "gongkai: unknown 有效性 (--validity) '永远' (one of: 失效, 废止, 有效)\n"},
+      {"search " + root + " 扶贫 --from 2023-02-30", 2, "gongkai: --from '2023-02-30' is not a date (YYYY-MM-DD that exists)\n"},
+      {"search " + root + " 扶贫 --as-of 2023-13-01", 2, "gongkai: --as-of '2023-13-01' is not a date (YYYY-MM-DD that exists)\n"},
+      {"search " + root + " 扶贫 --year 20x3", 2, "gongkai: --year '20x3' is not a year\n"},
+      {"search " + root + " 扶贫 --page 0", 2, "gongkai: --page '0' is not a positive number\n"},
+      {"search " + q(f.root + "/nope") + " 扶贫", 1, "gongkai: " + f.root + "/nope: not an OCFL storage root: no such directory\n"},
+  };
+  for (const auto& b : bad) {
+    auto res = run_cli(b.args);
+    BOOST_TEST(res.code == b.code, b.args);
+    BOOST_TEST(res.err == b.err, b.args);
+  }
+
+  // Damaged file: rebuilt, said so, and the answer is the same as before.
+  BOOST_REQUIRE(gk::write_file_atomic(f.cat(), std::string(8192, '\x01'), false));
+  auto again = run_cli("search " + root + " 青川市 --json");
+  BOOST_TEST(again.code == 0);
+  BOOST_TEST(again.err.find("is damaged (") != std::string::npos, again.err);
+  BOOST_TEST(again.out == first.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
