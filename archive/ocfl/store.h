@@ -43,7 +43,11 @@ struct NewVersion {
   std::string object_id;
   std::vector<NewFile> files;
   VersionMeta meta;
+  // When > 0, the version must become v<expected_number>; otherwise nothing is added and the
+  // error message contains kConcurrentChange (another writer committed first: re-read, retry).
+  int expected_number = 0;
 };
+inline constexpr const char* kConcurrentChange = "changed by another writer";
 
 struct VersionInfo {
   std::string object_id;

@@ -118,6 +118,9 @@ Status write_inventory_pair(const std::string& dir, const std::string& json) {
 Result<VersionInfo> stage_version(StagedObject& so, const NewVersion& nv) {
   Inventory& inv = so.inv;
   int n = inv.head_number() + 1;
+  if (nv.expected_number > 0 && n != nv.expected_number)
+    return make_error("object '" + so.id + "' " + kConcurrentChange + ": expected to add " + version_name(nv.expected_number) +
+                      " but the next version is " + version_name(n));
   Version v;
   v.name = version_name(n);
   v.created = nv.meta.created.empty() ? now_utc() : nv.meta.created;

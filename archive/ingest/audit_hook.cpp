@@ -1,0 +1,119 @@
+#include "archive/ingest/audit_hook.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "archive/audit/log.h"
+#include "archive/ocfl/fsutil.h"
+#include "archive/ocfl/json.h"
+#include "archive/ocfl/store.h"
+#include "common/files.h"
+
+namespace fs = std::filesystem;
+
+namespace gk::ingest {
+
+namespace {
+
+std::string public_key_dir(const std::string& root) { return root + "/extensions/" + kSigningExtension; }
+std::string config_path(const std::string& root) { return public_key_dir(root) + "/config.json"; }
+
+// A path from config.json: absolute, or relative to the storage root.
+std::string resolve(const std::string& root, const std::string& p) {
+  return fs::path(p).is_absolute() ? p : (fs::path(root) / p).lexically_normal().string();
+}
+
+// Refuses a key whose public half is not published in the root: heads it signs could not be
+// verified by anyone holding only the archive.
+Status check_published(const std::string& root, const audit::PrivateKey& key, const std::string& where) {
+  std::string pub = public_key_dir(root) + "/" + key.fingerprint() + ".pem";
+  if (!fs::exists(pub))
+    return make_error("signing key " + key.fingerprint() + " is not one of this archive's public keys (" +
+                          public_key_dir(root) + "); use the key made by `gongkai archive keygen`",
+                      where);
+  return {};
+}
+
+}  // namespace
+
+std::string default_key_path(const std::string& root) {
+  fs::path r = fs::absolute(root).lexically_normal();
+  if (!r.has_filename()) r = r.parent_path();
+  return (r.parent_path() / (r.filename().string() + ".audit-key.pem")).string();
+}
+
+Result<std::optional<audit::PrivateKey>> load_signing_key(const std::string& root, const std::string& explicit_path) {
+  std::string path, source;
+  if (!explicit_path.empty()) {
+    path = explicit_path;
+    source = "--key";
+  } else if (const char* env = std::getenv("GONGKAI_KEY"); env && *env) {
+    path = env;
+    source = "GONGKAI_KEY";
+  } else if (fs::exists(config_path(root))) {
+    auto text = gk::read_file(config_path(root));
+    if (!text) return text.error();
+    auto j = ocfl::parse_json(*text);
+    const ocfl::Json* k = j && j->is_object() ? j->find("signing_key") : nullptr;
+    if (!k || !k->is_string()) return make_error("no \"signing_key\" path in the audit configuration", config_path(root));
+    path = resolve(root, k->str());
+    source = config_path(root);
+  } else {
+    return std::optional<audit::PrivateKey>{};
+  }
+  auto key = audit::PrivateKey::load(path);
+  if (!key) return make_error("cannot load the signing key named by " + source + ": " + key.error().str());
+  if (auto s = check_published(root, *key, path); !s) return s.error();
+  return std::optional<audit::PrivateKey>(std::move(*key));
+}
+
+Result<KeygenResult> keygen(const std::string& root, const std::string& private_path) {
+  auto store = ocfl::Store::open(root);
+  if (!store) return store.error();
+  if (fs::exists(config_path(root)))
+    return make_error("this archive already has a signing key (see " + config_path(root) +
+                      "); keys are never replaced by keygen");
+  KeygenResult r;
+  bool is_default = private_path.empty();
+  r.private_path = is_default ? default_key_path(root) : fs::absolute(private_path).lexically_normal().string();
+  std::string root_abs = fs::absolute(root).lexically_normal().string();
+  if (r.private_path.rfind(root_abs + "/", 0) == 0)
+    return make_error("the private key must be kept outside the storage root (the archive may be copied or published)",
+                      r.private_path);
+  if (auto s = ocfl::fsx::make_dirs(public_key_dir(root)); !s) return s.error();
+  std::string tmp_pub = public_key_dir(root) + "/new-" + ocfl::fsx::random_token() + ".tmp";
+  auto pub = audit::generate_keypair(r.private_path, tmp_pub);
+  if (!pub) return pub.error();
+  r.fingerprint = pub->fingerprint();
+  r.public_path = public_key_dir(root) + "/" + r.fingerprint + ".pem";
+  if (auto s = ocfl::fsx::rename_path(tmp_pub, r.public_path); !s) return s.error();
+  ocfl::Json::Object cfg;
+  // Relative to the root for the default location, so that root and key can be moved together.
+  cfg["signing_key"] = is_default ? "../" + fs::path(r.private_path).filename().string() : r.private_path;
+  cfg["public_key"] = std::string("extensions/") + kSigningExtension + "/" + r.fingerprint + ".pem";
+  if (auto s = gk::write_file_atomic(config_path(root), ocfl::write_json(ocfl::Json(std::move(cfg)))); !s) return s.error();
+  if (auto s = gk::sync_directory(public_key_dir(root)); !s) return s.error();
+  return r;
+}
+
+Status after_commit(const std::string& root, const std::vector<CommittedVersion>& versions, const audit::PrivateKey* key) {
+  if (versions.empty()) return {};
+  // recover: a writer killed mid-append left a torn last line that no signed head covers.
+  auto log = audit::AuditLog::open(audit::audit_dir(root), audit::OpenOptions{false, true});
+  if (!log) return log.error();
+  for (const auto& v : versions) {
+    audit::Entry e;
+    e.actor = v.actor;
+    e.action = v.action;
+    e.object = v.object_id;
+    e.version = v.version;
+    e.digests = {{"sha512", v.metadata.sha512}, {"sm3", v.metadata.sm3}};
+    e.detail = v.detail;
+    if (auto r = log->append(std::move(e)); !r) return r.error();
+  }
+  if (key)
+    if (auto h = log->sign_head(*key); !h) return h.error();
+  return {};
+}
+
+}  // namespace gk::ingest

@@ -1,0 +1,57 @@
+// What happens after versions are committed (the audit log), and the archive's signing key.
+//
+// KEY HANDLING (docs/archive.md, "Audit log and signing key"):
+//  - `keygen` writes the Ed25519 private key OUTSIDE the storage root (default
+//    <parent of root>/<root name>.audit-key.pem, mode 0600) and the public key inside it:
+//    extensions/gongkai-signing/<fingerprint>.pem. It records both in
+//    extensions/gongkai-signing/config.json ({"signing_key": path, "public_key": path}); the
+//    private key path is stored relative to the root when it is the default, so root and key can
+//    move together. (Not in extensions/gongkai-audit/: that directory holds only the log files.)
+//  - A writer signs a tree head after its entries when a key is found, first match wins: an
+//    explicit path (--key), $GONGKAI_KEY, config.json. A configured key that cannot be loaded is
+//    an error BEFORE anything is written (never silently unsigned). No key at all: entries are
+//    appended unsigned, and `gongkai audit` reports them as unsigned.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "archive/audit/keys.h"
+#include "archive/ingest/metadata.h"
+#include "common/status.h"
+
+namespace gk::ingest {
+
+inline constexpr const char* kSigningExtension = "gongkai-signing";  // under <root>/extensions/
+
+// One committed version, as the audit log records it.
+struct CommittedVersion {
+  std::string object_id;
+  std::string version;  // "v3"
+  std::string action;   // audit::kActionVersionAdd or kActionStatusChange
+  std::string actor;    // user address if given, else the user name
+  // Digests of the version's metadata.json: unique per version, and it holds the digests of
+  // every other file of the version, so it pins the whole version.
+  FileDigests metadata;
+  std::map<std::string, std::string> detail;  // status, user, file digests (see docs)
+};
+
+// Called once after every successful commit with the versions it made, in commit order. Today it
+// appends one audit entry per version and then signs a tree head with `key` (when not null).
+// Later hooks (the catalogue index) belong here too. Failure means: committed but not logged.
+Status after_commit(const std::string& root, const std::vector<CommittedVersion>& versions,
+                    const audit::PrivateKey* key);
+
+// The signing key for writes to `root` (see KEY HANDLING); nullopt when none is configured.
+Result<std::optional<audit::PrivateKey>> load_signing_key(const std::string& root,
+                                                          const std::string& explicit_path = {});
+
+struct KeygenResult {
+  std::string private_path, public_path, fingerprint;
+};
+std::string default_key_path(const std::string& root);
+// Creates the key pair and config.json; refuses when the archive already has a signing key.
+Result<KeygenResult> keygen(const std::string& root, const std::string& private_path = {});
+
+}  // namespace gk::ingest

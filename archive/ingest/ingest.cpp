@@ -1,0 +1,361 @@
+#include "archive/ingest/ingest.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "archive/audit/entry.h"
+#include "archive/ocfl/rules.h"
+#include "common/files.h"
+
+namespace fs = std::filesystem;
+
+namespace gk::ingest {
+
+struct Prepared {
+  ocfl::NewVersion nv;
+  Metadata meta;
+  AddOutcome outcome;
+  std::string action;
+  std::string actor;
+  FileDigests metadata_digests;
+  size_t request = 0;  // index of the request in a batch
+  size_t bytes = 0;
+};
+
+namespace {
+
+constexpr size_t kGroupVersions = 1000;
+constexpr size_t kGroupBytes = 64u << 20;
+
+// What a writer needs to know about an object: its head and the identity of its first version.
+struct ObjectState {
+  bool exists = false;
+  int head = 0;
+  Metadata head_meta;
+  std::string first_issuer, first_written_date;
+};
+
+Result<ObjectState> load_state(const ocfl::Store& st, const std::string& id) {
+  ObjectState s;
+  if (!st.has_object(id)) return s;
+  auto head = read_metadata(st, id);
+  if (!head) return head.error();
+  s.exists = true;
+  s.head_meta = std::move(*head);
+  s.head = s.head_meta.version;
+  const Metadata* first = &s.head_meta;
+  Result<Metadata> v1 = s.head_meta;
+  if (s.head > 1) {
+    v1 = read_metadata(st, id, "v1");
+    if (!v1) return v1.error();
+    first = &*v1;
+  }
+  s.first_issuer = first->catalogue.issuer;
+  s.first_written_date = first->catalogue.written_date;
+  return s;
+}
+
+std::string login_name() {
+  if (const char* u = std::getenv("USER"); u && *u) return u;
+  if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_name) return pw->pw_name;
+  return "gongkai";
+}
+
+Actor effective(Actor a) {
+  if (a.name.empty()) a.name = login_name();
+  return a;
+}
+
+// The file a user gave: present, a regular file, readable.
+Result<std::string> read_input(const std::string& path, const std::string& what) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return make_error(what + " does not exist", path);
+  if (!fs::is_regular_file(path, ec)) return make_error(what + " is not a regular file", path);
+  return gk::read_file(path);
+}
+
+void finish_version(Prepared& p, const ObjectState& st, const Actor& user, const std::string& message,
+                    const std::string& time) {
+  Metadata& m = p.meta;
+  m.version = st.exists ? st.head + 1 : 1;
+  m.time = time;
+  m.user_name = user.name;
+  m.user_address = user.address;
+  m.message = message.empty() ? m.status + "：" + m.catalogue.title : message;
+  std::string json = m.to_json();
+  p.bytes += json.size();
+  p.metadata_digests = digest_of(json);
+  p.nv.files.push_back(ocfl::NewFile::from_bytes(kMetadataFile, std::move(json)));
+  p.nv.object_id = m.catalogue.index_no;
+  p.nv.meta = {time, m.message, user.name, user.address};
+  p.nv.expected_number = m.version;
+  p.actor = user.address.empty() ? user.name : user.address;
+  p.outcome.object_id = m.catalogue.index_no;
+  p.outcome.status = m.status;
+}
+
+// The state an object will have once `p` is committed (for later records of the same batch).
+void advance(ObjectState& st, const Prepared& p) {
+  if (!st.exists) {
+    st.first_issuer = p.meta.catalogue.issuer;
+    st.first_written_date = p.meta.catalogue.written_date;
+  }
+  st.exists = true;
+  st.head = p.meta.version;
+  st.head_meta = p.meta;
+}
+
+Result<Prepared> prepare_add(const ocfl::Store& store, const AddRequest& rq, std::map<std::string, ObjectState>& known,
+                             const std::string& now) {
+  auto rec = record::load_record(rq.record_path);
+  if (!rec) return rec.error();
+  const record::Catalogue& cat = (*rec)->catalogue();
+  Prepared p;
+  p.outcome.name = rq.record_path;
+  p.meta.catalogue = cat;
+  std::vector<std::pair<std::string, std::string>> files;  // logical path, bytes
+  files.emplace_back(kRecordFile, (*rec)->bytes());
+  if (rq.pdf_bytes) {
+    files.emplace_back(kDocumentFile, *rq.pdf_bytes);
+  } else if (!rq.pdf_path.empty()) {
+    auto pdf = read_input(rq.pdf_path, "PDF file");
+    if (!pdf) return pdf.error();
+    if (pdf->rfind("%PDF-", 0) != 0) return make_error("not a PDF file (no %PDF- header)", rq.pdf_path);
+    files.emplace_back(kDocumentFile, std::move(*pdf));
+  }
+  std::set<std::string> names;
+  for (const auto& a : rq.attachment_paths) {
+    std::string name = fs::path(a).filename().string();
+    if (name.empty() || !names.insert(name).second)
+      return make_error("two attachments have the same file name '" + name + "'", a);
+    auto bytes = read_input(a, "attachment");
+    if (!bytes) return bytes.error();
+    files.emplace_back(kAttachmentDir + name, std::move(*bytes));
+  }
+
+  auto it = known.find(cat.index_no);
+  if (it == known.end()) {
+    auto st = load_state(store, cat.index_no);
+    if (!st) return st.error();
+    it = known.emplace(cat.index_no, std::move(*st)).first;
+  }
+  ObjectState& st = it->second;
+  if (!rq.status.empty() && !valid_status(rq.status))
+    return make_error("unknown status '" + rq.status + "' (one of 发布, 修改, 废止, 失效, 撤回)");
+  if (!st.exists && (rq.status == kCorrected || rq.status == kWithdrawn))
+    return make_error("索引号 " + cat.index_no + " is not in the archive yet: its first version cannot be " + rq.status,
+                      rq.record_path);
+  if (st.exists && rq.status != kCorrected &&
+      (cat.issuer != st.first_issuer || cat.written_date != st.first_written_date))
+    return make_error("id collision: 索引号 " + cat.index_no + " is already used by another document (发布机构 " +
+                          st.first_issuer + ", 成文日期 " + st.first_written_date + "; this record: " + cat.issuer + ", " +
+                          cat.written_date + "); if this record corrects those fields, add it with --status 修改",
+                      rq.record_path);
+  p.meta.status = !rq.status.empty() ? rq.status : st.exists ? kCorrected : kPublished;
+  for (auto& [path, bytes] : files) {
+    p.meta.files[path] = digest_of(bytes);
+    p.bytes += bytes.size();
+  }
+  if (st.exists && p.meta.files == st.head_meta.files && (rq.status.empty() || rq.status == st.head_meta.status)) {
+    p.outcome.object_id = cat.index_no;
+    p.outcome.status = st.head_meta.status;
+    p.outcome.unchanged = true;
+    return p;
+  }
+  for (auto& [path, bytes] : files) p.nv.files.push_back(ocfl::NewFile::from_bytes(path, std::move(bytes)));
+  p.meta.template_file = rq.template_file;
+  p.meta.template_sha512 = rq.template_sha512;
+  p.action = audit::kActionVersionAdd;
+  finish_version(p, st, effective(rq.user), rq.message, rq.time.empty() ? now : rq.time);
+  advance(st, p);
+  return p;
+}
+
+bool is_conflict(const Error& e) { return e.message.find(ocfl::kConcurrentChange) != std::string::npos; }
+
+}  // namespace
+
+std::string now_local_rfc3339() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &tm);  // +0800
+  std::string s = buf;
+  if (s.size() >= 5 && (s[s.size() - 5] == '+' || s[s.size() - 5] == '-')) s.insert(s.size() - 2, ":");
+  if (s.size() >= 6 && s.compare(s.size() - 6, 6, "+00:00") == 0) s = s.substr(0, s.size() - 6) + "Z";
+  return s;
+}
+
+Result<Metadata> read_metadata(const ocfl::Store& store, const std::string& id, const std::string& version) {
+  auto text = store.read_file(id, version, kMetadataFile);
+  if (!text) {
+    if (!store.has_object(id)) return make_error("no object with id '" + id + "' in this archive", store.root());
+    return make_error("object '" + id + "' has no readable " + kMetadataFile + " in " + (version.empty() ? "its head" : version) +
+                      " (not archived by gongkai?): " + text.error().message);
+  }
+  return Metadata::from_json(*text, id + " " + (version.empty() ? "head" : version) + "/" + kMetadataFile);
+}
+
+Result<Archive> Archive::open(const std::string& root, ocfl::StoreOptions options) {
+  auto st = ocfl::Store::open(root, options);
+  if (!st) return st.error();
+  return Archive(std::move(*st));
+}
+
+Status Archive::commit(std::vector<Prepared>& group, std::vector<AddOutcome>& out, std::optional<Error>& audit_error) {
+  std::vector<ocfl::NewVersion> batch;
+  std::vector<Prepared*> order;
+  for (auto& p : group) {
+    if (p.outcome.unchanged) {
+      out.push_back(p.outcome);
+      continue;
+    }
+    batch.push_back(std::move(p.nv));
+    order.push_back(&p);
+  }
+  if (batch.empty()) return {};
+  auto infos = store_.add_versions(batch);
+  if (!infos) {
+    for (size_t i = 0; i < batch.size(); ++i) order[i]->nv = std::move(batch[i]);  // for a retry
+    return infos.error();
+  }
+  std::vector<CommittedVersion> committed;
+  for (size_t i = 0; i < infos->size(); ++i) {
+    const ocfl::VersionInfo& vi = (*infos)[i];
+    Prepared& p = *order[i];
+    p.outcome.version = vi.version;
+    p.outcome.files_stored = vi.files_stored;
+    p.outcome.files_deduplicated = vi.files_deduplicated;
+    out.push_back(p.outcome);
+    if (!audit_) continue;
+    CommittedVersion c{vi.object_id, vi.version, p.action, p.actor, p.metadata_digests, {}};
+    c.detail["status"] = p.meta.status;
+    c.detail["user"] = p.meta.user_name;
+    c.detail["message"] = p.meta.message;
+    for (auto& [path, d] : p.meta.files) {
+      c.detail["sha512:" + path] = d.sha512;
+      c.detail["sm3:" + path] = d.sm3;
+    }
+    committed.push_back(std::move(c));
+  }
+  if (audit_)
+    if (auto s = after_commit(store_.root(), committed, key_ ? &*key_ : nullptr); !s)
+      audit_error = make_error(std::to_string(committed.size()) + " version(s) committed, but the audit log was not written: " +
+                               s.error().str());
+  return {};
+}
+
+Result<AddOutcome> Archive::add(const AddRequest& request) {
+  for (int attempt = 0;; ++attempt) {
+    std::map<std::string, ObjectState> known;
+    auto p = prepare_add(store_, request, known, now_local_rfc3339());
+    if (!p) return p.error();
+    std::vector<Prepared> group;
+    group.push_back(std::move(*p));
+    std::vector<AddOutcome> out;
+    std::optional<Error> audit_error;
+    Status s = commit(group, out, audit_error);
+    if (!s && is_conflict(s.error()) && attempt < 3) continue;
+    if (!s) return s.error();
+    if (audit_error) return *audit_error;
+    return out.front();
+  }
+}
+
+BatchReport Archive::add_batch(const std::vector<AddRequest>& requests, const std::function<void()>& tick) {
+  BatchReport report;
+  std::map<std::string, ObjectState> known;
+  std::vector<Prepared> group;
+  size_t group_bytes = 0;
+  auto flush = [&]() {
+    if (group.empty()) return;
+    Status s = commit(group, report.added, report.audit_error);
+    if (!s && is_conflict(s.error())) {
+      // Another writer committed to one of these objects: forget what we predicted, prepare again.
+      std::vector<size_t> again;
+      for (auto& p : group) {
+        known.erase(p.outcome.object_id);
+        if (!p.outcome.unchanged) again.push_back(p.request);
+      }
+      group.clear();
+      std::string now = now_local_rfc3339();
+      for (size_t i : again) {
+        auto p = prepare_add(store_, requests[i], known, now);
+        if (!p) {
+          report.failed.push_back(p.error());
+          continue;
+        }
+        p->request = i;
+        group.push_back(std::move(*p));
+      }
+      s = commit(group, report.added, report.audit_error);
+    }
+    if (!s) {
+      report.commit_error = s.error();
+      for (auto& p : group) known.erase(p.outcome.object_id);
+    }
+    group.clear();
+    group_bytes = 0;
+  };
+  std::string now = now_local_rfc3339();
+  for (size_t i = 0; i < requests.size(); ++i) {
+    auto p = prepare_add(store_, requests[i], known, now);
+    if (tick) tick();
+    if (!p) {
+      report.failed.push_back(p.error());
+      continue;
+    }
+    p->request = i;
+    group_bytes += p->bytes;
+    group.push_back(std::move(*p));
+    if (group.size() >= kGroupVersions || group_bytes >= kGroupBytes) {
+      flush();
+      if (report.commit_error) return report;  // the store refuses writes: stop here
+      now = now_local_rfc3339();
+    }
+  }
+  flush();
+  return report;
+}
+
+Result<AddOutcome> Archive::change_status(const std::string& id, const std::string& status, const std::string& message,
+                                          const Actor& user, const std::string& time) {
+  if (status != kCorrected && status != kRepealed && status != kExpired && status != kWithdrawn)
+    return make_error("a status change takes --status 废止, 失效, 撤回 or 修改, not '" + status + "'");
+  for (int attempt = 0;; ++attempt) {
+    auto st = load_state(store_, id);
+    if (!st) return st.error();
+    if (!st->exists) return make_error("no object with id '" + id + "' in this archive", store_.root());
+    if (st->head_meta.status == status && status != kCorrected)
+      return make_error("object '" + id + "' already has status " + status + " (v" + std::to_string(st->head) + ")");
+    Prepared p;
+    p.outcome.name = id;
+    p.meta = st->head_meta;
+    p.meta.status = status;
+    for (auto& [path, d] : st->head_meta.files) {
+      auto bytes = store_.read_file(id, "", path);
+      if (!bytes) return bytes.error();
+      p.nv.files.push_back(ocfl::NewFile::from_bytes(path, std::move(*bytes)));
+    }
+    p.action = audit::kActionStatusChange;
+    finish_version(p, *st, effective(user), message, time.empty() ? now_local_rfc3339() : time);
+    std::vector<Prepared> group;
+    group.push_back(std::move(p));
+    std::vector<AddOutcome> out;
+    std::optional<Error> audit_error;
+    Status s = commit(group, out, audit_error);
+    if (!s && is_conflict(s.error()) && attempt < 3) continue;
+    if (!s) return s.error();
+    if (audit_error) return *audit_error;
+    return out.front();
+  }
+}
+
+}  // namespace gk::ingest
