@@ -4,6 +4,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "generator/layout/layout.h"
@@ -197,6 +199,50 @@ BOOST_AUTO_TEST_CASE(fit_shrinks_a_long_issuer_mark_to_one_line) {
   BOOST_REQUIRE(r->pages[0].texts.size() >= 2u);  // the mark and the page number
   BOOST_TEST(r->pages[0].texts[0].size < 36);
   BOOST_TEST(r->pages[0].texts[0].text.size() == 20u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(font_fallback)
+
+// A role whose face lacks Chinese (DejaVu Sans) draws Han characters from the fallback face.
+BOOST_AUTO_TEST_CASE(missing_glyphs_come_from_the_fallback_face) {
+  std::string dir = "/tmp/gk_fallback_test";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream m(dir + "/map.xml");
+    m << "<fontmap><face id=\"latin\" file=\"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf\"/>"
+         "<face id=\"song\" file=\"/usr/share/fonts/truetype/arphic/uming.ttc\"/>"
+         "<role name=\"body\" face=\"latin\"/><role name=\"pagenum\" face=\"song\"/>"
+         "<fallback face=\"song\"/></fontmap>";
+  }
+  auto map = font::FontMap::load(dir + "/map.xml");
+  BOOST_REQUIRE(map.is_ok());
+  BoundDocument d;
+  d.blocks.push_back(para("PDF/A 政务公开"));
+  auto r = lay_out(d, **map);
+  BOOST_REQUIRE(r.is_ok());
+  std::map<std::string, std::string> family_of_text;
+  for (auto& t : r->pages[0].texts)
+    if (t.size == 16) family_of_text[text::to_utf8(t.text)] = r->faces[t.face]->family();
+  BOOST_TEST(family_of_text["PDF/A "] == "DejaVu Sans");
+  BOOST_TEST(family_of_text["政务公开"] == "AR PL UMing CN");
+  std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(missing_font_file_names_the_map_line) {
+  std::string dir = "/tmp/gk_fallback_test2";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream m(dir + "/map.xml");
+    m << "<fontmap>\n<face id=\"x\" file=\"nowhere.ttf\"/>\n<role name=\"body\" face=\"x\"/></fontmap>";
+  }
+  auto map = font::FontMap::load(dir + "/map.xml");
+  BOOST_REQUIRE(!map.is_ok());
+  BOOST_TEST(map.error().file == dir + "/map.xml");
+  BOOST_TEST(map.error().line == 2);
+  BOOST_TEST(map.error().message == "face 'x': font file not found: " + dir + "/nowhere.ttf");
+  std::filesystem::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
