@@ -1,0 +1,72 @@
+// `gongkai archive verify`: everything an archive claims, checked against its bytes.
+//
+//  - every content file of every object is read once and hashed with sha512 and, where the
+//    inventory's fixity block has it, sm3, in one pass per buffer; digests must equal the
+//    manifest / fixity; files on disk that no inventory names are extra;
+//  - inventories against their sidecars, root inventory against the head version's;
+//  - the OCFL 1.1 validator (structure only: digests are the pass above, so content is read once);
+//  - the storage root's own files against what this gongkai writes into a new root;
+//  - the audit log (verify_log: every line canonical, every head signed by a trusted key and
+//    matching the entries), then replayed against the objects: every version has exactly one
+//    version entry, every version entry its version, and the digests an entry records are
+//    digests of that version's files.
+// Read-only: never recovers, repairs or writes anything. Memory: one object per worker thread,
+// plus the log's leaf hashes and a 24-byte index item per version entry.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "archive/audit/keys.h"
+#include "common/status.h"
+
+namespace gk::verify {
+
+struct Problem {
+  // "changed" (bytes differ from what was recorded), "missing", "extra", "log" (audit log or
+  // heads), "unlogged" (a version without its entry), "orphan-entry" (an entry without its
+  // version), "ocfl" (validator finding), "root" (storage-root file).
+  std::string kind;
+  std::string object;   // object id, when known
+  std::string version;  // "v2", when known
+  std::string file;     // path relative to the storage root
+  std::string message;  // one line
+  // "<kind>: <object> <version> <file>: <message>" with the empty parts left out.
+  std::string str() const;
+};
+
+struct VerifyOptions {
+  // Keys trusted to sign tree heads. Empty: the archive's own public key (see archive_public_keys).
+  std::vector<audit::PublicKey> trusted;
+  int threads = 0;                      // 0 = all cores
+  size_t buffer_size = 4 << 20;         // per read; large reads halve the syscall cost on big files
+  bool run_ocfl_validator = true;
+  // Called after each object with (objects done, objects total); from any thread, serialised.
+  std::function<void(size_t, size_t)> progress;
+};
+
+struct VerifyReport {
+  std::vector<Problem> problems;
+  uint64_t objects = 0, versions = 0, files = 0, bytes = 0;  // content files hashed, and their bytes
+  uint64_t entries = 0, heads = 0, unsigned_entries = 0;
+  bool ok() const { return problems.empty(); }
+};
+
+// Fails (rather than reporting problems) only when `root` is not a storage root at all or no
+// trusted key can be found.
+Result<VerifyReport> verify_archive(const std::string& root, const VerifyOptions& options = {});
+
+// Public keys the archive names for itself: every *.pub / *.pem file holding a PUBLIC KEY under
+// <root>/extensions/*/ . Verification against a key the archive itself carries proves
+// integrity, not origin: inspectors pass their own copy of the key.
+Result<std::vector<audit::PublicKey>> archive_public_keys(const std::string& root);
+
+// sha512 and sm3 of a file in one pass (sm3 only when want_sm3). Used by verify and the bench.
+struct FileDigests {
+  std::string sha512, sm3;
+  uint64_t size = 0;
+};
+Result<FileDigests> hash_file(const std::string& path, bool want_sm3, std::string& buffer);
+
+}  // namespace gk::verify

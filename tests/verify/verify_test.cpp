@@ -1,0 +1,262 @@
+// archive verify: a clean archive verifies; every kind of damage is found and named.
+#include <boost/test/unit_test.hpp>
+
+#include <random>
+
+#include "archive/verify/verify.h"
+#include "archive_fixture.h"
+
+using namespace verify_test;
+using gk::verify::verify_archive;
+
+namespace {
+
+std::vector<std::string> problems(const std::string& root, gk::verify::VerifyOptions o = {}) {
+  auto r = verify_archive(root, o);
+  if (!r) return {"error: " + r.error().str()};
+  std::vector<std::string> out;
+  for (auto& p : r->problems) out.push_back(p.str());
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (auto& x : v) s += x + "\n";
+  return s;
+}
+
+bool any_contains(const std::vector<std::string>& v, const std::string& needle) {
+  for (auto& x : v)
+    if (x.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+// Every file of the archive with at least one byte, relative to the root.
+std::vector<std::string> archive_files(const std::string& root) {
+  std::vector<std::string> out;
+  for (auto& e : fs::recursive_directory_iterator(root))
+    if (e.is_regular_file() && e.file_size() > 0) out.push_back(fs::relative(e.path(), root).string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+const std::string kId = "11519900008452170L/2023-00100";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(archive_verify)
+
+BOOST_AUTO_TEST_CASE(clean_archive_verifies) {
+  Archive a;
+  a.populate(4);
+  auto r = verify_archive(a.root);
+  BOOST_REQUIRE_MESSAGE(r.is_ok(), why(r));
+  BOOST_TEST(joined(problems(a.root)) == "");
+  BOOST_TEST(r->objects == 4u);
+  BOOST_TEST(r->versions == 8u);
+  BOOST_TEST(r->entries == 8u);
+  BOOST_TEST(r->heads == 8u);
+  BOOST_TEST(r->files == 8u + 8u + 4u);  // 8 PDFs, 8 metadata, 4 records (deduplicated)
+}
+
+BOOST_AUTO_TEST_CASE(not_an_archive) {
+  TempDir t;
+  BOOST_TEST(why(verify_archive(t / "nope")) == t / "nope" + ": not an archive: no such directory");
+  BOOST_TEST(why(verify_archive(t.path.string())) == t.path.string() + ": not an OCFL storage root (no 0=ocfl_1.1)");
+}
+
+// One random byte of one random file, 240 times; every flip must be found. Restored each time.
+BOOST_AUTO_TEST_CASE(every_flipped_byte_is_detected) {
+  Archive a;
+  a.populate(3, 600);
+  BOOST_REQUIRE(problems(a.root).empty());
+  auto files = archive_files(a.root);
+  BOOST_TEST_MESSAGE(files.size() << " files");
+  std::mt19937 rng(20240601);
+  std::map<std::string, int> flipped;
+  for (int i = 0; i < 240; ++i) {
+    const std::string& rel = files[rng() % files.size()];
+    std::string path = a.root + "/" + rel, orig = slurp(path);
+    size_t at = rng() % orig.size();
+    std::string bad = orig;
+    bad[at] = static_cast<char>(bad[at] ^ (1 + rng() % 255));
+    spit(path, bad);
+    auto p = problems(a.root);
+    BOOST_CHECK_MESSAGE(!p.empty(), "flip of byte " << at << " of " << rel << " went unnoticed");
+    spit(path, orig);
+    ++flipped[rel.substr(0, rel.find('/'))];
+  }
+  BOOST_TEST(problems(a.root).empty());
+  for (auto& [k, n] : flipped) BOOST_TEST_MESSAGE(k << ": " << n << " flips");
+}
+
+BOOST_AUTO_TEST_CASE(changed_content_is_named_by_object_version_and_file) {
+  Archive a;
+  a.populate(2);
+  std::string obj = a.object_dir(kId), rel = fs::relative(obj, a.root).string();
+  std::string pdf = obj + "/v2/content/document.pdf";
+  std::string t = slurp(pdf);
+  t[100] ^= 1;
+  spit(pdf, t);
+  auto p = problems(a.root);
+  BOOST_TEST_REQUIRE(p.size() == 1u, joined(p));
+  BOOST_TEST(p[0].rfind("changed: " + kId + " v2 " + rel + "/v2/content/document.pdf: sha512 is ", 0) == 0u, p[0]);
+  BOOST_TEST(p[0].find(", the manifest records ") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(sm3_fixity_is_checked) {
+  Archive a;
+  a.populate(1);
+  // Rewrite the fixity value of the record in both inventories and sidecars consistently: only
+  // the sm3 recomputation can then notice.
+  std::string obj = a.object_dir(kId);
+  std::string inv = slurp(obj + "/inventory.json");
+  std::string sm3 = gk::digest_hex(gk::DigestAlgorithm::sm3, slurp(obj + "/v1/content/record.xml"));
+  BOOST_REQUIRE(inv.find(sm3) != std::string::npos);
+  std::string fake = sm3;
+  fake[0] = fake[0] == '0' ? '1' : '0';
+  inv.replace(inv.find(sm3), sm3.size(), fake);
+  for (auto d : {obj, obj + "/v2"}) {
+    spit(d + "/inventory.json", inv);
+    spit(d + "/inventory.json.sha512", gk::digest_hex(gk::DigestAlgorithm::sha512, inv) + " inventory.json\n");
+  }
+  auto p = problems(a.root);
+  BOOST_TEST(any_contains(p, "v1/content/record.xml: sm3 is " + sm3.substr(0, 16) + "..., the fixity block records " +
+                                 fake.substr(0, 16) + "..."),
+             joined(p));
+}
+
+BOOST_AUTO_TEST_CASE(inventory_and_sidecar_changes) {
+  Archive a;
+  a.populate(1);
+  std::string obj = a.object_dir(kId), rel = fs::relative(obj, a.root).string();
+  std::string side = slurp(obj + "/v1/inventory.json.sha512");
+  spit(obj + "/v1/inventory.json.sha512", side.substr(0, side.size() - 1) + " \n");
+  auto p = problems(a.root);
+  BOOST_TEST(any_contains(p, "changed: " + kId + " v1 " + rel + "/v1/inventory.json.sha512: sidecar altered (digest right, rest of the line not)"),
+             joined(p));
+  spit(obj + "/v1/inventory.json.sha512", side);
+  std::string inv = slurp(obj + "/inventory.json");
+  inv.replace(inv.find("\"head\": \"v2\""), 12, "\"head\": \"v1\"");
+  spit(obj + "/inventory.json", inv);
+  p = problems(a.root);
+  BOOST_TEST(any_contains(p, rel + "/inventory.json: inventory does not match its sidecar: sha512 is "), joined(p));
+}
+
+BOOST_AUTO_TEST_CASE(deleted_files_are_missing) {
+  Archive a;
+  a.populate(2);
+  std::string obj = a.object_dir(kId), rel = fs::relative(obj, a.root).string();
+  fs::remove(obj + "/v1/content/document.pdf");
+  auto p = problems(a.root);
+  BOOST_TEST(any_contains(p, "missing: " + kId + " v1 " + rel + "/v1/content/document.pdf: content file is missing or unreadable"),
+             joined(p));
+  fs::remove(obj + "/v2/inventory.json.sha512");
+  p = problems(a.root);
+  BOOST_TEST(any_contains(p, "missing: " + kId + " v2 " + rel + "/v2/inventory.json.sha512: inventory sidecar is missing or unreadable"),
+             joined(p));
+  fs::remove(a.root + "/ocfl_layout.json");
+  p = problems(a.root);
+  BOOST_TEST(any_contains(p, "missing: ocfl_layout.json: storage root file is missing"), joined(p));
+}
+
+BOOST_AUTO_TEST_CASE(deleted_object_leaves_orphan_entries) {
+  Archive a;
+  a.populate(2);
+  fs::remove_all(a.object_dir(kId));
+  auto p = problems(a.root);
+  BOOST_TEST(any_contains(p, "orphan-entry: " + kId + " v1: log entry 0 (version-add) names a version the archive does not have"),
+             joined(p));
+  BOOST_TEST(any_contains(p, "orphan-entry: " + kId + " v2: log entry 1 (status-change) names a version the archive does not have"),
+             joined(p));
+}
+
+BOOST_AUTO_TEST_CASE(added_files_are_extra) {
+  Archive a;
+  a.populate(1);
+  std::string obj = a.object_dir(kId), rel = fs::relative(obj, a.root).string();
+  spit(obj + "/v1/content/smuggled.pdf", "x");
+  spit(a.root + "/notes.txt", "x");
+  spit(a.root + "/extensions/gongkai-audit/old-log.jsonl", "x");
+  auto p = problems(a.root);
+  BOOST_TEST(any_contains(p, "extra: " + kId + " v1 " + rel + "/v1/content/smuggled.pdf: file that no inventory names"), joined(p));
+  BOOST_TEST(any_contains(p, "extra: notes.txt: file in the storage root that gongkai does not write"), joined(p));
+  BOOST_TEST(any_contains(p, "extra: extensions/gongkai-audit/old-log.jsonl: file this extension does not have"), joined(p));
+}
+
+BOOST_AUTO_TEST_CASE(unlogged_version_and_unsigned_entries) {
+  Archive a;
+  a.populate(1);
+  a.add(kId, {make_record(kId, "t", "2023-01-01", "永久"), "", "修改"}, /*log_it=*/false);
+  auto p = problems(a.root);
+  BOOST_TEST(any_contains(p, "unlogged: " + kId + " v3: version has no entry in the audit log"), joined(p));
+  gk::audit::Entry e;
+  e.time = "2023-09-02T00:00:00Z";
+  e.actor = "clerk";
+  e.action = "export";
+  a.append(e, /*sign=*/false);
+  p = problems(a.root);
+  BOOST_TEST(any_contains(p, "log: extensions/gongkai-audit/log.jsonl: 1 entries after the latest signed tree head are not protected by a signature"),
+             joined(p));
+}
+
+BOOST_AUTO_TEST_CASE(log_entry_digest_must_match_content) {
+  Archive a;
+  a.populate(1);
+  // A consistent forgery: the PDF replaced in a new version whose entry records another digest.
+  gk::audit::Entry e;
+  e.time = "2023-09-02T00:00:00Z";
+  e.actor = "clerk";
+  e.action = gk::audit::kActionStatusChange;
+  e.object = kId;
+  e.version = "v3";
+  e.digests = {{"sha512", std::string(128, 'a')}};
+  std::string rec = make_record(kId, "t", "2023-01-01", "永久");
+  e.detail = {{"sha512:record.xml", gk::digest_hex(gk::DigestAlgorithm::sha512, rec)}};
+  auto st = gk::ocfl::Store::open(a.root, {.durable = false});
+  BOOST_REQUIRE(st->add_version(kId, {gk::ocfl::NewFile::from_bytes("record.xml", rec),
+                                      gk::ocfl::NewFile::from_bytes("metadata.json", "{}\n"),
+                                      gk::ocfl::NewFile::from_bytes("document.pdf", "%PDF-1.4\n")},
+                                {}).is_ok());
+  a.append(e);
+  auto p = problems(a.root);
+  BOOST_TEST(any_contains(p, "changed: " + kId + " v3: log entry 2 records sha512 of metadata.json aaaaaaaaaaaaaaaa..., the archive has "),
+             joined(p));
+  BOOST_TEST(any_contains(p, "extra: " + kId + " v3 document.pdf: file of the version that its log entry 2 does not record"), joined(p));
+}
+
+BOOST_AUTO_TEST_CASE(truncated_log_and_foreign_head) {
+  Archive a;
+  a.populate(2);
+  std::string log = gk::audit::audit_dir(a.root) + "/log.jsonl";
+  std::string t = slurp(log);
+  spit(log, t.substr(0, t.rfind('\n', t.size() - 2) + 1));
+  auto p = problems(a.root);
+  BOOST_TEST(any_contains(p, "truncated"), joined(p));
+  spit(log, t);
+  BOOST_TEST(problems(a.root).empty());
+
+  // A head signed by another key, appended as if the log were extended by someone else.
+  TempDir other;
+  BOOST_REQUIRE(gk::audit::generate_keypair(other / "k", other / "k.pub").is_ok());
+  auto k = gk::audit::PrivateKey::load(other / "k");
+  {
+    auto l = gk::audit::AuditLog::open(gk::audit::audit_dir(a.root));
+    BOOST_REQUIRE(l->sign_head(*k, "2023-09-03T00:00:00Z").is_ok());
+  }
+  p = problems(a.root);
+  BOOST_TEST(any_contains(p, "signed by another key"), joined(p));
+}
+
+BOOST_AUTO_TEST_CASE(explicit_key_overrides_the_archives_own) {
+  Archive a;
+  a.populate(1);
+  TempDir other;
+  auto pk = gk::audit::generate_keypair(other / "k", other / "k.pub");
+  gk::verify::VerifyOptions o;
+  o.trusted = {*pk};
+  auto p = problems(a.root, o);
+  BOOST_TEST(any_contains(p, "signed by another key"), joined(p));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
