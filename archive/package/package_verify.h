@@ -1,0 +1,28 @@
+// `gongkai package verify`: an exported bag checked offline with nothing but the bag and a key.
+//  - the bag itself (bagit.h check_bag): bagit.txt, manifests, tag manifest, Payload-Oxum;
+//  - data/audit/tree-head.txt is signed by the key (--key, else data/audit/public-key.pem);
+//  - every document directory (data/documents/<档号>/ or, with history, its vN/) has an
+//    inclusion-proof.txt that proves its log entry is in the head's log; the entry's recorded
+//    digests equal the files beside it (document.pdf, record.xml, attachments, metadata.json),
+//    and no file there is unrecorded;
+//  - every 档号 is well-formed.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "archive/audit/keys.h"
+#include "common/status.h"
+
+namespace gk::package {
+
+struct PackageReport {
+  std::vector<std::string> problems;  // "<file>: <what>", bag-relative
+  size_t documents = 0, proofs = 0, pdfs = 0;
+  std::string key;  // fingerprint used
+  bool ok() const { return problems.empty(); }
+};
+
+// Fails only when `dir` is not a directory or no key is available.
+Result<PackageReport> verify_package(const std::string& dir, const std::vector<audit::PublicKey>& keys = {});
+
+}  // namespace gk::package

@@ -1,0 +1,283 @@
+// archive export -> package verify round trips, and every kind of bad bag named exactly.
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+
+#include "../verify/archive_fixture.h"
+#include "archive/package/bagit.h"
+#include "archive/package/danghao.h"
+#include "archive/package/export.h"
+#include "archive/package/package_verify.h"
+
+using namespace verify_test;
+namespace pk = gk::package;
+
+namespace {
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (auto& x : v) s += x + "\n";
+  return s;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& line) {
+  return std::find(v.begin(), v.end(), line) != v.end();
+}
+
+struct Exported {
+  Archive a;
+  std::string bag;
+  pk::ExportSummary sum;
+  explicit Exported(bool history = false, int n = 5) {
+    a.populate(n);
+    bag = a.tmp / "bag";
+    pk::ExportOptions o;
+    o.root = a.root;
+    o.out = bag;
+    o.year = "2023";
+    o.fonds = "Z109";
+    o.history = history;
+    o.bagging_date = "2024-01-15";
+    auto r = pk::export_bag(o);
+    if (!r) throw std::runtime_error(why(r));
+    sum = *r;
+  }
+  std::vector<std::string> check(std::vector<gk::audit::PublicKey> keys = {}) const {
+    auto r = pk::verify_package(bag, keys);
+    if (!r) return {"error: " + why(r)};
+    return r->problems;
+  }
+  std::string doc(const std::string& dh) const { return bag + "/data/documents/" + dh; }
+  // Rewrites the manifests so that a deliberate change is consistent at the bag level.
+  void reseal() const {
+    std::string m;
+    for (auto& e : fs::recursive_directory_iterator(bag + "/data"))
+      if (e.is_regular_file())
+        m += gk::digest_hex(gk::DigestAlgorithm::sha512, slurp(e.path().string())) + "  " +
+             fs::relative(e.path(), bag).string() + "\n";
+    spit(bag + "/manifest-sha512.txt", m);
+    std::string tm;
+    for (auto f : {"bag-info.txt", "bagit.txt", "manifest-sha512.txt"})
+      tm += gk::digest_hex(gk::DigestAlgorithm::sha512, slurp(bag + "/" + f)) + "  " + f + "\n";
+    spit(bag + "/tagmanifest-sha512.txt", tm);
+  }
+};
+
+const std::string kY1 = "Z109-WS\u00b72023-Y-0001";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(package)
+
+BOOST_AUTO_TEST_CASE(danghao_and_retention_codes) {
+  BOOST_TEST(pk::make_danghao("Z109", "2023", "D30", 7) == "Z109-WS\u00b72023-D30-0007");
+  BOOST_TEST(pk::valid_danghao("Z109-WS\u00b72023-D30-0007"));
+  BOOST_TEST(!pk::valid_danghao("Z109-WS\u00b72023-D20-0007"));
+  BOOST_TEST(!pk::valid_danghao("Z109-WS\u00b72023-Y-0000"));
+  BOOST_TEST(!pk::valid_danghao("z109-WS\u00b72023-Y-0001"));
+  BOOST_TEST(pk::retention_code("永久") == "Y");
+  BOOST_TEST(pk::retention_code("定期30年") == "D30");
+  BOOST_TEST(pk::retention_code("定期10年") == "D10");
+  BOOST_TEST(pk::retention_code("长期") == "");
+}
+
+BOOST_AUTO_TEST_CASE(round_trip_current_versions) {
+  Exported x;
+  BOOST_TEST(joined(x.check()) == "");
+  BOOST_TEST(x.sum.items == 5u);
+  BOOST_TEST(x.sum.versions == 5u);
+  BOOST_TEST(x.sum.failed_rules.empty(), joined(x.sum.failed_rules));
+  // populate(5): retention by i % 3 = 永久, 定期10年, 定期30年, 永久, 定期10年.
+  BOOST_TEST(x.sum.first == kY1);
+  BOOST_TEST(x.sum.last == "Z109-WS\u00b72023-D10-0002");
+  for (auto f : {"bagit.txt", "bag-info.txt", "manifest-sha512.txt", "tagmanifest-sha512.txt", "data/归档文件目录.csv",
+                 "data/归档文件目录.pdf", "data/四性检测报告.json", "data/四性检测报告.pdf", "data/audit/tree-head.txt",
+                 "data/audit/public-key.pem"})
+    BOOST_TEST(fs::exists(x.bag + "/" + f), f);
+  for (auto f : {"record.xml", "document.pdf", "metadata.json", "inclusion-proof.txt"})
+    BOOST_TEST(fs::exists(x.doc(kY1) + "/" + f), f);
+  // 件号 within 永久 follow 成文日期: object 0 is dated 2023-01-01, object 3 2023-04-22.
+  BOOST_TEST(slurp(x.doc(kY1) + "/record.xml").find("2023-00100") != std::string::npos);
+  std::string csv = slurp(x.bag + "/data/归档文件目录.csv");
+  BOOST_TEST(csv.rfind("\xEF\xBB\xBF序号,档号,文号,责任者,题名,日期,密级,页数,备注\r\n", 0) == 0u);
+  BOOST_TEST(csv.find("1," + kY1 + ",青府告〔2023〕3号,青川市人民政府,青川市人民政府关于第1号事项的公告,20230101,,1,修改\r\n") !=
+             std::string::npos, csv);
+  std::string info = slurp(x.bag + "/bag-info.txt");
+  BOOST_TEST(info.rfind("Bagging-Date: 2024-01-15\nBag-Size: ", 0) == 0u, info);
+  BOOST_TEST(info.find("\nX-全宗号: Z109\nX-年度: 2023\n") != std::string::npos, info);
+  BOOST_TEST(info.find("X-四性检测结果: 通过\n") != std::string::npos, info);
+  std::string report = slurp(x.bag + "/data/四性检测报告.json");
+  BOOST_TEST(report.find("\"result\": \"fail\"") == std::string::npos, report);
+  BOOST_TEST(report.find("\"id\": \"USAB-02\"") != std::string::npos);
+  BOOST_TEST(slurp(x.bag + "/data/归档文件目录.pdf").rfind("%PDF-1.", 0) == 0u);
+  BOOST_TEST(!fs::exists(x.bag + ".tmp"));
+  for (auto& e : fs::directory_iterator(x.a.tmp.path))
+    BOOST_TEST(e.path().filename().string().find(".tmp-") == std::string::npos, e.path());
+}
+
+BOOST_AUTO_TEST_CASE(round_trip_with_history_and_own_key) {
+  Exported x(/*history=*/true, 3);
+  BOOST_TEST(x.sum.versions == 6u);
+  for (auto v : {"v1", "v2"})
+    for (auto f : {"record.xml", "document.pdf", "metadata.json", "inclusion-proof.txt"})
+      BOOST_TEST(fs::exists(x.doc(kY1) + "/" + v + "/" + f), v << "/" << f);
+  auto key = gk::audit::PublicKey::load(x.a.pub_path);
+  BOOST_TEST(joined(x.check({*key})) == "");
+  auto r = pk::verify_package(x.bag, {*key});
+  BOOST_TEST(r->proofs == 6u);
+  BOOST_TEST(r->pdfs == 6u);
+}
+
+BOOST_AUTO_TEST_CASE(export_refusals) {
+  Archive a;
+  a.populate(1);
+  pk::ExportOptions o;
+  o.root = a.root;
+  o.out = a.tmp / "bag";
+  o.year = "2023";
+  BOOST_TEST(why(pk::export_bag(o)) == "no 全宗号: pass --fonds or set \"fonds\" in extensions/gongkai-package/config.json");
+  o.fonds = "z-1";
+  BOOST_TEST(why(pk::export_bag(o)) == "全宗号 'z-1' is not 1-4 characters of 0-9 and A-Z");
+  o.fonds = "Z109";
+  o.year = "2022";
+  BOOST_TEST(why(pk::export_bag(o)) == "nothing to export: no disclosure of 2022 matches");
+  o.year = "23";
+  BOOST_TEST(why(pk::export_bag(o)) == "--year must be four digits, not '23'");
+  o.year = "2023";
+  fs::create_directories(o.out);
+  BOOST_TEST(why(pk::export_bag(o)) == o.out + ": already exists; an export never overwrites");
+  // The fonds from the archive's config.
+  fs::remove(o.out);
+  o.fonds.clear();
+  fs::create_directories(a.root + "/extensions/gongkai-package");
+  spit(a.root + "/extensions/gongkai-package/config.json",
+       "{\"fonds\": \"A01\", \"fonds-name\": \"青川市人民政府\", \"labels\": {\"Contact-Email\": \"da@example.gov.cn\"}}");
+  auto r = pk::export_bag(o);
+  BOOST_REQUIRE_MESSAGE(r.is_ok(), why(r));
+  BOOST_TEST(r->first == "A01-WS\u00b72023-Y-0001");
+  BOOST_TEST(slurp(o.out + "/bag-info.txt").find("Contact-Email: da@example.gov.cn\n") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(failed_rules_are_reported_not_hidden) {
+  Archive a;
+  std::string rec = make_record("11519900008452170L/2023-09999", "不合规的文件", "2023-05-05", "永久");
+  a.add("11519900008452170L/2023-09999", {rec, fake_pdf("别的题名", 1, 100, 1, /*pdfa=*/false), "发布"});
+  pk::ExportOptions o;
+  o.root = a.root;
+  o.out = a.tmp / "bag";
+  o.year = "2023";
+  o.fonds = "Z109";
+  auto r = pk::export_bag(o);
+  BOOST_REQUIRE_MESSAGE(r.is_ok(), why(r));
+  BOOST_TEST(joined(r->failed_rules) == "AUTH-05 (1)\nUSAB-02 (1)\n");
+  std::string report = slurp(o.out + "/data/四性检测报告.json");
+  BOOST_TEST(report.find("\"item\": \"" + kY1 + "\",") != std::string::npos, report);
+  BOOST_TEST(report.find("\"reason\": \"XMP does not declare pdfaid:part 1, conformance B\"") != std::string::npos, report);
+  BOOST_TEST(slurp(o.out + "/bag-info.txt").find("X-四性检测结果: 未通过（2项）\n") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(bad_bags_are_named) {
+  Exported x(false, 2);
+  std::string pdf = x.doc(kY1) + "/document.pdf", orig = slurp(pdf);
+  std::string rel_pdf = "data/documents/" + kY1 + "/document.pdf";
+
+  spit(pdf, orig.substr(0, 50) + "X" + orig.substr(51));
+  auto p = x.check();
+  BOOST_TEST(has(p, rel_pdf + ": sha512 differs from manifest-sha512.txt"), joined(p));
+  BOOST_TEST(has(p, rel_pdf + ": sha512 differs from the digest the log entry recorded (log entry 1: "
+                        "11519900008452170L/2023-00100 v2)"), joined(p));
+  // Consistent at the bag level (manifests rewritten): the log still catches it.
+  x.reseal();
+  p = x.check();
+  BOOST_TEST(joined(p) == rel_pdf + ": sha512 differs from the digest the log entry recorded (log entry 1: "
+                                    "11519900008452170L/2023-00100 v2)\n");
+  spit(pdf, orig);
+  x.reseal();
+  BOOST_TEST(joined(x.check()) == "");
+
+  fs::rename(pdf, x.a.tmp / "away.pdf");
+  p = x.check();
+  BOOST_TEST(has(p, rel_pdf + ": missing payload file (listed in manifest-sha512.txt)"), joined(p));
+  fs::rename(x.a.tmp / "away.pdf", pdf);
+
+  spit(x.bag + "/data/extra.txt", "x");
+  p = x.check();
+  BOOST_TEST(has(p, "data/extra.txt: extra payload file (not in manifest-sha512.txt)"), joined(p));
+  fs::remove(x.bag + "/data/extra.txt");
+  BOOST_TEST(joined(x.check()) == "");
+
+  std::string info = slurp(x.bag + "/bag-info.txt");
+  size_t at = info.find("Payload-Oxum: ") + 14;
+  std::string bad = info;
+  bad.insert(at, "1");
+  spit(x.bag + "/bag-info.txt", bad);
+  p = x.check();
+  BOOST_TEST(has(p, "bag-info.txt: sha512 differs from tagmanifest-sha512.txt"), joined(p));
+  std::string oxum = info.substr(at, info.find('\n', at) - at);
+  BOOST_TEST(has(p, "bag-info.txt: wrong Payload-Oxum: 1" + oxum + ", the payload is " + oxum), joined(p));
+  spit(x.bag + "/bag-info.txt", info);
+
+  std::string manifest = slurp(x.bag + "/manifest-sha512.txt");
+  spit(x.bag + "/manifest-sha512.txt", manifest + std::string(128, 'a') + "  data/../bagit.txt\n");
+  p = x.check();
+  int line = static_cast<int>(std::count(manifest.begin(), manifest.end(), '\n')) + 1;
+  BOOST_TEST(has(p, "manifest-sha512.txt:" + std::to_string(line) + ": path outside data/: data/../bagit.txt"), joined(p));
+  spit(x.bag + "/manifest-sha512.txt", manifest + std::string(128, 'a') + "  bagit.txt\n");
+  p = x.check();
+  BOOST_TEST(has(p, "manifest-sha512.txt:" + std::to_string(line) + ": path outside data/: bagit.txt"), joined(p));
+  spit(x.bag + "/manifest-sha512.txt", manifest);
+  BOOST_TEST(joined(x.check()) == "");
+}
+
+BOOST_AUTO_TEST_CASE(bad_heads_proofs_and_keys_are_named) {
+  Exported x(false, 2);
+  std::string head = x.bag + "/data/audit/tree-head.txt", orig = slurp(head);
+  std::string bad = orig;
+  bad.replace(bad.find("size ") + 5, 1, "9");
+  spit(head, bad);
+  x.reseal();
+  auto p = x.check();
+  BOOST_TEST(joined(p).find("data/audit/tree-head.txt: signature does not verify with") != std::string::npos, joined(p));
+  spit(head, orig);
+  x.reseal();
+
+  TempDir other;
+  auto k = gk::audit::generate_keypair(other / "k", other / "k.pub");
+  p = x.check({*k});
+  BOOST_TEST(joined(p).find("data/audit/tree-head.txt: signed by another key") != std::string::npos, joined(p));
+
+  std::string proof = x.doc(kY1) + "/inclusion-proof.txt", po = slurp(proof);
+  std::string bp = po;
+  size_t h = bp.find("\nhash ") + 6;
+  bp[h] = bp[h] == '0' ? '1' : '0';
+  spit(proof, bp);
+  x.reseal();
+  p = x.check();
+  BOOST_TEST(joined(p).find("data/documents/" + kY1 + "/inclusion-proof.txt") != std::string::npos, joined(p));
+  BOOST_TEST(p.size() == 1u, joined(p));
+  spit(proof, po);
+  fs::remove(proof);
+  x.reseal();
+  p = x.check();
+  BOOST_TEST(has(p, "data/documents/" + kY1 + ": no inclusion-proof.txt: nothing ties these files to the audit log"), joined(p));
+  BOOST_TEST(p.size() == 2u, joined(p));  // and the Payload-Oxum, one file short
+}
+
+BOOST_AUTO_TEST_CASE(cli_round_trip) {
+  Archive a;
+  a.populate(2);
+  std::string g = GK_BINARY, bag = a.tmp / "bag";
+  std::string cmd = g + " archive export " + a.root + " --year 2023 --fonds Z109 --out " + bag + " > " + a.tmp / "out.txt";
+  BOOST_TEST(std::system(cmd.c_str()) == 0, slurp(a.tmp / "out.txt"));
+  BOOST_TEST(slurp(a.tmp / "out.txt").find("四性检测: all rules pass\n") != std::string::npos);
+  cmd = g + " package verify " + bag + " --key " + a.pub_path + " > " + a.tmp / "out.txt";
+  BOOST_TEST(std::system(cmd.c_str()) == 0, slurp(a.tmp / "out.txt"));
+  BOOST_TEST(slurp(a.tmp / "out.txt").rfind("verified: 2 document(s), 2 inclusion proof(s), 2 PDF(s) matching the log, key ", 0) == 0u);
+  spit(bag + "/data/extra.txt", "x");
+  BOOST_TEST(WEXITSTATUS(std::system(cmd.c_str())) == 1);
+  std::string out = slurp(a.tmp / "out.txt");
+  BOOST_TEST(out.rfind("data/extra.txt: extra payload file (not in manifest-sha512.txt)\nbag-info.txt: wrong Payload-Oxum: ", 0) == 0u, out);
+  BOOST_TEST(out.find("\nFAILED: 2 document(s), 2 inclusion proof(s), 2 PDF(s) matching the log, key ") != std::string::npos, out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
