@@ -1,0 +1,189 @@
+// 10. Bad input through the CLI: the exit code, one stderr line "gongkai: FILE:LINE: message"
+// naming the culprit, and an output directory left without PDFs or temporary files.
+#include <boost/test/unit_test.hpp>
+#include <algorithm>
+#include <filesystem>
+
+#include "fixture.h"
+
+namespace fs = std::filesystem;
+using namespace gkt;
+
+namespace {
+
+// Copies src to dst replacing the first `from` by `to`; returns the 1-based line of the change.
+int edit_copy(const std::string& src, const std::string& from, const std::string& to, const std::string& dst) {
+  std::string text = read_bytes(src);
+  auto at = text.find(from);
+  if (at == std::string::npos) throw std::runtime_error("'" + from + "' not in " + src);
+  text.replace(at, from.size(), to);
+  write_bytes(dst, text);
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n'));
+}
+
+std::string announcement() { return samples_dir() + "/announcement.xml"; }
+
+RunResult render_one(const std::string& tmpl, const std::string& record, const std::string& out,
+                     const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> argv = {gongkai(), "render", "--template", tmpl, "--record", record, "--out", out};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return run(argv);
+}
+
+// Exit 1, exactly one stderr line starting with `prefix` and mentioning each of `mentions`.
+void expect_error(const RunResult& r, const std::string& prefix, const std::vector<std::string>& mentions) {
+  BOOST_TEST(r.status == 1, "exit status " << r.status << ", stderr: " << r.err);
+  BOOST_TEST((!r.err.empty() && r.err.back() == '\n' && r.err.find('\n') == r.err.size() - 1),
+             "stderr is not one line: " << r.err);
+  BOOST_TEST(r.err.rfind(prefix, 0) == 0, "stderr '" << r.err << "' does not start with '" << prefix << "'");
+  for (auto& m : mentions) BOOST_TEST(r.err.find(m) != std::string::npos, "stderr '" << r.err << "' lacks '" << m << "'");
+}
+
+void expect_empty(const std::string& dir) {
+  auto left = list_dir(dir);
+  std::string names;
+  for (auto& n : left) names += " " + n;
+  BOOST_TEST(left.empty(), "left in the output directory:" << names);
+}
+
+std::string where(const std::string& file, int line) { return "gongkai: " + file + ":" + std::to_string(line) + ": "; }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cli)
+
+BOOST_AUTO_TEST_CASE(malformed_record) {
+  TempDir t("gk-render-cli");
+  fs::create_directory(t / "out");
+  int line = edit_copy(announcement(), "</signature>", "</signatur>", t / "bad.xml");
+  auto r = render_one(notice_template(), t / "bad.xml", t / "out/bad.pdf");
+  expect_error(r, where(t / "bad.xml", line), {"signatur"});
+  expect_empty(t / "out");
+}
+
+BOOST_AUTO_TEST_CASE(record_breaking_the_schema) {
+  TempDir t("gk-render-cli");
+  fs::create_directory(t / "out");
+  int line = edit_copy(announcement(), "<validity>有效</validity>", "<validity>过期</validity>", t / "bad.xml");
+  auto r = render_one(notice_template(), t / "bad.xml", t / "out/bad.pdf");
+  expect_error(r, where(t / "bad.xml", line), {"validity", "过期"});
+  expect_empty(t / "out");
+}
+
+BOOST_AUTO_TEST_CASE(xpath_error_in_template) {
+  TempDir t("gk-render-cli");
+  fs::create_directory(t / "out");
+  int line = edit_copy(notice_template(), "<para style=\"title\"><value of=\"catalogue/title\"/>",
+                       "<para style=\"title\"><value of=\"catalogue/title[[\"/>", t / "t.xml");
+  auto r = render_one(t / "t.xml", announcement(), t / "out/a.pdf");
+  expect_error(r, where(t / "t.xml", line), {"catalogue/title[["});
+  expect_empty(t / "out");
+}
+
+// The mistake is in the template, so the message must name the template line, not a record.
+BOOST_AUTO_TEST_CASE(unknown_font_role_in_template) {
+  TempDir t("gk-render-cli");
+  fs::create_directory(t / "out");
+  int line = edit_copy(notice_template(), "<para style=\"docno\">", "<para style=\"docno\" role=\"nosuch\">", t / "t.xml");
+  auto r = render_one(t / "t.xml", announcement(), t / "out/a.pdf");
+  expect_error(r, where(t / "t.xml", line), {"nosuch"});
+  expect_empty(t / "out");
+}
+
+BOOST_AUTO_TEST_CASE(missing_font_file) {
+  TempDir t("gk-render-cli");
+  fs::create_directory(t / "out");
+  std::string missing = "/usr/share/fonts/truetype/wqy/no-such-font.ttc";
+  int line = edit_copy(source_dir() + "/fonts/fontmap.xml", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", missing,
+                       t / "fontmap.xml");
+  auto r = render_one(notice_template(), announcement(), t / "out/a.pdf", {"--fonts", t / "fontmap.xml"});
+  expect_error(r, where(t / "fontmap.xml", line), {missing});
+  expect_empty(t / "out");
+}
+
+BOOST_AUTO_TEST_CASE(character_in_no_font) {
+  for (std::string ch : {"\U0001F600", "\uE000"}) {
+    TempDir t("gk-render-cli");
+    fs::create_directory(t / "out");
+    int line = edit_copy(announcement(), "<p>特此公告。</p>", "<p>特此公告" + ch + "。</p>", t / "bad.xml");
+    auto r = render_one(notice_template(), t / "bad.xml", t / "out/bad.pdf");
+    expect_error(r, where(t / "bad.xml", line), {ch == "\uE000" ? "U+E000" : "U+1F600"});
+    expect_empty(t / "out");
+  }
+}
+
+// Root ignores permission bits, so use places where writing really fails: a path below a
+// regular file, a directory of /proc, and a target name taken by a non-empty directory.
+BOOST_AUTO_TEST_CASE(unwritable_output) {
+  TempDir t("gk-render-cli");
+  write_bytes(t / "file", "x");
+  auto r = render_one(notice_template(), announcement(), t / "file/a.pdf");
+  expect_error(r, "gongkai: " + t / "file", {});
+  BOOST_TEST(read_bytes(t / "file") == "x");
+
+  fs::create_directory(t / "one");
+  fs::copy_file(announcement(), t / "one/announcement.xml");
+  r = run({gongkai(), "render", "--template", notice_template(), "--records", t / "one", "--out", t / "file"});
+  expect_error(r, "gongkai: " + t / "file", {});
+
+  r = render_one(notice_template(), announcement(), "/proc/gk-render-test.pdf");
+  expect_error(r, "gongkai: /proc/gk-render-test.pdf", {});
+
+  // The rename fails after the temporary file was written: it must be cleaned up.
+  fs::create_directory(t / "out");
+  fs::create_directories(t / "out/announcement.pdf/keep");
+  r = run({gongkai(), "render", "--template", notice_template(), "--records", t / "one", "--out", t / "out"});
+  expect_error(r, "gongkai: " + t / "out/announcement.pdf", {});
+  auto left = list_dir(t / "out");
+  BOOST_TEST((left == std::vector<std::string>{"announcement.pdf"}), "left: " << left.size() << " entries");
+  BOOST_TEST(fs::is_directory(t / "out/announcement.pdf/keep"));
+}
+
+BOOST_AUTO_TEST_CASE(usage_errors_exit_2) {
+  TempDir t("gk-render-cli");
+  std::vector<std::vector<std::string>> bad = {
+      {"render", "--record", announcement(), "--out", t / "a.pdf"},                                    // no --template
+      {"render", "--template", notice_template(), "--record", announcement()},                         // no --out
+      {"render", "--template", notice_template(), "--out", t / "a.pdf"},                               // no input
+      {"render", "--template", notice_template(), "--record", announcement(), "--records", samples_dir(),
+       "--out", t.path()},                                                                             // both
+      {"render", "--template", notice_template(), "--record", announcement(), "--out", t / "a.pdf", "--bogus"},
+  };
+  for (auto& args : bad) {
+    std::vector<std::string> argv = {gongkai()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = run(argv);
+    BOOST_TEST_CONTEXT(show(args)) {
+      BOOST_TEST(r.status == 2, "exit " << r.status << ": " << r.err);
+      BOOST_TEST(r.err.find("usage") != std::string::npos, r.err);
+    }
+  }
+  expect_empty(t.path());
+}
+
+BOOST_AUTO_TEST_CASE(batch_with_bad_records_renders_the_others) {
+  TempDir t("gk-render-cli");
+  fs::create_directory(t / "in");
+  fs::create_directory(t / "out");
+  for (auto& f : list_dir(samples_dir())) fs::copy_file(samples_dir() + "/" + f, t / ("in/" + f));
+  int l1 = edit_copy(announcement(), "</signature>", "</signatur>", t / "in/aa-malformed.xml");
+  int l2 = edit_copy(announcement(), "<validity>有效</validity>", "<validity>过期</validity>", t / "in/zz-schema.xml");
+  auto r = run({gongkai(), "render", "--template", notice_template(), "--records", t / "in", "--out", t / "out"});
+  BOOST_TEST(r.status == 1, r.err);
+  std::string e1 = where(t / "in/aa-malformed.xml", l1), e2 = where(t / "in/zz-schema.xml", l2);
+  BOOST_TEST(r.err.find(e1) != std::string::npos, r.err);
+  BOOST_TEST(r.err.find(e2) != std::string::npos, r.err);
+  BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 2, "stderr:\n" << r.err);
+  std::vector<std::string> want;
+  for (auto& s : rendered().samples) want.push_back(s.name + ".pdf");
+  std::sort(want.begin(), want.end());
+  auto got = list_dir(t / "out");
+  std::string names;
+  for (auto& n : got) names += " " + n;
+  BOOST_TEST((got == want), "output directory holds:" << names);
+  for (auto& s : rendered().samples)  // the good records come out as the clean batch made them
+    if (fs::exists(t / ("out/" + s.name + ".pdf")))
+      BOOST_TEST((read_bytes(t / ("out/" + s.name + ".pdf")) == read_bytes(s.pdf)), s.name);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
