@@ -32,6 +32,8 @@ Result<FondsConfig> load_fonds(const std::string& root, const std::string& fonds
           if (!lv.is_string() || lk.empty() || lk.find_first_of(":\n\r") != std::string::npos ||
               lv.str().find_first_of("\n\r") != std::string::npos)
             return make_error("label \"" + lk + "\" is not a one-line 'Label: value' pair", path);
+          if (lk == "Payload-Oxum" || lk == "Bagging-Date" || lk == "Bag-Size")
+            return make_error("label \"" + lk + "\" is computed by the export and may not be configured", path);
           c.labels[lk] = lv.str();
         }
       } else {

@@ -200,8 +200,9 @@ Result<VerifyReport> verify_archive(const std::string& root_in, const VerifyOpti
   int n = opt.threads > 0 ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
   n = std::min<int>(n, std::max<size_t>(1, objects.size()));
   auto work = [&] {
+    std::string buffer(std::max<size_t>(opt.buffer_size, 4096), '\0');
     for (size_t i; (i = next.fetch_add(1)) < objects.size();) {
-      auto o = detail::verify_object(root, objects[i], opt.buffer_size);
+      auto o = detail::verify_object(root, objects[i], buffer);
       run.absorb(o);
       size_t d = ++done;
       if (opt.progress) {

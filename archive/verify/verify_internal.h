@@ -26,8 +26,8 @@ struct ObjectOutcome {
 };
 
 // Checks one object (rel_path relative to root): sidecars, inventories, every content file's
-// sha512 and sm3, extra files, id vs path.
-ObjectOutcome verify_object(const std::string& root, const std::string& rel_path, size_t buffer_size);
+// sha512 and sm3, extra files, id vs path. `buffer` is the caller's (one per thread) read buffer.
+ObjectOutcome verify_object(const std::string& root, const std::string& rel_path, std::string& buffer);
 
 // Storage-root files against a freshly initialised root, and unexpected files at the root and in
 // gongkai's extension directories. Appends to `out`; lists object directories (relative paths).
