@@ -213,28 +213,28 @@ Status Archive::commit(std::vector<Prepared>& group, std::vector<AddOutcome>& ou
   std::vector<ocfl::NewVersion> batch;
   std::vector<Prepared*> order;
   for (auto& p : group) {
-    if (p.outcome.unchanged) {
-      out.push_back(p.outcome);
-      continue;
-    }
+    if (p.outcome.unchanged) continue;
     batch.push_back(std::move(p.nv));
     order.push_back(&p);
   }
-  if (batch.empty()) return {};
-  auto infos = store_.add_versions(batch);
-  if (!infos) {
-    for (size_t i = 0; i < batch.size(); ++i) order[i]->nv = std::move(batch[i]);  // for a retry
-    return infos.error();
+  if (!batch.empty()) {
+    auto infos = store_.add_versions(batch);
+    if (!infos) {
+      for (size_t i = 0; i < batch.size(); ++i) order[i]->nv = std::move(batch[i]);  // for a retry
+      return infos.error();
+    }
+    for (size_t i = 0; i < infos->size(); ++i) {
+      const ocfl::VersionInfo& vi = (*infos)[i];
+      order[i]->outcome.version = vi.version;
+      order[i]->outcome.files_stored = vi.files_stored;
+      order[i]->outcome.files_deduplicated = vi.files_deduplicated;
+    }
   }
+  for (auto& p : group) out.push_back(p.outcome);  // in request order
   std::vector<CommittedVersion> committed;
-  for (size_t i = 0; i < infos->size(); ++i) {
-    const ocfl::VersionInfo& vi = (*infos)[i];
-    Prepared& p = *order[i];
-    p.outcome.version = vi.version;
-    p.outcome.files_stored = vi.files_stored;
-    p.outcome.files_deduplicated = vi.files_deduplicated;
-    out.push_back(p.outcome);
-    if (!audit_) continue;
+  for (size_t i = 0; i < order.size() && audit_; ++i) {
+    const Prepared& p = *order[i];
+    const AddOutcome& vi = p.outcome;
     CommittedVersion c{vi.object_id, vi.version, p.action, p.actor, p.metadata_digests, {}};
     c.detail["status"] = p.meta.status;
     c.detail["user"] = p.meta.user_name;

@@ -1,0 +1,137 @@
+// Ingests N records with their PDFs into a fresh storage root (durable commits, as the CLI does),
+// then a second version (a correction: changed record and PDF) of 10% of them. Prints records
+// per second, bytes on disk per record and peak memory.
+// Usage: bench_ingest [count] [work dir] [--audit]
+//   --audit  also write the audit log (one fsynced entry per version, see docs/archive.md)
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+#include "archive/ingest/ingest.h"
+#include "archive/ocfl/validator.h"
+#include "common/files.h"
+#include "generator/render.h"
+
+namespace fs = std::filesystem;
+using namespace gk;
+
+namespace {
+
+std::string replace_once(std::string s, const std::string& from, const std::string& to) {
+  auto at = s.find(from);
+  if (at != std::string::npos) s.replace(at, from.size(), to);
+  return s;
+}
+
+unsigned long long disk_bytes(const std::string& dir) {
+  unsigned long long total = 0;
+  std::error_code ec;
+  for (auto& e : fs::recursive_directory_iterator(dir, ec)) {
+    struct stat st{};
+    if (::lstat(e.path().c_str(), &st) == 0) total += static_cast<unsigned long long>(st.st_blocks) * 512;
+  }
+  return total;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+int fail(const std::string& what) {
+  std::fprintf(stderr, "bench_ingest: %s\n", what.c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int count = 10000;
+  std::string work = (fs::temp_directory_path() / "gk_bench_ingest").string();
+  bool audit = false;
+  int positional = 0;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--audit") == 0) audit = true;
+    else if (positional++ == 0) count = std::atoi(argv[i]);
+    else work = argv[i];
+  }
+  fs::remove_all(work);
+  fs::create_directories(work + "/records");
+  fs::create_directories(work + "/pdfs");
+
+  // Inputs: one real rendered one-page notice, made unique per record (an extra trailing comment,
+  // so that every PDF is new content as in production).
+  std::string base_path = std::string(GK_DATA_DIR) + "/bench/one-page-notice.xml";
+  auto base = read_file(base_path);
+  auto tpl = tmpl::Template::load(std::string(GK_DATA_DIR) + "/templates/notice.xml");
+  auto fonts = font::FontMap::load_default();
+  if (!base || !tpl || !fonts) return fail("setup: cannot load the notice, template or fonts");
+  auto rec0 = record::load_record(base_path);
+  if (!rec0) return fail(rec0.error().str());
+  auto pdf0 = render_record(**tpl, **rec0, **fonts);
+  if (!pdf0) return fail(pdf0.error().str());
+  std::vector<ingest::AddRequest> first, second;
+  unsigned long long input_bytes = 0;
+  for (int i = 0; i < count; ++i) {
+    char id[64], num[32];
+    std::snprintf(id, sizeof id, "11519900008452170L/2023-%05d", i);
+    std::snprintf(num, sizeof num, "〔2023〕%d号", i + 1);
+    std::string xml = replace_once(replace_once(*base, "11519900008452170L/2023-00100", id), "〔2023〕1号", num);
+    std::string name = "n" + std::to_string(i);
+    std::string pdf = *pdf0 + "% " + name + "\n";
+    input_bytes += xml.size() + pdf.size();
+    if (!write_file_atomic(work + "/records/" + name + ".xml", xml, false) ||
+        !write_file_atomic(work + "/pdfs/" + name + ".pdf", pdf, false))
+      return fail("cannot write inputs under " + work);
+    ingest::AddRequest rq;
+    rq.record_path = work + "/records/" + name + ".xml";
+    rq.pdf_path = work + "/pdfs/" + name + ".pdf";
+    rq.user = {"bench", "mailto:bench@example.gov.cn"};
+    first.push_back(rq);
+    if (i % 10 == 0) {
+      std::string fixed = replace_once(xml, "数据应当准确", "数据应当准确、完整");
+      if (!write_file_atomic(work + "/records/" + name + "-v2.xml", fixed, false) ||
+          !write_file_atomic(work + "/pdfs/" + name + "-v2.pdf", pdf + "% corrected\n", false))
+        return fail("cannot write inputs under " + work);
+      rq.record_path = work + "/records/" + name + "-v2.xml";
+      rq.pdf_path = work + "/pdfs/" + name + "-v2.pdf";
+      second.push_back(rq);
+    }
+  }
+  std::string root = work + "/root";
+  if (auto st = ocfl::Store::init(root); !st) return fail(st.error().str());
+  auto archive = ingest::Archive::open(root);  // durable: every group ends with its barriers
+  if (!archive) return fail(archive.error().str());
+  archive->set_audit_enabled(audit);
+
+  std::printf("records: %d one-page notices, %.1f KB record+PDF each on average; %s\n", count,
+              input_bytes / 1024.0 / count, audit ? "with the audit log" : "without the audit log (store + metadata only)");
+  auto t0 = std::chrono::steady_clock::now();
+  auto r1 = archive->add_batch(first);
+  double s1 = seconds_since(t0);
+  if (!r1.ok()) return fail("first ingest failed: " + (r1.failed.empty() ? std::string("commit") : r1.failed[0].str()));
+  std::printf("first versions: %zu in %.2f s = %.0f records/s\n", r1.added.size(), s1, r1.added.size() / s1);
+  t0 = std::chrono::steady_clock::now();
+  auto r2 = archive->add_batch(second);
+  double s2 = seconds_since(t0);
+  if (!r2.ok()) return fail("second ingest failed");
+  std::printf("second versions (10%%): %zu in %.2f s = %.0f records/s\n", r2.added.size(), s2, r2.added.size() / s2);
+  std::printf("overall: %.0f versions/s\n", (r1.added.size() + r2.added.size()) / (s1 + s2));
+  unsigned long long disk = disk_bytes(root);
+  std::printf("on disk: %.1f MB, %.1f KB per record (inputs: %.1f KB per record)\n", disk / 1e6, disk / 1024.0 / count,
+              input_bytes / 1024.0 / count);
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  std::printf("peak memory (max RSS): %.1f MB\n", ru.ru_maxrss / 1024.0);
+  if (const char* v = std::getenv("GK_BENCH_VALIDATE"); v && *v == '1') {
+    auto t = std::chrono::steady_clock::now();
+    auto rep = ocfl::Validator().validate_storage_root(root);
+    std::printf("validation: %d objects, %zu errors, %.1f s\n", rep.objects, rep.error_count(), seconds_since(t));
+  }
+  fs::remove_all(work);
+  return 0;
+}

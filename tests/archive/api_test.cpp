@@ -1,0 +1,262 @@
+// The ingest API: as-of dates, the audit log and its signing key, batches holding several
+// versions of one object, concurrent writers, metadata round trips, the line diff.
+#include <sys/stat.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include "archive/audit/log.h"
+#include "archive/ingest/history.h"
+#include "archive/ingest/ingest.h"
+#include "archive_test_util.h"
+
+using namespace archive_test;
+using namespace gk::ingest;
+
+namespace {
+
+Archive open_archive(const std::string& root) {
+  auto st = gk::ocfl::Store::init(root);
+  BOOST_REQUIRE_MESSAGE(st, err(st));
+  auto a = Archive::open(root);
+  BOOST_REQUIRE_MESSAGE(a, err(a));
+  return std::move(*a);
+}
+
+AddRequest request(const std::string& record, const std::string& time) {
+  AddRequest rq;
+  rq.record_path = record;
+  rq.time = time;
+  rq.user = {"李明", "mailto:li@example.gov.cn"};
+  return rq;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(archive_api)
+
+BOOST_AUTO_TEST_CASE(as_of_picks_the_version_current_at_the_end_of_the_day) {
+  TempDir t("asof");
+  Archive a = open_archive(t / "root");
+  // Published 2022-03-15 (record), archived only in 2024: v1 counts from its 发布日期.
+  std::string r2 = variant(t / "v2.xml", {{"执行中遇到的问题", "执行过程中遇到的问题"}});
+  std::string r3 = variant(t / "v3.xml", {{"执行中遇到的问题", "执行时遇到的问题"}});
+  BOOST_REQUIRE(a.add(request(seed_record(), "2024-01-10T10:00:00+08:00")));
+  BOOST_REQUIRE(a.add(request(r2, "2024-02-01T23:30:00+08:00")));
+  BOOST_REQUIRE(a.add(request(r3, "2024-02-02T00:10:00+08:00")));
+  auto w = a.change_status(kSeedId, kWithdrawn, "撤回", {"赵", ""}, "2024-03-01T09:00:00+08:00");
+  BOOST_REQUIRE_MESSAGE(w, err(w));
+  auto& st = a.store();
+  auto before = version_as_of(st, kSeedId, "2022-03-14");
+  BOOST_REQUIRE(!before);
+  BOOST_TEST(before.error().message ==
+             "object '11519900MB1A28365X/2022-00012' did not exist yet at the end of 2022-03-14 (its first version takes effect on 2022-03-15)");
+  std::pair<const char*, const char*> cases[] = {{"2022-03-15", "v1"}, {"2023-12-31", "v1"}, {"2024-01-31", "v1"},
+                                                 {"2024-02-01", "v2"}, {"2024-02-02", "v3"}, {"2024-02-29", "v3"},
+                                                 {"2024-03-01", "v4"}, {"2030-01-01", "v4"}};
+  for (auto [day, want] : cases) {
+    auto v = version_as_of(st, kSeedId, day);
+    BOOST_REQUIRE_MESSAGE(v, err(v));
+    BOOST_TEST(*v == want, day);
+  }
+  BOOST_TEST(!version_as_of(st, kSeedId, "2024-2-1"));
+  // Through the CLI, byte for byte.
+  auto r = run_gk({"archive", "get", t / "root", kSeedId, "--as-of", "2024-02-01", "--out", t / "got"});
+  BOOST_REQUIRE_MESSAGE(r.code == 0, r.err);
+  BOOST_TEST(slurp(t / "got/record.xml") == slurp(r2));
+  BOOST_TEST(r.out.find("v2 of " + std::string(kSeedId) + " (修改, 2024-02-01T23:30:00+08:00), current at the end of 2024-02-01") !=
+                 std::string::npos,
+             r.out);
+  auto bad = run_gk({"archive", "get", t / "root", kSeedId, "--as-of", "yesterday", "--out", t / "got2"});
+  BOOST_TEST(bad.err == "gongkai: --as-of takes a date YYYY-MM-DD, not 'yesterday'\n", bad.err);
+}
+
+BOOST_AUTO_TEST_CASE(every_write_is_logged_and_signed) {
+  TempDir t("audit");
+  std::string root = t / "root";
+  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
+  auto kg = run_gk({"archive", "keygen", root});
+  BOOST_REQUIRE_MESSAGE(kg.code == 0, kg.err);
+  std::string priv = t / "root.audit-key.pem";
+  struct stat sb{};
+  BOOST_REQUIRE(::stat(priv.c_str(), &sb) == 0);
+  BOOST_TEST((sb.st_mode & 0777) == 0600);
+  auto cfg = slurp(root + "/extensions/gongkai-signing/config.json");
+  BOOST_TEST(cfg.find("\"signing_key\": \"../root.audit-key.pem\"") != std::string::npos, cfg);
+  auto again = run_gk({"archive", "keygen", root});
+  BOOST_TEST(again.code == 1);
+  BOOST_TEST(again.err.find("already has a signing key") != std::string::npos, again.err);
+  auto inside = run_gk({"archive", "keygen", t / "other"});
+  BOOST_TEST(inside.code == 1);  // not a root
+
+  std::string r2 = variant(t / "v2.xml", {{"执行中遇到的问题", "执行过程中遇到的问题"}});
+  BOOST_REQUIRE(run_gk({"archive", "add", root, "--record", seed_record(), "--user", "李明", "--address", "mailto:li@example.gov.cn"}).code == 0);
+  BOOST_REQUIRE(run_gk({"archive", "add", root, "--record", r2, "--user", "王芳"}).code == 0);
+  BOOST_REQUIRE(run_gk({"archive", "status", root, kSeedId, "--status", "废止", "--message", "已废止", "--user", "赵"}).code == 0);
+
+  auto log = gk::audit::AuditLog::open(gk::audit::audit_dir(root), {true, false});
+  BOOST_REQUIRE_MESSAGE(log, err(log));
+  BOOST_REQUIRE(log->size() == 3);
+  auto st = gk::ocfl::Store::open(root);
+  const char* actions[] = {"version-add", "version-add", "status-change"};
+  const char* actors[] = {"mailto:li@example.gov.cn", "王芳", "赵"};
+  const char* statuses[] = {"发布", "修改", "废止"};
+  for (uint64_t i = 0; i < 3; ++i) {
+    auto e = log->entry(i);
+    BOOST_REQUIRE(e);
+    std::string v = "v" + std::to_string(i + 1);
+    BOOST_TEST(e->action == actions[i]);
+    BOOST_TEST(e->actor == actors[i]);
+    BOOST_TEST(e->object == kSeedId);
+    BOOST_TEST(e->version == v);
+    auto meta = st->read_file(kSeedId, v, "metadata.json");
+    BOOST_REQUIRE(meta);
+    BOOST_TEST(e->digests.at("sha512") == gk::digest_hex(gk::DigestAlgorithm::sha512, *meta));
+    BOOST_TEST(e->digests.at("sm3") == gk::digest_hex(gk::DigestAlgorithm::sm3, *meta));
+    BOOST_TEST(e->detail.at("status") == statuses[i]);
+    auto rec = st->read_file(kSeedId, v, "record.xml");
+    BOOST_TEST(e->detail.at("sha512:record.xml") == gk::digest_hex(gk::DigestAlgorithm::sha512, *rec));
+  }
+  // A signed head after every write, verifiable with the public key the archive carries.
+  BOOST_REQUIRE(log->latest_head());
+  BOOST_TEST(log->latest_head()->size == 3);
+  std::string fp;
+  for (auto& e : fs::directory_iterator(root + "/extensions/gongkai-signing"))
+    if (e.path().extension() == ".pem") fp = e.path().string();
+  auto pub = gk::audit::PublicKey::load(fp);
+  BOOST_REQUIRE(pub);
+  std::vector<gk::audit::PublicKey> trusted{*pub};
+  auto rep = gk::audit::verify_log(gk::audit::audit_dir(root), trusted);
+  BOOST_REQUIRE_MESSAGE(rep, err(rep));
+  BOOST_TEST(rep->heads == 3);
+  BOOST_TEST(rep->unsigned_entries == 0);
+  // The storage root still validates (audit and signing directories are documented extensions).
+  auto v = run_gk({"archive", "validate", root});
+  BOOST_TEST(v.code == 0, v.out);
+  BOOST_TEST(v.out.find("W016") == std::string::npos, v.out);
+
+  // A key that is not this archive's is refused before anything is written.
+  auto other = gk::audit::generate_keypair(t / "other.pem", t / "other.pub");
+  BOOST_REQUIRE(other);
+  auto before = snapshot(root);
+  auto r3 = variant(t / "v3.xml", {{"执行中遇到的问题", "执行时遇到的问题"}});
+  auto wrong = run_gk({"archive", "add", root, "--record", r3}, "NO_COLOR=1 GONGKAI_KEY=" + quote(t / "other.pem"));
+  BOOST_TEST(wrong.code == 1);
+  BOOST_TEST(wrong.err.find("is not one of this archive's public keys") != std::string::npos, wrong.err);
+  BOOST_TEST((snapshot(root) == before));
+}
+
+BOOST_AUTO_TEST_CASE(unsigned_archive_still_logs_every_version) {
+  TempDir t("unsigned");
+  Archive a = open_archive(t / "root");
+  BOOST_REQUIRE(a.add(request(seed_record(), "")));
+  BOOST_REQUIRE(a.change_status(kSeedId, kExpired, "", {"", ""}));
+  auto log = gk::audit::AuditLog::open(gk::audit::audit_dir(t / "root"), {true, false});
+  BOOST_REQUIRE(log);
+  BOOST_TEST(log->size() == 2);
+  BOOST_TEST(!log->latest_head());
+  auto m = read_metadata(a.store(), kSeedId);
+  BOOST_REQUIRE(m);
+  BOOST_TEST(m->message == "失效：" + m->catalogue.title);  // the default message
+  BOOST_TEST(!m->user_name.empty());                       // the login name by default
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_may_hold_several_versions_of_one_object) {
+  TempDir t("batchapi");
+  Archive a = open_archive(t / "root");
+  std::string r2 = variant(t / "v2.xml", {{"执行中遇到的问题", "执行过程中遇到的问题"}});
+  std::string clash = variant(t / "clash.xml", {{"<issuer>青川市扶贫开发办公室</issuer>", "<issuer>别的机关</issuer>"}});
+  std::vector<AddRequest> rqs = {request(seed_record(), ""), request(r2, ""), request(clash, ""), request(r2, ""),
+                                 request(source("samples/notices/announcement.xml"), "")};
+  size_t ticks = 0;
+  auto rep = a.add_batch(rqs, [&] { ++ticks; });
+  BOOST_TEST(ticks == rqs.size());
+  BOOST_REQUIRE(rep.failed.size() == 1);
+  BOOST_TEST(rep.failed[0].message.rfind("id collision", 0) == 0, rep.failed[0].str());
+  BOOST_TEST(!rep.commit_error);
+  BOOST_TEST(!rep.audit_error);
+  BOOST_REQUIRE(rep.added.size() == 4);
+  BOOST_TEST(rep.added[0].version == "v1");
+  BOOST_TEST(rep.added[1].version == "v2");
+  BOOST_TEST(rep.added[2].unchanged);  // the same record twice in one batch
+  BOOST_TEST(rep.added[3].version == "v1");
+  auto log = version_log(a.store(), kSeedId);
+  BOOST_REQUIRE(log);
+  BOOST_TEST(log->size() == 2);
+  BOOST_TEST((*log)[1].status == "修改");
+}
+
+BOOST_AUTO_TEST_CASE(a_version_number_taken_meanwhile_is_refused_by_the_store) {
+  TempDir t("conflict");
+  auto st = gk::ocfl::Store::init(t / "root");
+  BOOST_REQUIRE(st);
+  gk::ocfl::NewVersion nv{"id-1", {gk::ocfl::NewFile::from_bytes("a.txt", "a")}, {}, 1};
+  BOOST_REQUIRE(st->add_versions({nv}));
+  auto before = snapshot(t / "root");
+  nv.files[0].bytes = "b";  // a writer that read head v0 and expects to write v1
+  auto r = st->add_versions({nv});
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(r.error().message ==
+             "no version was added: object 'id-1' changed by another writer: expected to add v1 but the next version is v2");
+  BOOST_TEST((snapshot(t / "root") == before));
+  nv.expected_number = 2;
+  BOOST_TEST(st->add_versions({nv}).is_ok());
+}
+
+BOOST_AUTO_TEST_CASE(two_processes_adding_to_one_object_get_consecutive_versions) {
+  TempDir t("twoproc");
+  std::string root = t / "root";
+  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
+  BOOST_REQUIRE(run_gk({"archive", "add", root, "--record", seed_record()}).code == 0);
+  std::vector<std::string> recs;
+  for (int i = 0; i < 8; ++i)
+    recs.push_back(variant(t / ("r" + std::to_string(i) + ".xml"), {{"执行中遇到的问题", "执行中遇到的问题" + std::to_string(i)}}));
+  // Two shells, each adding four versions, at the same time.
+  std::string cmd;
+  for (int p = 0; p < 2; ++p) {
+    cmd += "(";
+    for (int i = p; i < 8; i += 2) cmd += quote(GK_BINARY) + " archive add " + quote(root) + " --record " + quote(recs[i]) + " >/dev/null && ";
+    cmd += "true) & ";
+  }
+  cmd += "wait";
+  BOOST_REQUIRE(std::system(cmd.c_str()) == 0);
+  auto st = gk::ocfl::Store::open(root);
+  auto log = version_log(*st, kSeedId);
+  BOOST_REQUIRE(log);
+  BOOST_TEST(log->size() == 9);
+  for (size_t i = 0; i < log->size(); ++i) {
+    auto m = read_metadata(*st, kSeedId, (*log)[i].version);
+    BOOST_REQUIRE(m);
+    BOOST_TEST(m->version == static_cast<int>(i + 1));  // metadata.json agrees with the OCFL version
+  }
+  auto audit = gk::audit::AuditLog::open(gk::audit::audit_dir(root), {true, false});
+  BOOST_TEST(audit->size() == 9);
+  BOOST_TEST(run_gk({"archive", "validate", root}).code == 0);
+}
+
+BOOST_AUTO_TEST_CASE(metadata_round_trip_and_line_diff) {
+  Metadata m;
+  m.catalogue.index_no = "X/2024-00001";
+  m.catalogue.title = "标题 \"引号\"";
+  m.catalogue.keywords = {"一", "二"};
+  m.status = kRepealed;
+  m.version = 12;
+  m.files["record.xml"] = {"aa", "bb"};
+  m.template_file = "notice.xml";
+  m.template_sha512 = "cc";
+  m.time = "2024-05-01T08:30:00+08:00";
+  m.user_name = "李";
+  m.message = "多行\n消息";
+  auto back = Metadata::from_json(m.to_json(), "test");
+  BOOST_REQUIRE_MESSAGE(back, err(back));
+  BOOST_TEST(back->to_json() == m.to_json());
+  BOOST_TEST(back->version == 12);
+  BOOST_TEST(!Metadata::from_json("{\"format\": \"other\"}", "x"));
+  BOOST_TEST(line_diff({"a", "b", "c"}, {"a", "x", "c"}, false) == "  a\n- b\n+ x\n  c\n");
+  BOOST_TEST(line_diff({"a"}, {"a", "b"}, false) == "  a\n+ b\n");
+  std::vector<std::string> many(20, "same");
+  auto changed = many;
+  changed[10] = "other";
+  BOOST_TEST(line_diff(many, changed, false) == "  … 8 unchanged line(s)\n  same\n  same\n- same\n+ other\n  same\n  same\n  … 7 unchanged line(s)\n");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
