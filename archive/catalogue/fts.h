@@ -6,7 +6,7 @@
 // unigram cN-1; a query yields the bigrams only (or the single character of a 1-character run).
 // Two bigrams at consecutive positions therefore always come from one run, so the phrase of a
 // run's bigrams matches exactly the documents containing that run; a 1-character run is found
-// with a prefix query on the table's 1-character prefix index.
+// with a prefix query ("X" *): every occurrence of X starts a bigram or is a run's last unigram.
 #pragma once
 #include <sqlite3.h>
 

@@ -29,7 +29,7 @@ CREATE TABLE versions(
   validity TEXT, status TEXT NOT NULL, digest TEXT);
 CREATE UNIQUE INDEX versions_by_object ON versions(object_id, version);
 CREATE TABLE texts(seq INTEGER PRIMARY KEY, text TEXT NOT NULL);
-CREATE VIRTUAL TABLE fts USING fts5(title, meta, body, content='', tokenize='gk_bigram', prefix='1', detail=full);
+CREATE VIRTUAL TABLE fts USING fts5(title, meta, body, content='', tokenize='gk_bigram', detail=full);
 INSERT INTO fts(fts, rank) VALUES('pgsz', 4050);
 INSERT INTO fts(fts, rank) VALUES('automerge', 4);
 INSERT INTO fts(fts, rank) VALUES('crisismerge', 16);
@@ -61,6 +61,8 @@ Result<sqlite3*> open_db(const std::string& path, int flags) {
     return make_error("cannot open catalogue: " + msg, path);
   }
   sqlite3_busy_timeout(db, 10000);
+  // Cache and mmap sizes change speed only, never the file's bytes.
+  sqlite3_exec(db, "PRAGMA cache_size=-262144; PRAGMA mmap_size=4294967296", nullptr, nullptr, nullptr);
   sqlite3_extended_result_codes(db, 1);
   if (auto s = register_sqlite_extensions(db); !s) {
     sqlite3_close(db);
@@ -115,17 +117,30 @@ double Stmt::real(int col) const { return sqlite3_column_double(st_, col); }
 bool Stmt::is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
 
 Index::~Index() {
+  cache_.clear();
   if (db_) sqlite3_close_v2(db_);
 }
-Index::Index(Index&& o) noexcept : db_(o.db_), path_(std::move(o.path_)) { o.db_ = nullptr; }
+Index::Index(Index&& o) noexcept : db_(o.db_), path_(std::move(o.path_)), cache_(std::move(o.cache_)) { o.db_ = nullptr; }
 Index& Index::operator=(Index&& o) noexcept {
   if (this != &o) {
+    cache_.clear();
     if (db_) sqlite3_close_v2(db_);
     db_ = o.db_;
     path_ = std::move(o.path_);
+    cache_ = std::move(o.cache_);
     o.db_ = nullptr;
   }
   return *this;
+}
+
+Stmt& Index::prepared(const char* sql) const {
+  auto& slot = cache_[sql];
+  if (!slot) slot = std::make_unique<Stmt>(db_, sql);
+  if (slot->ok()) {
+    sqlite3_reset(slot->raw());
+    sqlite3_clear_bindings(slot->raw());
+  }
+  return *slot;
 }
 
 Result<Index> Index::create(const std::string& path, bool durable) {
@@ -177,13 +192,12 @@ Status Index::append(const Entry& e) {
   std::string created_date = e.created.substr(0, 10);
   int64_t seq = 1;
   {
-    Stmt s(db_, "SELECT coalesce(max(seq), 0) + 1 FROM versions");
+    Stmt& s = prepared("SELECT coalesce(max(seq), 0) + 1 FROM versions");
     if (!s.ok() || s.step() != SQLITE_ROW) return fail("catalogue database error: " + s.error());
     seq = s.integer(0);
   }
   {
-    Stmt s(db_,
-           "INSERT INTO versions(seq, object_id, version, created, created_date, until_date, index_no, title, "
+    Stmt& s = prepared("INSERT INTO versions(seq, object_id, version, created, created_date, until_date, index_no, title, "
            "issuer, doc_number, genre, subject, keywords, summary, written_date, published_date, mode, scope, "
            "validity, status, digest) VALUES(?,?,?,?,?,NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!s.ok()) return fail(s.error());
@@ -195,29 +209,28 @@ Status Index::append(const Entry& e) {
     if (s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
   }
   {
-    Stmt s(db_, "UPDATE versions SET until_date = ? WHERE object_id = ? AND version < ? AND until_date IS NULL");
+    Stmt& s = prepared("UPDATE versions SET until_date = ? WHERE object_id = ? AND version < ? AND until_date IS NULL");
     s.bind(1, created_date).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version));
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
   }
   {
-    Stmt s(db_, "INSERT INTO texts(seq, text) VALUES(?, ?)");
+    Stmt& s = prepared("INSERT INTO texts(seq, text) VALUES(?, ?)");
     s.bind(1, seq).bind(2, searchable_text(e));
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
   }
   {
-    Stmt s(db_, "INSERT INTO fts(rowid, title, meta, body) VALUES(?, ?, ?, ?)");
+    Stmt& s = prepared("INSERT INTO fts(rowid, title, meta, body) VALUES(?, ?, ?, ?)");
     s.bind(1, seq).bind(2, e.title).bind(3, meta_text(e)).bind(4, e.body);
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
   }
   {
-    Stmt s(db_,
-           "INSERT INTO objects(dir, object_id, head) VALUES(?, ?, ?) "
+    Stmt& s = prepared("INSERT INTO objects(dir, object_id, head) VALUES(?, ?, ?) "
            "ON CONFLICT(dir) DO UPDATE SET head = max(head, excluded.head)");
     s.bind(1, e.object_dir.empty() ? e.object_id : e.object_dir).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version));
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
   }
   {
-    Stmt s(db_, "UPDATE meta SET value = ? WHERE key = 'last_key'");
+    Stmt& s = prepared("UPDATE meta SET value = ? WHERE key = 'last_key'");
     s.bind(1, e.key);
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
   }
@@ -226,7 +239,7 @@ Status Index::append(const Entry& e) {
 }
 
 std::string Index::last_key() const {
-  Stmt s(db_, "SELECT value FROM meta WHERE key = 'last_key'");
+  Stmt& s = prepared("SELECT value FROM meta WHERE key = 'last_key'");
   if (!s.ok() || s.step() != SQLITE_ROW) return {};
   return s.text(0);
 }

@@ -40,6 +40,8 @@ struct Entry {
 // 文号, 发布机构, 主题词 and 内容概述, then the body, separated by newlines.
 std::string searchable_text(const Entry& e);
 
+class Stmt;
+
 struct ObjectState {
   std::string object_id;
   int head = 0;
@@ -68,8 +70,10 @@ class Index {
 
  private:
   Index(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  Stmt& prepared(const char* sql) const;  // cached per call site, reset, bindings cleared
   sqlite3* db_ = nullptr;
   std::string path_;
+  mutable std::map<const char*, std::unique_ptr<Stmt>> cache_;
 };
 
 // Runs `sql` (no results). Errors carry SQLite's message.

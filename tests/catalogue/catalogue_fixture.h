@@ -125,16 +125,19 @@ inline std::string record_xml(const Doc& d) {
   return x.str();
 }
 
-// metadata.json as the write path stores it (catalogue fields + status + version).
+// metadata.json in the write path's format (archive/ingest/metadata.h, "gongkai-version-metadata/1").
 inline std::string metadata_json(const Doc& d, const std::string& status, int version, const std::string& created) {
   std::string kw;
   for (const auto& k : d.keywords) kw += (kw.empty() ? "\"" : ", \"") + k + "\"";
-  return "{\n  \"catalogue\": {\"index_no\": \"" + d.index_no + "\", \"title\": \"" + d.title + "\", \"issuer\": \"" +
-         d.issuer + "\", \"doc_number\": \"" + d.doc_number + "\", \"genre\": \"" + d.genre + "\", \"subject\": \"" +
-         std::string(d.subject).replace(d.subject.find('\\'), 1, "\\\\") + "\", \"keywords\": [" + kw +
-         "], \"written_date\": \"" + d.written + "\", \"published_date\": \"" + d.published +
-         "\", \"disclosure_mode\": \"" + d.mode + "\", \"validity\": \"" + d.validity + "\"},\n  \"status\": \"" + status +
-         "\",\n  \"version\": " + std::to_string(version) + ",\n  \"created\": \"" + created + "\"\n}\n";
+  std::string subject = d.subject;
+  if (auto p = subject.find('\\'); p != std::string::npos) subject.replace(p, 1, "\\\\");
+  return "{\n  \"catalogue\": {\"index-no\": \"" + d.index_no + "\", \"title\": \"" + d.title + "\", \"issuer\": \"" +
+         d.issuer + "\", \"doc-number\": \"" + d.doc_number + "\", \"genre\": \"" + d.genre + "\", \"subject\": \"" +
+         subject + "\", \"keywords\": [" + kw + "], \"summary\": \"\", \"written-date\": \"" + d.written +
+         "\", \"published-date\": \"" + d.published + "\", \"disclosure-mode\": \"" + d.mode +
+         "\", \"disclosure-scope\": \"面向社会\", \"validity\": \"" + d.validity +
+         "\", \"retention\": \"永久\"},\n  \"files\": {},\n  \"format\": \"gongkai-version-metadata/1\",\n  \"status\": \"" +
+         status + "\",\n  \"version\": \"v" + std::to_string(version) + "\",\n  \"time\": \"" + created + "\"\n}\n";
 }
 
 inline Doc make_doc(Rng& r, int i) {

@@ -1,0 +1,224 @@
+// Catalogue search benchmark: N generated documents (default 100,000, ~5 KB of Chinese text
+// each) indexed straight through the catalogue API (no OCFL objects: generating 100k OCFL objects
+// would time the store, not the index), then 1,000 mixed queries for the top 20 with snippets.
+// Usage: bench_search [N] [DIR]   (DIR: where the catalogue file goes; default /tmp)
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "archive/catalogue/catalogue.h"
+
+using namespace gk::catalogue;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Rng {
+  unsigned long long x;
+  explicit Rng(unsigned long long s) : x(s * 2654435761ull + 1) {}
+  unsigned long long next() {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  }
+  size_t below(size_t n) { return static_cast<size_t>(next() % n); }
+};
+
+// Vocabulary of government prose; a Zipf-like pick makes common words common.
+const std::vector<std::string> kWords{
+    "的", "和", "工作", "推进", "加强", "建设", "管理", "服务", "发展", "落实", "政务公开", "扶贫", "帮扶", "贫困",
+    "乡村振兴", "营商环境", "优化", "审批", "事项", "办理", "安全生产", "专项整治", "实施方案", "财政资金",
+    "管理办法", "疫情防控", "教育", "医疗保障", "住房公积金", "交通运输", "城市更新", "生态环境保护", "河长制",
+    "防汛抗旱", "应急管理", "社会救助", "养老服务", "就业创业", "补贴", "申请条件", "标准", "程序", "监督检查",
+    "考核评估", "年度", "工作要点", "责任", "完善", "建立健全", "机制", "制度体系", "各县区", "人民政府",
+    "有关部门", "认真贯彻执行", "进一步", "提升", "水平", "人民群众", "企业", "政务服务中心", "12345热线", "APP",
+    "5G", "GDP", "按照", "要求", "做好", "相关", "农村人居环境", "整治", "信息平台", "数据共享", "统计报表",
+    "低保", "特困人员", "高质量发展", "数字政府", "一网通办", "放管服", "改革", "基层治理", "网格化", "志愿服务",
+    "文明城市", "创建", "食品安全", "药品监管", "市场监督", "知识产权", "科技创新", "人才引进", "招商引资",
+    "项目建设", "重点工程", "产业园区", "现代农业", "粮食安全", "耕地保护", "森林防火", "水土保持", "污染防治"};
+const std::vector<std::string> kPunct{"，", "，", "，", "。", "、", "；", "："};
+
+// The lexicon: the words above plus 6,000 generated words of 2-4 characters drawn (Zipf) from
+// 3,500 CJK characters, so that bigram frequencies look like real prose: a few very common,
+// a long tail of rare ones. Word use is Zipf-distributed too.
+struct Lexicon {
+  std::vector<std::string> words;
+  std::vector<double> cdf;
+  explicit Lexicon(Rng& r) {
+    std::vector<double> ccdf;
+    double acc = 0;
+    for (int k = 1; k <= 3500; ++k) ccdf.push_back(acc += 1.0 / k);
+    auto pick_char = [&]() {
+      double u = static_cast<double>(r.next() % 1000000007) / 1000000007.0 * acc;
+      size_t k = static_cast<size_t>(std::lower_bound(ccdf.begin(), ccdf.end(), u) - ccdf.begin());
+      char32_t c = 0x4E00 + static_cast<char32_t>((k * 2654435761u) % 20900);
+      std::string o;
+      o += static_cast<char>(0xE0 | (c >> 12));
+      o += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      o += static_cast<char>(0x80 | (c & 0x3F));
+      return o;
+    };
+    words = kWords;
+    for (int i = 0; i < 6000; ++i) {
+      std::string w;
+      int len = 2 + static_cast<int>(r.below(3));
+      for (int k = 0; k < len; ++k) w += pick_char();
+      words.push_back(w);
+    }
+    double t = 0;
+    for (size_t k = 1; k <= words.size(); ++k) cdf.push_back(t += 1.0 / static_cast<double>(k));
+    for (double& c : cdf) c /= t;
+  }
+  const std::string& pick(Rng& r) const {
+    double u = static_cast<double>(r.next() % 1000000007) / 1000000007.0;
+    size_t k = static_cast<size_t>(std::lower_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
+    return words[std::min(k, words.size() - 1)];
+  }
+};
+
+const Lexicon* g_lex = nullptr;
+const std::string& zipf(Rng& r) { return g_lex->pick(r); }
+
+Entry make_entry(Rng& r, int i) {
+  Entry e;
+  char id[32];
+  std::snprintf(id, sizeof id, "bench-%07d", i);  // zero-padded: ids sort in append order
+  e.object_id = id;
+  e.version = 1;
+  int year = 2015 + static_cast<int>(r.below(10));
+  char created[40], date[16], idx[64];
+  std::snprintf(created, sizeof created, "2024-01-01T00:00:00+08:00");
+  std::snprintf(date, sizeof date, "%d-%02d-%02d", year, 1 + static_cast<int>(r.below(12)), 1 + static_cast<int>(r.below(28)));
+  std::snprintf(idx, sizeof idx, "11519900008452170L/%d-%05d", year, i % 100000);
+  e.created = created;
+  e.key = order_key(e.created, e.object_id, 1);
+  e.index_no = idx;
+  e.title = "青川市" + zipf(r) + "关于" + zipf(r) + zipf(r) + "的通知";
+  e.issuer = "青川市人民政府";
+  e.doc_number = "青府办〔" + std::to_string(year) + "〕" + std::to_string(1 + r.below(300)) + "号";
+  e.genre = "通知";
+  e.subject = "综合政务\\政务公开";
+  e.keywords = {zipf(r), zipf(r)};
+  e.written_date = e.published_date = date;
+  e.mode = "主动公开";
+  e.validity = "有效";
+  e.status = "发布";
+  // ~5 KB: paragraphs of words and punctuation.
+  while (e.body.size() < 5000) {
+    for (int k = 0; k < 25; ++k) {
+      e.body += zipf(r);
+      if (r.below(3) == 0) e.body += kPunct[r.below(kPunct.size())];
+    }
+    e.body += "。\n";
+  }
+  return e;
+}
+
+std::vector<std::string> make_queries(Rng& r, int n) {
+  std::vector<std::string> q;
+  const std::vector<std::string> fixed{"扶贫", "帮扶贫困", "政务公开", "〔2021〕12号", "12345", "APP", "5G", "的",
+                                       "乡村振兴 营商环境", "扶贫 OR 低保", "政务 -政务公开", "\"政务服务中心\"",
+                                       "数字政府", "放管服改革", "一网通办", "重点工程", "污染防治", "粮食安全"};
+  for (int i = 0; i < n; ++i) {
+    switch (i % 6) {
+      case 0: q.push_back(fixed[r.below(fixed.size())]); break;
+      case 1: q.push_back(g_lex->words[r.below(g_lex->words.size())]); break;  // any word, rare ones too
+      case 2: {  // a substring of a word: straddles word boundaries in the text
+        const std::string& w = kWords[10 + r.below(kWords.size() - 10)];
+        q.push_back(w.size() > 6 ? w.substr(3, 6) : w);
+        break;
+      }
+      case 3: q.push_back(kWords[r.below(kWords.size())] + " " + kWords[r.below(kWords.size())]); break;
+      case 4: q.push_back("青府办〔" + std::to_string(2015 + r.below(10)) + "〕" + std::to_string(1 + r.below(300)) + "号"); break;
+      default: q.push_back(zipf(r) + zipf(r)); break;  // two words as one term: straddles words
+    }
+  }
+  return q;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int n = argc > 1 ? std::atoi(argv[1]) : 100000;
+  std::string dir = argc > 2 ? argv[2] : "/tmp";
+  std::string path = dir + "/gk_bench_catalogue_" + std::to_string(::getpid()) + ".sqlite";
+  std::filesystem::remove(path);
+
+  Rng r(42);
+  Lexicon lex(r);
+  g_lex = &lex;
+  double gen_s = 0;
+  auto t0 = Clock::now();
+  std::clock_t c0 = std::clock();
+  double gen_cpu = 0;
+  {
+    auto ix = Index::create(path, /*durable=*/false);
+    if (!ix) {
+      std::fprintf(stderr, "%s\n", ix.error().str().c_str());
+      return 1;
+    }
+    for (int i = 0; i < n; ++i) {
+      auto g0 = Clock::now();
+      std::clock_t gc = std::clock();
+      Entry e = make_entry(r, i);
+      gen_cpu += static_cast<double>(std::clock() - gc) / CLOCKS_PER_SEC;
+      gen_s += std::chrono::duration<double>(Clock::now() - g0).count();
+      if (auto s = ix->append(e); !s) {
+        std::fprintf(stderr, "%s\n", s.error().str().c_str());
+        return 1;
+      }
+    }
+  }
+  double build_s = std::chrono::duration<double>(Clock::now() - t0).count() - gen_s;
+  double build_cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC - gen_cpu;
+  auto size = std::filesystem::file_size(path);
+  std::printf("documents:        %d (~5 KB of text each, one append transaction each)\n", n);
+  std::printf("index build:      %.1f s wall, %.1f s CPU (excluding %.1f s generating text)\n", build_s, build_cpu, gen_s);
+  std::printf("catalogue size:   %.1f MB\n", static_cast<double>(size) / 1e6);
+
+  auto ix = Index::open(path, false, false);
+  if (!ix) return 1;
+  auto queries = make_queries(r, 1000);
+  std::vector<double> ms, cpu_ms;
+  int64_t total_hits = 0;
+  for (const auto& q : queries) {
+    SearchRequest req;
+    req.query = q;
+    req.per_page = 20;
+    auto a = Clock::now();
+    timespec ca{}, cb{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ca);
+    auto res = search(*ix, req);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cb);
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - a).count());
+    cpu_ms.push_back((static_cast<double>(cb.tv_sec - ca.tv_sec) * 1e3 + static_cast<double>(cb.tv_nsec - ca.tv_nsec) / 1e6));
+    if (!res) {
+      std::fprintf(stderr, "%s: %s\n", q.c_str(), res.error().str().c_str());
+      return 1;
+    }
+    total_hits += res->total;
+  }
+  std::vector<double> sorted = ms;
+  std::sort(sorted.begin(), sorted.end());
+  std::printf("queries:          1000 mixed (1-6 chars, Latin/digits, 文号, AND/OR/NOT), top 20 + snippets\n");
+  std::vector<double> csorted = cpu_ms;
+  std::sort(csorted.begin(), csorted.end());
+  std::printf("latency p50:      %.2f ms wall, %.2f ms CPU\n", sorted[sorted.size() / 2], csorted[csorted.size() / 2]);
+  std::printf("latency p99:      %.2f ms wall, %.2f ms CPU\n", sorted[sorted.size() * 99 / 100], csorted[csorted.size() * 99 / 100]);
+  std::printf("latency max:      %.2f ms\n", sorted.back());
+  std::printf("mean matches:     %.0f per query\n", static_cast<double>(total_hits) / 1000.0);
+  // The slowest queries, to see what the tail is made of.
+  std::vector<size_t> idx(ms.size());
+  for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+  std::sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return ms[a] > ms[b]; });
+  for (size_t k = 0; k < 5; ++k) std::printf("  slow: %7.2f ms  %s\n", ms[idx[k]], queries[idx[k]].c_str());
+  std::filesystem::remove(path);
+  return 0;
+}
