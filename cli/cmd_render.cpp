@@ -13,6 +13,7 @@
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "common/files.h"
+#include "generator/layout/lines.h"
 #include "generator/render.h"
 
 namespace fs = std::filesystem;
@@ -72,6 +73,9 @@ int run(const cli::Args& args) {
   auto fm = o->get("fonts") ? font::FontMap::load(*o->get("fonts")) : font::FontMap::load_default();
   if (!fm) return cli::fail(fm.error().str());
   in.fonts = *fm;
+  for (auto& [role, line] : in.tmpl->roles())
+    if (!in.fonts->role(role))
+      return cli::fail(make_error(layout::unknown_role_message(role, *in.fonts), in.tmpl->path(), line).str());
 
   if (one) {
     fs::path parent = fs::path(*out).parent_path();

@@ -20,12 +20,14 @@ struct Span {
   std::string role;                   // empty: the paragraph's role
   std::optional<model::Color> color;  // empty: the paragraph's colour
   SourceRef src;
+  SourceRef role_src;                 // where `role` was set (template line)
 };
 
 enum class Align { justify, left, center, right };
 
 struct ParaStyle {
   std::string role = "body";
+  SourceRef role_src;  // the template line that chose the role, for "unknown role" errors
   double size = 16;  // pt
   model::Color color = model::kBlack;
   Align align = Align::justify;

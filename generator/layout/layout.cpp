@@ -82,8 +82,11 @@ class Layouter {
       double nat = natural_width(*glyphs, L.begin, L.end, track);
       double x = left, tr = track;
       size_t n = L.end - L.begin;
-      if (st.align == Align::justify && !L.last && n > 1) tr = track + (avail - nat) / double(n - 1);
-      else if (st.align == Align::center || (st.align == Align::justify && lines.size() == 1 && false)) x = left + (avail - nat) / 2;
+      // Justified lines fill the width; a last line is only tightened when a mark was squeezed in
+      // (uniform tracking: narrowing the mark alone would overlap glyph boxes, which confuses
+      // text extraction).
+      if (st.align == Align::justify && n > 1 && (!L.last || nat > avail)) tr = track + (avail - nat) / double(n - 1);
+      else if (st.align == Align::center) x = left + (avail - nat) / 2;
       else if (st.align == Align::right) x = left + (avail - nat);
       Item it;
       it.kind = Item::line;
@@ -187,7 +190,12 @@ class Layouter {
       if (it.index < 2 || it.count - it.index < 2) return false;  // orphan / widow
     }
     if (it.kind == Item::table_row && it.header_row) return false;
-    if (it.keep_with_previous) return false;
+    // An item that keeps with the previous one (署名, 附注) also keeps any space before it.
+    for (size_t k = i; k < items_.size(); ++k) {
+      if (items_[k].kind == Item::space) continue;
+      if (items_[k].keep_with_previous) return false;
+      break;
+    }
     // Keep a heading (and any space after it) with what follows.
     for (size_t j = i; j-- > 0;) {
       if (items_[j].kind == Item::space) continue;
@@ -223,6 +231,10 @@ class Layouter {
       }
       double at = y;
       if (it.top >= 0 && pages_.empty()) at = std::max(y, it.top);
+      // After tables and other items of free height, text returns to the 22-line grid (pages
+      // after the first: on page 1 the 版头 is placed by measure, not by grid).
+      if (!pages_.empty() && it.kind == Item::line && std::abs(it.height - page_.pitch()) < 1e-6)
+        at = std::ceil(at / page_.pitch() - 1e-6) * page_.pitch();
       if (at + it.height > H && !page_top) {
         size_t j = i;
         while (j > start && !can_break_before(j)) --j;

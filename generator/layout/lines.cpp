@@ -1,9 +1,17 @@
 #include "generator/layout/lines.h"
 
+#include <algorithm>
+
 #include "generator/text/linebreak.h"
 #include "generator/text/utf.h"
 
 namespace gk::layout {
+
+std::string unknown_role_message(const std::string& role, const font::FontMap& fonts) {
+  std::string names;
+  for (auto& n : fonts.role_names()) names += (names.empty() ? "" : ", ") + n;
+  return "unknown font role '" + role + "' (the font map " + fonts.path() + " defines: " + names + ")";
+}
 
 Result<std::vector<Glyph>> shape(const std::vector<Span>& spans, const ParaStyle& style, const font::FontMap& fonts,
                                  model::Document& doc) {
@@ -13,9 +21,12 @@ Result<std::vector<Glyph>> shape(const std::vector<Span>& spans, const ParaStyle
   for (auto& sp : spans) {
     const std::string& role_name = sp.role.empty() ? style.role : sp.role;
     const font::Role* role = fonts.role(role_name);
-    if (!role) return make_error("unknown font role '" + role_name + "' (the font map " + fonts.path() + " defines: " +
-                                 [&] { std::string s; for (auto& n : fonts.role_names()) s += (s.empty() ? "" : ", ") + n; return s; }() + ")",
-                                 sp.src.file, sp.src.line);
+    if (!role) {
+      // Name the template line that chose the role, not the record line of the text.
+      const SourceRef& where = sp.role.empty() ? style.role_src : sp.role_src;
+      const SourceRef& at = where.file.empty() ? sp.src : where;
+      return make_error(unknown_role_message(role_name, fonts), at.file, at.line);
+    }
     model::Color color = sp.color ? *sp.color : style.color;
     for (char32_t c : sp.text) {
       if (c == '\n' || c == '\r' || c == '\t') c = ' ';
@@ -65,6 +76,15 @@ std::vector<BrokenLine> break_lines(const std::vector<Glyph>& g, const std::vect
     if (i >= g.size()) {
       lines.push_back({start, g.size(), true});
       break;
+    }
+    // 挤进: a closing mark that may not start the next line is squeezed into this one (the
+    // layout tightens the line's tracking to fit), so the line keeps its 28 characters instead
+    // of pushing one down.
+    if (text::forbidden_at_line_start(g[i].c) && w + g[i].advance + tracking - avail <= g[i].size &&
+        (i + 1 >= g.size() || can[i + 1])) {
+      lines.push_back({start, i + 1, i + 1 >= g.size()});
+      start = i + 1;
+      continue;
     }
     // i is the first glyph that does not fit: break at the last opportunity at or before it.
     size_t brk = i;

@@ -20,6 +20,8 @@ struct Glyph {
   double stroke;  // emboldening stroke, pt
 };
 
+std::string unknown_role_message(const std::string& role, const font::FontMap& fonts);
+
 // Resolves spans to glyphs through the font map. `style` gives the default role, size, colour.
 Result<std::vector<Glyph>> shape(const std::vector<Span>& spans, const ParaStyle& style, const font::FontMap& fonts,
                                  model::Document& doc);

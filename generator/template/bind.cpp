@@ -155,7 +155,7 @@ class Binder {
         if (!x) return terr(n, "attribute " + an + ": " + x.error().message);
         return x;
       };
-      if (an == "role") st.role = *v;
+      if (an == "role") st.role = *v, st.role_src = template_ref(n);
       else if (an == "size") { auto x = length(16); if (!x) return x.error(); st.size = *x; }
       else if (an == "color") { auto c = parse_color(*v); if (!c) return terr(n, c.error().message); st.color = *c; }
       else if (an == "align") {
@@ -252,7 +252,7 @@ class Binder {
           color = *col;
         }
         for (size_t i = first; i < out.size(); ++i) {
-          if (!role->empty()) out[i].role = *role;
+          if (!role->empty()) out[i].role = *role, out[i].role_src = template_ref(c);
           if (color) out[i].color = color;
         }
       } else if (name == "if") {

@@ -126,6 +126,7 @@ Status Template::compile_expr(const std::string& expr, const pugi::xml_node& whe
 Status Template::compile(pugi::xml_node n) {
   for (auto a : n.attributes()) {
     std::string name = a.name();
+    if (name == "role" && std::strchr(a.value(), '{') == nullptr) roles_.emplace_back(a.value(), line_of(n));
     if (kExprAttrs.count(name)) {
       if (auto s = compile_expr(a.value(), n); !s) return s;
     } else {
@@ -205,7 +206,7 @@ Status Template::parse_setup() {
     for (auto a : s.attributes()) {
       std::string an = a.name(), v = a.value();
       if (an == "name" || an == "base") continue;
-      if (an == "role") st.role = v;
+      if (an == "role") st.role = v, st.role_src = {path_, line_of(s)};
       else if (an == "size") { auto x = parse_length(v); if (!x) return err(s, x.error().message); st.size = *x; }
       else if (an == "color") { auto c = parse_color(v); if (!c) return err(s, c.error().message); st.color = *c; }
       else if (an == "align") {

@@ -41,6 +41,9 @@ class Template {
   const layout::PageSetup& page() const { return page_; }
   const layout::PageNumberStyle& page_number() const { return page_number_; }
   pugi::xml_node body() const { return body_; }
+  // Font roles named literally in the template, with their lines: checked against the font map
+  // before any record is rendered.
+  const std::vector<std::pair<std::string, int>>& roles() const { return roles_; }
   pugi::xml_node info() const { return info_; }
 
  private:
@@ -55,6 +58,7 @@ class Template {
   std::unordered_map<std::string, std::unique_ptr<pugi::xpath_query>> queries_;
   std::map<std::string, layout::ParaStyle> styles_;
   std::map<std::string, pugi::xml_node> defines_;
+  std::vector<std::pair<std::string, int>> roles_;
   layout::PageSetup page_;
   layout::PageNumberStyle page_number_;
 };
