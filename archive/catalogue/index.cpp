@@ -75,7 +75,8 @@ Result<sqlite3*> open_db(const std::string& path, int flags) {
 
 std::string searchable_text(const Entry& e) {
   std::string m = meta_text(e);
-  return e.title + "\n" + m + "\n" + e.body;
+  // The blank line marks where the body starts (title and catalogue lines are never blank).
+  return e.title + "\n" + m + "\n\n" + e.body;
 }
 
 Status exec(sqlite3* db, const std::string& sql) {

@@ -37,7 +37,7 @@ struct Entry {
 };
 
 // The searchable text of an entry, as the exact check and snippets see it: title, then 索引号,
-// 文号, 发布机构, 主题词 and 内容概述, then the body, separated by newlines.
+// 文号, 发布机构, 主题词 and 内容概述 (one per line), a blank line, then the body.
 std::string searchable_text(const Entry& e);
 
 class Stmt;

@@ -123,11 +123,7 @@ std::string make_snippet(const std::string& text, const std::vector<std::string>
   for (const auto& t : terms)
     for (size_t p : find_all_folded(text, t)) marks.emplace_back(p, p + t.size());
   std::sort(marks.begin(), marks.end(), [](auto& a, auto& b) { return a.first != b.first ? a.first < b.first : a.second > b.second; });
-  {
-    size_t nl = 0;
-    for (int k = 0; k < 2 && nl != std::string::npos; ++k) nl = text.find('\n', nl ? nl + 1 : 0);
-    body = nl == std::string::npos ? 0 : nl + 1;
-  }
+  if (size_t blank = text.find("\n\n"); blank != std::string::npos) body = blank + 2;
   for (auto& m : marks)
     if (m.first >= body) {
       first = m.first;
@@ -135,6 +131,7 @@ std::string make_snippet(const std::string& text, const std::vector<std::string>
     }
   if (first == std::string::npos) first = marks.empty() ? body : marks.front().first;
   size_t from = char_start_before(text, first, width / 4);
+  if (first >= body && from < body) from = body;
   size_t to = char_end_after(text, from, width);
   std::string out = from > 0 ? "…" : "";
   size_t pos = from;
