@@ -83,6 +83,7 @@ struct TableCell {
   std::vector<Span> spans;
   int colspan = 1, rowspan = 1;
   Align align = Align::center;
+  bool numeric = false;  // right-aligned, decimal points lined up within the column
 };
 struct TableRow {
   std::vector<TableCell> cells;
@@ -90,6 +91,7 @@ struct TableRow {
 };
 struct Table {
   std::vector<double> columns;  // relative widths
+  bool absolute = false;        // columns are in points (wider than the text block is an error)
   std::vector<TableRow> rows;
   ParaStyle style;              // cell text
   double padding = 3;           // pt
@@ -97,7 +99,37 @@ struct Table {
   SourceRef src;
 };
 
-using Block = std::variant<Para, Space, Rule, PageBreak, Signature, Imprint, Table>;
+// 目录: one line per heading (bookmarked paragraph) after it whose bookmark level is in
+// [from, to], with a dot leader and the page number; filled by a second layout pass.
+struct Toc {
+  ParaStyle style;
+  int from = 1, to = 2;
+  double indent = 2;  // em per level below `from`
+};
+
+struct ImageBlock {  // a PNG or JPEG file, scaled to width x height (pt)
+  std::string path;
+  double width = 0, height = 0;
+  Align align = Align::center;
+  SourceRef src;
+};
+
+struct ChartSeries {
+  std::u32string name;
+  std::vector<double> values;  // one per category
+  std::optional<model::Color> color;
+};
+struct Chart {  // vector bar or line chart: axes, ticks, labels, legend (layout/chart.h)
+  bool line = false;
+  double width = 0, height = 0;  // pt; width 0 = the text block's
+  std::u32string title;
+  std::vector<std::u32string> categories;
+  std::vector<ChartSeries> series;
+  ParaStyle style;  // label text
+  SourceRef src;
+};
+
+using Block = std::variant<Para, Space, Rule, PageBreak, Signature, Imprint, Table, Toc, ImageBlock, Chart>;
 
 struct PageNumberStyle {
   bool enabled = true;

@@ -2,9 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
+#include "generator/layout/chart.h"
 #include "generator/layout/lines.h"
+#include "generator/layout/table_split.h"
+#include "generator/layout/toc.h"
 #include "generator/text/utf.h"
+
+#include <memory>
 
 namespace gk::layout {
 namespace {
@@ -20,6 +26,10 @@ struct Item {
   std::vector<model::TextRun> runs;
   std::vector<model::Line> rules;
   std::vector<model::Rect> rects;
+  std::vector<model::Image> images;
+  std::shared_ptr<const SplitRow> split;  // a table row that may break across pages
+  size_t split_first = 0;                  // its first line shown by this item
+  int toc_entry = -1;                      // heading listed in the table of contents
   // pagination constraints
   int para = -1, index = 0, count = 1;
   bool keep_with_next = false;
@@ -33,7 +43,10 @@ struct Item {
 
 class Layouter {
  public:
-  Layouter(const BoundDocument& d, const font::FontMap& f) : d_(d), fonts_(f), page_(d.page) {}
+  Layouter(const BoundDocument& d, const font::FontMap& f, std::vector<TocEntry> toc = {})
+      : d_(d), fonts_(f), page_(d.page), toc_(std::move(toc)) {}
+  // Pages (1-based) of the table-of-contents headings, once run() has paginated.
+  const std::vector<TocEntry>& toc_entries() const { return toc_; }
 
   Result<model::Document> run() {
     doc_.info = d_.info;
@@ -103,6 +116,14 @@ class Layouter {
         if (st.space_before > 0) push_space(st.space_before);
         if (st.top >= 0) it.top = st.top - em_top;
         if (st.bookmark > 0) {
+          if (toc_block_ && st.bookmark >= toc_block_->from && st.bookmark <= toc_block_->to) {
+            it.toc_entry = static_cast<int>(toc_seen_++);
+            if (it.toc_entry >= static_cast<int>(toc_.size())) {
+              std::u32string t;
+              for (auto& sp : p.spans) t += sp.text;
+              toc_.push_back({t, st.bookmark, 0});
+            }
+          }
           it.bookmark = st.bookmark;
           std::u32string t;
           for (auto& sp : p.spans) t += sp.text;
@@ -182,6 +203,10 @@ class Layouter {
   }
 
   Status add(const Table& t);
+  Status add(const Toc& t);
+  Status add(const ImageBlock& im);
+  Status add(const Chart& c);
+  bool split_row(size_t i, double avail);
 
   // Whether a page may end just before item i.
   bool can_break_before(size_t i) const {
@@ -223,7 +248,8 @@ class Layouter {
         continue;
       }
       bool page_top = placed.empty() || std::all_of(placed.begin(), placed.end(), [&](auto& p) {
-        return items_[p.first].kind == Item::space || items_[p.first].header_row;
+        const Item& x = p.first < kExtra ? items_[p.first] : extra_[p.first - kExtra];
+        return x.kind == Item::space || x.header_row;
       });
       if (it.kind == Item::space && placed.empty()) {  // no space at the top of a page
         ++i;
@@ -235,6 +261,7 @@ class Layouter {
       // after the first: on page 1 the 版头 is placed by measure, not by grid).
       if (!pages_.empty() && it.kind == Item::line && std::abs(it.height - page_.pitch()) < 1e-6)
         at = std::ceil(at / page_.pitch() - 1e-6) * page_.pitch();
+      if (at + it.height > H && !page_top && it.split && split_row(i, H - at)) continue;
       if (at + it.height > H && !page_top) {
         size_t j = i;
         while (j > start && !can_break_before(j)) --j;
@@ -255,7 +282,7 @@ class Layouter {
       model::Page p;
       p.width = page_.width;
       p.height = page_.height;
-      for (auto& [idx, yy] : pg) draw(idx < items_.size() ? items_[idx] : extra_[idx - items_.size()], yy, p);
+      for (auto& [idx, yy] : pg) draw(idx < kExtra ? items_[idx] : extra_[idx - kExtra], yy, p);
       doc_.pages.push_back(std::move(p));
     }
     return {};
@@ -276,6 +303,11 @@ class Layouter {
       r.y += top;
       p.rects.push_back(r);
     }
+    for (auto im : it.images) {
+      im.y += top;
+      p.images.push_back(im);
+    }
+    if (it.toc_entry >= 0) toc_[it.toc_entry].page = static_cast<int>(doc_.pages.size()) + 1;
     if (it.bookmark > 0)
       doc_.outline.push_back({it.bookmark_title, it.bookmark, static_cast<int>(doc_.pages.size()), top});
   }
@@ -287,7 +319,7 @@ class Layouter {
     for (size_t k = 0; k < j; ++k) {
       if (items_[k].table == table && items_[k].header_row) {
         extra_.push_back(items_[k]);
-        placed.emplace_back(items_.size() + extra_.size() - 1, y);
+        placed.emplace_back(kExtra + extra_.size() - 1, y);
         y += items_[k].height;
       }
     }
@@ -301,7 +333,11 @@ class Layouter {
   const PageSetup& page_;
   model::Document doc_;
   std::vector<Item> items_;
-  std::vector<Item> extra_;  // repeated table headers
+  std::vector<Item> extra_;  // repeated table headers, placed as kExtra + index
+  static constexpr size_t kExtra = size_t(1) << 40;
+  std::vector<TocEntry> toc_;
+  const Toc* toc_block_ = nullptr;
+  size_t toc_seen_ = 0;
   std::vector<std::vector<std::pair<size_t, double>>> pages_;
   const Imprint* imprint_ = nullptr;
   int para_count_ = 0;
@@ -323,7 +359,14 @@ Status Layouter::add(const Table& t) {
   for (size_t i = 0; i < t.columns.size(); ++i) widths[i] = t.columns[i];
   double total = 0;
   for (double w : widths) total += w;
-  for (double& w : widths) w = page_.text_width * w / total;
+  if (t.absolute && total > page_.text_width + 0.01) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "the table is %.1f mm wide, wider than the text block (%.1f mm)", total * 25.4 / 72,
+                  page_.text_width * 25.4 / 72);
+    return make_error(buf, t.src.file, t.src.line);
+  }
+  if (!t.absolute)
+    for (double& w : widths) w = page_.text_width * w / total;
   std::vector<double> colx(ncols + 1, page_.left);
   for (size_t i = 0; i < ncols; ++i) colx[i + 1] = colx[i] + widths[i];
 
@@ -335,6 +378,8 @@ Status Layouter::add(const Table& t) {
     std::vector<BrokenLine> lines;
     Align align;
     SourceRef src;
+    bool numeric = false;
+    double shift = 0;  // numeric: moves the number left so decimal points line up
   };
   std::vector<Placed> cells;
   std::vector<std::vector<bool>> used(t.rows.size(), std::vector<bool>(ncols, false));
@@ -356,12 +401,23 @@ Status Layouter::add(const Table& t) {
         if (x.advance > w + 0.01)
           return make_error("table column too narrow for " + text::describe_char(x.c) + " (the table is wider than the page)",
                             src.file, src.line);
-      Placed p{r, c, static_cast<size_t>(cell.colspan), rows, std::move(*g), {}, cell.align, src};
+      Placed p{r, c, static_cast<size_t>(cell.colspan), rows, std::move(*g), {}, cell.align, src, cell.numeric};
       p.lines = break_lines(p.glyphs, {w}, track);
       cells.push_back(std::move(p));
       c += cell.colspan;
     }
   }
+  // Numeric cells: the part from the decimal point on is as wide in every cell of a column.
+  std::vector<double> frac(ncols, 0);
+  auto frac_width = [&](const Placed& p) {
+    size_t k = 0;
+    while (k < p.glyphs.size() && p.glyphs[k].c != '.') ++k;
+    return natural_width(p.glyphs, k, p.glyphs.size(), track);
+  };
+  for (auto& p : cells)
+    if (p.numeric) frac[p.col + p.cols - 1] = std::max(frac[p.col + p.cols - 1], frac_width(p));
+  for (auto& p : cells)
+    if (p.numeric) p.shift = frac[p.col + p.cols - 1] - frac_width(p);
   std::vector<double> heights(t.rows.size(), lh + 2 * pad);
   for (auto& p : cells)
     if (p.rows == 1) heights[p.row] = std::max(heights[p.row], p.lines.size() * lh + 2 * pad);
@@ -409,7 +465,7 @@ Status Layouter::add(const Table& t) {
       double w = x1 - x0 - 2 * pad;
       double x = x0 + pad;
       if (p.align == Align::center) x += (w - nat) / 2;
-      else if (p.align == Align::right) x += w - nat;
+      else if (p.align == Align::right) x += w - nat - p.shift;
       emit_runs(p.glyphs, L.begin, L.end, x, y + (lh - st.size) / 2 + kAscent * st.size, track, it.runs);
       y += lh;
     }
@@ -421,8 +477,104 @@ Status Layouter::add(const Table& t) {
       if (p.rows > 1 && r >= p.row && r + 1 < p.row + p.rows) in_span = true;
     items_[first_item + r].keep_with_next = in_span || t.rows[r].header;
   }
+  // Rows outside any rowspan may split across pages: keep their lines apart for that.
+  for (size_t r = 0; r < t.rows.size(); ++r) {
+    bool spanned = t.rows[r].header;
+    for (auto& p : cells)
+      if (p.rows > 1 && r >= p.row && r < p.row + p.rows) spanned = true;
+    if (spanned) continue;
+    auto row = std::make_shared<SplitRow>();
+    row->line_height = lh;
+    row->pad = pad;
+    for (auto& p : cells) {
+      if (p.row != r) continue;
+      SplitCell sc;
+      sc.x0 = colx[p.col];
+      sc.x1 = colx[p.col + p.cols];
+      sc.border = t.border;
+      for (auto& L : p.lines) {
+        double nat = natural_width(p.glyphs, L.begin, L.end, track), w = sc.x1 - sc.x0 - 2 * pad, x = sc.x0 + pad;
+        if (p.align == Align::center) x += (w - nat) / 2;
+        else if (p.align == Align::right) x += w - nat - p.shift;
+        sc.lines.emplace_back();
+        emit_runs(p.glyphs, L.begin, L.end, x, (lh - st.size) / 2 + kAscent * st.size, track, sc.lines.back());
+      }
+      row->cells.push_back(std::move(sc));
+    }
+    items_[first_item + r].split = std::move(row);
+  }
   (void)keep_until;
   return {};
+}
+
+Status Layouter::add(const Toc& t) {
+  toc_block_ = &t;
+  double lh = pitch_for(t.style);
+  auto lines = toc_lines(t, toc_, page_.left, page_.text_width, lh, tracking_for(t.style.size), fonts_, doc_);
+  if (!lines) return lines.error();
+  for (auto& L : *lines) {
+    Item it;
+    it.height = lh;
+    it.runs = std::move(L.runs);
+    it.glyph_bottom = (lh - t.style.size) / 2 + t.style.size;
+    items_.push_back(std::move(it));
+  }
+  return {};
+}
+
+Status Layouter::add(const ImageBlock& im) {
+  if (im.width > page_.text_width + 0.01 || im.height > page_.text_height + 0.01)
+    return make_error("the image is larger than the text block", im.src.file, im.src.line);
+  Item it;
+  it.kind = Item::rule;  // unlike a space, kept at the top of a page
+  it.height = im.height;
+  double x = page_.left;
+  if (im.align == Align::center) x += (page_.text_width - im.width) / 2;
+  else if (im.align == Align::right) x += page_.text_width - im.width;
+  it.images.push_back({im.path, x, 0, im.width, im.height});
+  items_.push_back(std::move(it));
+  return {};
+}
+
+Status Layouter::add(const Chart& c) {
+  double w = c.width > 0 ? c.width : page_.text_width;
+  if (w > page_.text_width + 0.01 || c.height > page_.text_height + 0.01 || c.height <= 0)
+    return make_error("the chart must have a height and fit in the text block", c.src.file, c.src.line);
+  ChartDrawing d;
+  if (auto s = draw_chart(c, page_.left + (page_.text_width - w) / 2, w, fonts_, doc_, d); !s) return s;
+  Item it;
+  it.kind = Item::rule;
+  it.height = c.height;
+  it.runs = std::move(d.runs);
+  it.rules = std::move(d.lines);
+  it.rects = std::move(d.rects);
+  items_.push_back(std::move(it));
+  return {};
+}
+
+// Splits table row i so that its first part fills `avail`; false if not even one line fits.
+bool Layouter::split_row(size_t i, double avail) {
+  Item whole = items_[i];
+  const SplitRow& row = *whole.split;
+  size_t first = whole.split_first, left = row.max_lines() - first;
+  double lh = row.line_height, pad = row.pad;
+  if (avail < 2 * pad + lh) return false;
+  size_t k = static_cast<size_t>((avail - 2 * pad) / lh);
+  if (k == 0 || k >= left) return false;
+  Item a = whole, b = whole;
+  a.runs.clear();
+  a.rects.clear();
+  a.height = 2 * pad + k * lh;
+  a.keep_with_next = false;
+  draw_row_part(row, first, k, a.height, a.runs, a.rects);
+  b.runs.clear();
+  b.rects.clear();
+  b.split_first = first + k;
+  b.height = 2 * pad + (left - k) * lh;
+  draw_row_part(row, first + k, left - k, b.height, b.runs, b.rects);
+  items_[i] = std::move(a);
+  items_.insert(items_.begin() + static_cast<long>(i) + 1, std::move(b));
+  return true;
 }
 
 Status Layouter::place_imprint(const Imprint& im) {
@@ -467,7 +619,7 @@ Status Layouter::place_imprint(const Imprint& im) {
   double used = 0;
   if (!pages_.empty() && !pages_.back().empty()) {
     auto& [idx, yy] = pages_.back().back();
-    used = yy + (idx < items_.size() ? items_[idx] : extra_[idx - items_.size()]).height;
+    used = yy + (idx < kExtra ? items_[idx] : extra_[idx - kExtra]).height;
   }
   if (used + height > page_.text_height || doc_.pages.empty()) {
     model::Page p;
@@ -518,7 +670,30 @@ Status Layouter::number_pages() {
 }  // namespace
 
 Result<model::Document> lay_out(const BoundDocument& doc, const font::FontMap& fonts) {
-  return Layouter(doc, fonts).run();
+  // With a table of contents: lay out, read the headings' pages, lay out again with them; again
+  // if the numbers moved the headings (a third pass settles any realistic document).
+  const Toc* toc = nullptr;
+  std::vector<TocEntry> entries;
+  for (auto& b : doc.blocks) {
+    if (auto* t = std::get_if<Toc>(&b)) {
+      if (!toc) toc = t;
+    } else if (auto* p = std::get_if<Para>(&b); p && toc && p->style.bookmark >= toc->from && p->style.bookmark <= toc->to) {
+      std::u32string s;
+      for (auto& sp : p->spans) s += sp.text;
+      entries.push_back({s, p->style.bookmark, 0});
+    }
+  }
+  if (!toc) return Layouter(doc, fonts).run();
+  for (int pass = 0; pass < 4; ++pass) {
+    Layouter l(doc, fonts, entries);
+    auto r = l.run();
+    if (!r) return r;
+    bool settled = true;
+    for (size_t k = 0; k < entries.size(); ++k) settled = settled && l.toc_entries()[k].page == entries[k].page;
+    if (settled) return r;
+    entries = l.toc_entries();
+  }
+  return make_error("the table of contents does not settle: its page numbers keep moving the headings");
 }
 
 }  // namespace gk::layout

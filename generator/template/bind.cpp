@@ -1,9 +1,11 @@
 // Template::bind: walks the template's <body> with a record as XPath context and produces the
 // bound document (layout/blocks.h).
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <set>
 
+#include "common/files.h"
 #include "generator/template/format.h"
 #include "generator/template/template.h"
 #include "generator/text/utf.h"
@@ -321,7 +323,10 @@ class Binder {
     for (size_t p = 0; p < cols->size();) {
       size_t q = cols->find(' ', p);
       std::string w = cols->substr(p, q == std::string::npos ? std::string::npos : q - p);
-      if (!w.empty()) t.columns.push_back(std::atof(w.c_str()));
+      if (!w.empty()) {
+        if (auto x = column_width(w, t); !x) return terr(n, "column width: " + x.error().message);
+        else t.columns.push_back(*x);
+      }
       if (q == std::string::npos) break;
       p = q + 1;
     }
@@ -361,6 +366,7 @@ class Binder {
                 tc.rowspan = rs->empty() ? 1 : std::max(1, std::atoi(rs->c_str()));
                 if (*al == "left") tc.align = Align::left;
                 else if (*al == "right") tc.align = Align::right;
+                else if (*al == "numeric") tc.align = Align::right, tc.numeric = true;
                 if (auto s = inline_content(x, cc, tc.spans, d + 1); !s) return s;
                 row.cells.push_back(std::move(tc));
               } else {
@@ -381,6 +387,11 @@ class Binder {
     if (!t.rows.empty()) out.push_back(std::move(t));
     return {};
   }
+
+  // report_blocks.inc: <toc>, <image>, <chart>; and widths with a unit ("30mm": absolute).
+  Status report_block(const pugi::xml_node& n, const pugi::xml_node& ctx, std::vector<Block>& out) const;
+  Status chart_data(const pugi::xml_node& n, const pugi::xml_node& ctx, Chart& c, int depth) const;
+  static Result<double> column_width(const std::string& w, Table& t);
 
   Status flow(const pugi::xml_node& parent, const pugi::xml_node& ctx, std::vector<Block>& out, int depth) const {
     if (depth > kMaxDepth) return terr(parent, "templates nest deeper than 64 levels (recursive <call>?)");
@@ -461,6 +472,8 @@ class Binder {
         if (!im.entries.empty()) out.push_back(std::move(im));
       } else if (name == "table") {
         if (auto s = table(c, ctx, out, depth); !s) return s;
+      } else if (name == "toc" || name == "image" || name == "chart") {
+        if (auto s = report_block(c, ctx, out); !s) return s;
       } else if (name == "for-each") {
         auto set = eval_nodes(c, "select", ctx);
         if (!set) return set.error();
@@ -487,7 +500,7 @@ class Binder {
         }
       } else {
         return terr(c, "unknown element <" + name + "> (allowed: para, space, rule, page-break, signature, imprint, "
-                       "table, for-each, if, choose, call)");
+                       "table, toc, image, chart, for-each, if, choose, call)");
       }
     }
     return {};
@@ -516,6 +529,8 @@ class Binder {
   const RecordSource& r_;
   std::vector<size_t> line_starts_;
 };
+
+#include "generator/template/report_blocks.inc"
 
 }  // namespace
 
