@@ -92,6 +92,8 @@ void finish_version(Prepared& p, const ObjectState& st, const Actor& user, const
   p.bytes += json.size();
   p.metadata_digests = digest_of(json);
   p.nv.files.push_back(ocfl::NewFile::from_bytes(kMetadataFile, std::move(json)));
+  p.nv.files.back().sha512 = p.metadata_digests.sha512;
+  p.nv.files.back().sm3 = p.metadata_digests.sm3;
   p.nv.object_id = m.catalogue.index_no;
   p.nv.meta = {time, m.message, user.name, user.address};
   p.nv.expected_number = m.version;
@@ -168,7 +170,12 @@ Result<Prepared> prepare_add(const ocfl::Store& store, const AddRequest& rq, std
     p.outcome.unchanged = true;
     return p;
   }
-  for (auto& [path, bytes] : files) p.nv.files.push_back(ocfl::NewFile::from_bytes(path, std::move(bytes)));
+  for (auto& [path, bytes] : files) {
+    const FileDigests& d = p.meta.files[path];
+    p.nv.files.push_back(ocfl::NewFile::from_bytes(path, std::move(bytes)));
+    p.nv.files.back().sha512 = d.sha512;  // already computed for metadata.json
+    p.nv.files.back().sm3 = d.sm3;
+  }
   p.meta.template_file = rq.template_file;
   p.meta.template_sha512 = rq.template_sha512;
   p.action = audit::kActionVersionAdd;
@@ -343,6 +350,8 @@ Result<AddOutcome> Archive::change_status(const std::string& id, const std::stri
       auto bytes = store_.read_file(id, "", path);
       if (!bytes) return bytes.error();
       p.nv.files.push_back(ocfl::NewFile::from_bytes(path, std::move(*bytes)));
+      p.nv.files.back().sha512 = d.sha512;  // read_file checked the bytes against the inventory
+      p.nv.files.back().sm3 = d.sm3;
     }
     p.action = audit::kActionStatusChange;
     finish_version(p, *st, effective(user), message, time.empty() ? now_local_rfc3339() : time);

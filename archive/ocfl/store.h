@@ -22,12 +22,16 @@ struct NewFile {
   std::string logical_path;
   std::string bytes;
   std::string source_path;  // when non-empty, content is streamed from this file
+  // Optional, for `bytes` only: their sha512 and sm3 (lowercase hex) when the caller has already
+  // computed them from these very bytes (ingest does, for metadata.json), so that they are not
+  // hashed twice. Trusted as given: a wrong value makes an invalid object.
+  std::string sha512, sm3;
 
   static NewFile from_bytes(std::string logical_path, std::string bytes) {
-    return {std::move(logical_path), std::move(bytes), {}};
+    return {std::move(logical_path), std::move(bytes), {}, {}, {}};
   }
   static NewFile from_file(std::string logical_path, std::string source) {
-    return {std::move(logical_path), {}, std::move(source)};
+    return {std::move(logical_path), {}, std::move(source), {}, {}};
   }
 };
 

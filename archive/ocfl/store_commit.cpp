@@ -141,7 +141,10 @@ Result<VersionInfo> stage_version(StagedObject& so, const NewVersion& nv) {
     std::string parent = fs::path(dest).parent_path().string();
     std::string sha512, sm3;
     bool written = false;
-    if (f.source_path.empty()) {
+    if (f.source_path.empty() && f.sha512.size() == 128 && f.sm3.size() == 64) {
+      sha512 = f.sha512;
+      sm3 = f.sm3;
+    } else if (f.source_path.empty()) {
       MultiDigest md({"sha512", "sm3"});
       md.update(f.bytes);
       auto d = md.finish();

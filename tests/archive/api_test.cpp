@@ -103,7 +103,7 @@ BOOST_AUTO_TEST_CASE(every_write_is_logged_and_signed) {
   for (uint64_t i = 0; i < 3; ++i) {
     auto e = log->entry(i);
     BOOST_REQUIRE(e);
-    std::string v = "v" + std::to_string(i + 1);
+    std::string v = std::string("v").append(std::to_string(i + 1));
     BOOST_TEST(e->action == actions[i]);
     BOOST_TEST(e->actor == actors[i]);
     BOOST_TEST(e->object == kSeedId);

@@ -160,7 +160,7 @@ BOOST_AUTO_TEST_CASE(list_log_and_show_json) {
   const char* users[] = {"李明", "王芳", "王芳"};
   for (unsigned i = 0; i < 3; ++i) {
     auto v = versions->getObject(i);
-    BOOST_TEST(v->getValue<std::string>("version") == "v" + std::to_string(i + 1));
+    BOOST_TEST(v->getValue<std::string>("version") == std::string("v").append(std::to_string(i + 1)));
     BOOST_TEST(v->getValue<std::string>("status") == statuses[i]);
     BOOST_TEST(v->getValue<std::string>("message") == messages[i]);
     BOOST_TEST(v->getObject("user")->getValue<std::string>("name") == users[i]);
