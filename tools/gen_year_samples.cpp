@@ -47,7 +47,6 @@ struct Disclosure {
   std::string keyword, genre = "通知", validity = "有效";
 };
 
-int serial[3000];
 std::string record_xml(int year, int n, Date written, Date published, const std::string& mode, const Disclosure& d) {
   auto [subject, kw] = kSubjects[pick(static_cast<int>(kSubjects.size()))];
   std::string topic = kTopics[pick(14)];

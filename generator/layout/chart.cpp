@@ -22,7 +22,7 @@ struct Text {
 
 Result<Text> shaped(const std::u32string& s, const ParaStyle& st, const font::FontMap& fonts, model::Document& doc,
                     const SourceRef& src) {
-  auto g = shape({Span{s, {}, {}, src}}, st, fonts, doc);
+  auto g = shape({Span{s, {}, {}, src, {}}}, st, fonts, doc);
   if (!g) return g.error();
   Text t{std::move(*g), 0};
   t.width = natural_width(t.glyphs, 0, t.glyphs.size(), 0);

@@ -11,15 +11,15 @@ Result<std::vector<TocLine>> toc_lines(const Toc& toc, const std::vector<TocEntr
   const ParaStyle& st = toc.style;
   double em = st.size + tracking, base = (line_height - st.size) / 2 + 0.86 * st.size;
   std::vector<TocLine> out;
-  auto dot = shape({Span{U"·", {}, {}, {}}}, st, fonts, doc);
+  auto dot = shape({Span{U"·", {}, {}, {}, {}}}, st, fonts, doc);
   if (!dot) return dot.error();
   double dot_w = (*dot)[0].advance;
   for (auto& e : entries) {
     // A placeholder of two digits keeps pass 1 as wide as pass 2 for pages below 100.
     std::u32string num = e.page > 0 ? *text::from_utf8(std::to_string(e.page)) : U"00";
-    auto title = shape({Span{e.title, {}, {}, {}}}, st, fonts, doc);
+    auto title = shape({Span{e.title, {}, {}, {}, {}}}, st, fonts, doc);
     if (!title) return title.error();
-    auto number = shape({Span{num, {}, {}, {}}}, st, fonts, doc);
+    auto number = shape({Span{num, {}, {}, {}, {}}}, st, fonts, doc);
     if (!number) return number.error();
     double nw = natural_width(*number, 0, number->size(), 0);
     double indent = std::max(0, e.level - toc.from) * toc.indent * em;

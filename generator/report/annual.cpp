@@ -62,7 +62,6 @@ std::string names(const std::vector<const Request*>& rs, size_t max = 5) {
   return s;
 }
 
-std::string cell(const RowB& r, int c) { return std::string(r.key == "total" ? "三(七)" : r.label.substr(0, 3)) + "[" + kColumns[c] + "]"; }
 
 // The records in one side of an identity but not the other: those are the ones to look at.
 std::vector<const Request*> differ(std::vector<const Request*> a, std::vector<const Request*> b) {
@@ -204,7 +203,6 @@ Result<Annual> compute_annual(int year, const std::vector<std::shared_ptr<const 
                           " (" + std::to_string(p.v[c]) + ") != 四 of " + std::to_string(year - 1) + " (" +
                           std::to_string((*previous)[c]) + "); requests marked carried over: " + names(p.who[c]));
   }
-  (void)cell;
   return a;
 }
 

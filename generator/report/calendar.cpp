@@ -58,7 +58,7 @@ int Date::weekday() const {
 std::string Date::str() const {
   int y; unsigned m, d;
   civil_from_days(days, y, m, d);
-  char buf[16];
+  char buf[40];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
   return buf;
 }
