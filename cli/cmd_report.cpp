@@ -74,11 +74,11 @@ int annual(const cli::Args& args) {
   if (int rc = load_common(*o, kAnnualHelp, "annual-report.xml", c); rc >= 0) return rc;
   auto extra = report::load_extra(*o->get("extra"));
   if (!extra) return cli::fail(extra.error().str());
-  std::optional<report::CarryOver> prev;
+  std::optional<report::Previous> prev;
   if (auto p = o->get("previous")) {
     auto text = read_file(*p);
     if (!text) return cli::fail(text.error().str());
-    auto v = report::read_carry_over(*text, *p);
+    auto v = report::read_previous(*text, *p);
     if (!v) return cli::fail(v.error().str());
     prev = *v;
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace gk::report {
 
@@ -118,7 +119,7 @@ const RowB& Annual::row(const std::string& key) const {
 
 Result<Annual> compute_annual(int year, const std::vector<std::shared_ptr<const record::Record>>& records,
                               const std::vector<Request>& requests, const Extra& extra,
-                              const std::optional<CarryOver>& previous) {
+                              const std::optional<Previous>& previous) {
   Annual a;
   a.year = year;
   a.extra = &extra;
@@ -198,10 +199,16 @@ Result<Annual> compute_annual(int year, const std::vector<std::shared_ptr<const 
   if (previous) {
     auto& p = a.row("carried");
     for (int c = 0; c <= kCategories; ++c)
-      if ((*previous)[c] != p.v[c])
+      if (previous->next[c] != p.v[c])
         return make_error("identity P1 fails in column " + std::string(kColumns[c]) + ": 二 of " + std::to_string(year) +
                           " (" + std::to_string(p.v[c]) + ") != 四 of " + std::to_string(year - 1) + " (" +
-                          std::to_string((*previous)[c]) + "); requests marked carried over: " + names(p.who[c]));
+                          std::to_string(previous->next[c]) + "); requests marked carried over: " + names(p.who[c]));
+    for (auto [label, prev, k] : {std::tuple{"规章", previous->rules_in_force, &a.rules},
+                                  {"行政规范性文件", previous->normative_in_force, &a.normative}})
+      if (prev >= 0 && prev + k->issued - k->repealed != k->in_force)
+        a.warnings.push_back("现行有效 of " + std::string(label) + ": " + std::to_string(year - 1) + " (" + std::to_string(prev) +
+                             ") + 制发 (" + std::to_string(k->issued) + ") - 废止 (" + std::to_string(k->repealed) +
+                             ") != " + std::to_string(year) + " (" + std::to_string(k->in_force) + ")");
   }
   return a;
 }
@@ -291,11 +298,17 @@ std::string to_json(const Annual& a) {
   return j;
 }
 
-Result<CarryOver> read_carry_over(const std::string& json, const std::string& name) {
+Result<Previous> read_previous(const std::string& json, const std::string& name) {
+  Previous prev;
+  for (auto [key, out] : {std::pair{"\"rules\"", &prev.rules_in_force}, {"\"normative\"", &prev.normative_in_force}}) {
+    auto at = json.find(key);
+    if (at != std::string::npos) at = json.find("\"in_force\": ", at);
+    if (at != std::string::npos) *out = std::atol(json.c_str() + at + 12);
+  }
   auto at = json.find("\"key\": \"next\"");
   if (at == std::string::npos) return make_error("not a report dump (no row \"next\")", name);
   at = json.find('[', at);
-  CarryOver v{};
+  CarryOver& v = prev.next;
   for (int c = 0; c <= kCategories; ++c) {
     if (at == std::string::npos) return make_error("row \"next\" has fewer than 7 values", name);
     size_t end = 0;
@@ -307,7 +320,7 @@ Result<CarryOver> read_carry_over(const std::string& json, const std::string& na
     at = json.find_first_of(",]", at + 1 + end);
     if (c < kCategories && (at == std::string::npos || json[at] != ',')) return make_error("row \"next\" has fewer than 7 values", name);
   }
-  return v;
+  return prev;
 }
 
 }  // namespace gk::report

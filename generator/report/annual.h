@@ -53,20 +53,25 @@ struct Annual {
   const RowB& row(const std::string& key) const;
 };
 
-// The previous year's row 四 (from its --dump), for P1.
+// The previous year's row 四 (from its --dump), for P1, and its 现行有效 counts, for a warning when
+// 现行有效(Y) != 现行有效(Y-1) + 制发(Y) - 废止(Y) (an inference, not a rule of the format).
 using CarryOver = std::array<long, kCategories + 1>;
+struct Previous {
+  CarryOver next{};
+  long rules_in_force = -1, normative_in_force = -1;  // -1: not in the dump
+};
 
 // Computes and checks. Errors: no disclosure records and no requests in Y ("a year with no
 // records"), a report-extra of another year, a repeal naming no record, a broken identity.
 Result<Annual> compute_annual(int year, const std::vector<std::shared_ptr<const record::Record>>& records,
                               const std::vector<Request>& requests, const Extra& extra,
-                              const std::optional<CarryOver>& previous);
+                              const std::optional<Previous>& previous);
 
 // The figures as the document the template binds to (layout described in docs/reports.md).
 void figures_xml(const Annual& a, pugi::xml_document& out);
 // The same figures as JSON (stable key order), for --dump and for the next year's --previous.
 std::string to_json(const Annual& a);
-// Row 四 from a previous dump. Errors name the file.
-Result<CarryOver> read_carry_over(const std::string& json, const std::string& name);
+// Row 四 and 现行有效 from a previous dump. Errors name the file.
+Result<Previous> read_previous(const std::string& json, const std::string& name);
 
 }  // namespace gk::report
