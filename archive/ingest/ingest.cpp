@@ -1,5 +1,7 @@
 #include "archive/ingest/ingest.h"
 
+#include "archive/catalogue/catalogue.h"
+
 #include <pwd.h>
 #include <unistd.h>
 
@@ -256,6 +258,12 @@ Status Archive::commit(std::vector<Prepared>& group, std::vector<AddOutcome>& ou
     if (auto s = after_commit(store_.root(), committed, key_ ? &*key_ : nullptr); !s)
       audit_error = make_error(std::to_string(committed.size()) + " version(s) committed, but the audit log was not written: " +
                                s.error().str());
+  // The catalogue is derived data, updated in the same step. Should this fail (say the disk
+  // filled up), the version stays committed and the next search finds the catalogue stale and
+  // brings it up to date (catalogue::open_checked), so no result is ever silently wrong.
+  std::vector<std::pair<std::string, int>> indexed;
+  for (const Prepared* p : order) indexed.emplace_back(p->outcome.object_id, std::stoi(p->outcome.version.substr(1)));
+  if (!indexed.empty()) (void)catalogue::index_versions(store_, indexed);
   return {};
 }
 
