@@ -3,6 +3,7 @@
 // per second, bytes on disk per record and peak memory.
 // Usage: bench_ingest [count] [work dir] [--audit] [--pdf FILE]
 //   --audit     also write the audit log (one fsynced entry per version, see docs/archive.md)
+//   --catalogue also update the search catalogue (archive/catalogue), as the CLI does
 //   --pdf FILE  use this PDF instead of rendering bench/one-page-notice.xml
 //   --keep      leave the work directory (deleting 10,000 objects takes minutes on some disks)
 #include <sys/resource.h>
@@ -61,12 +62,13 @@ int fail(const std::string& what) {
 int main(int argc, char** argv) {
   int count = 10000;
   std::string work = (fs::temp_directory_path() / "gk_bench_ingest").string();
-  bool audit = false, keep = false;
+  bool audit = false, keep = false, catalogue = false;
   std::string pdf_file;
   int positional = 0;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--audit") == 0) audit = true;
     else if (std::strcmp(argv[i], "--keep") == 0) keep = true;
+    else if (std::strcmp(argv[i], "--catalogue") == 0) catalogue = true;
     else if (std::strcmp(argv[i], "--pdf") == 0 && i + 1 < argc) pdf_file = argv[++i];
     else if (positional++ == 0) count = std::atoi(argv[i]);
     else work = argv[i];
@@ -125,10 +127,11 @@ int main(int argc, char** argv) {
   auto archive = ingest::Archive::open(root);  // durable: every group ends with its barriers
   if (!archive) return fail(archive.error().str());
   archive->set_audit_enabled(audit);
+  archive->set_catalogue_enabled(catalogue);
 
   std::printf("setup (inputs written): %.1f s\n", seconds_since(t_setup));
-  std::printf("records: %d one-page notices, %.1f KB record+PDF each on average; %s\n", count,
-              input_bytes / 1024.0 / count, audit ? "with the audit log" : "without the audit log (store + metadata only)");
+  std::printf("records: %d one-page notices, %.1f KB record+PDF each on average; store + metadata.json%s%s\n", count,
+              input_bytes / 1024.0 / count, audit ? " + audit log" : "", catalogue ? " + catalogue" : "");
   auto t0 = std::chrono::steady_clock::now();
   double c0 = cpu_seconds();
   auto r1 = archive->add_batch(first);

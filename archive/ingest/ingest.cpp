@@ -263,7 +263,7 @@ Status Archive::commit(std::vector<Prepared>& group, std::vector<AddOutcome>& ou
   // brings it up to date (catalogue::open_checked), so no result is ever silently wrong.
   std::vector<std::pair<std::string, int>> indexed;
   for (const Prepared* p : order) indexed.emplace_back(p->outcome.object_id, std::stoi(p->outcome.version.substr(1)));
-  if (!indexed.empty()) (void)catalogue::index_versions(store_, indexed);
+  if (!indexed.empty() && catalogue_) (void)catalogue::index_versions(store_, indexed);
   return {};
 }
 

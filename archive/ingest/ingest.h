@@ -70,6 +70,7 @@ class Archive {
   void set_signing_key(std::optional<audit::PrivateKey> key) { key_ = std::move(key); }
   // Benchmarks measure the store alone; the CLI always logs.
   void set_audit_enabled(bool on) { audit_ = on; }
+  void set_catalogue_enabled(bool on) { catalogue_ = on; }
 
   // Adds one version (retrying when another writer commits to the object meanwhile). The error of
   // a refused add says why; the store is then unchanged. If the commit succeeded but the audit log
@@ -94,6 +95,7 @@ class Archive {
   ocfl::Store store_;
   std::optional<audit::PrivateKey> key_;
   bool audit_ = true;
+  bool catalogue_ = true;
 };
 
 // The metadata of a version ("" = head), read and digest-checked from the store.
