@@ -12,25 +12,13 @@
 #include "common/digest.h"
 #include "common/files.h"
 
+#include "tests/support/temp_dir.h"
+
 namespace archive_test {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& tag) {
-    static int counter = 0;
-    path = fs::temp_directory_path() / ("gk_arch_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string str() const { return path.string(); }
-  std::string operator/(const std::string& rel) const { return (path / rel).string(); }
-};
+using TempDir = gk_test::TempDir;
 
 // Error text of a failed Result, "" on success (Boost evaluates messages eagerly).
 template <class R>

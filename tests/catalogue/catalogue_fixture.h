@@ -14,24 +14,13 @@
 #include "archive/ocfl/store.h"
 #include "common/files.h"
 
+#include "tests/support/temp_dir.h"
+
 namespace cat_test {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& tag) {
-    static int counter = 0;
-    path = fs::temp_directory_path() / ("gk_cat_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string str() const { return path.string(); }
-};
+using TempDir = gk_test::TempDir;
 
 // A small fixed-seed generator (xorshift), identical on every platform.
 struct Rng {

@@ -9,25 +9,13 @@
 #include "archive/ocfl/store.h"
 #include "archive/ocfl/validator.h"
 
+#include "tests/support/temp_dir.h"
+
 namespace ocfl_test {
 
 namespace fs = std::filesystem;
 
-// A fresh empty directory under the system temp dir, removed by the destructor.
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& tag) {
-    static int counter = 0;
-    path = fs::temp_directory_path() / ("gk_ocfl_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string str() const { return path.string(); }
-};
+using TempDir = gk_test::TempDir;
 
 // Deterministic pseudo-random bytes (so that another process can recompute expected content).
 inline std::string pseudo_bytes(const std::string& seed, size_t n) {
