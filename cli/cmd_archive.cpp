@@ -44,25 +44,9 @@ const char* kValidateHelp =
     "the OCFL validation-codes table (E0xx error, W0xx warning), then a summary. Exit code 1 when\n"
     "there is any error, 0 otherwise (warnings only). Read-only.\n";
 
-// parse_options plus --help; returns nullopt and sets `code` when the command should stop.
 std::optional<cli::Options> parse(const cli::Args& args, const std::set<std::string>& values, const char* help,
                                   size_t positionals_min, size_t positionals_max, int& code) {
-  std::string err;
-  auto o = cli::parse_options(args, values, {"help"}, err);
-  if (!o) {
-    code = cli::fail(err + "\n" + help, cli::kUsage);
-    return std::nullopt;
-  }
-  if (o->has("help")) {
-    std::cout << help;
-    code = cli::kOk;
-    return std::nullopt;
-  }
-  if (o->positional.size() < positionals_min || o->positional.size() > positionals_max) {
-    code = cli::fail(std::string("wrong number of arguments\n") + help, cli::kUsage);
-    return std::nullopt;
-  }
-  return o;
+  return cli::parse_command(args, values, {}, help, positionals_min, positionals_max, code);
 }
 
 int run_init(const cli::Args& args) {

@@ -59,22 +59,7 @@ const char* kPublishHelp =
 
 std::optional<cli::Options> parse(const cli::Args& args, const std::set<std::string>& values, const char* help,
                                   size_t positionals, int& code) {
-  std::string err;
-  auto o = cli::parse_options(args, values, {"help"}, err);
-  if (!o) {
-    code = cli::fail(err + "\n" + help, cli::kUsage);
-    return std::nullopt;
-  }
-  if (o->has("help")) {
-    std::cout << help;
-    code = cli::kOk;
-    return std::nullopt;
-  }
-  if (o->positional.size() != positionals) {
-    code = cli::fail(std::string("wrong number of arguments\n") + help, cli::kUsage);
-    return std::nullopt;
-  }
-  return o;
+  return cli::parse_command(args, values, {}, help, positionals, positionals, code);
 }
 
 // Opens the archive and its signing key (a configured key that cannot be loaded stops here,

@@ -55,24 +55,7 @@ const char* kDiffHelp =
 
 std::optional<cli::Options> parse(const cli::Args& args, const std::set<std::string>& values,
                                   const std::set<std::string>& flags, const char* help, size_t positionals, int& code) {
-  std::string err;
-  std::set<std::string> f = flags;
-  f.insert("help");
-  auto o = cli::parse_options(args, values, f, err);
-  if (!o) {
-    code = cli::fail(err + "\n" + help, cli::kUsage);
-    return std::nullopt;
-  }
-  if (o->has("help")) {
-    std::cout << help;
-    code = cli::kOk;
-    return std::nullopt;
-  }
-  if (o->positional.size() != positionals) {
-    code = cli::fail(std::string("wrong number of arguments\n") + help, cli::kUsage);
-    return std::nullopt;
-  }
-  return o;
+  return cli::parse_command(args, values, flags, help, positionals, positionals, code);
 }
 
 Result<ocfl::Store> open_store(const std::string& root) { return ocfl::Store::open(root); }

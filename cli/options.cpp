@@ -1,5 +1,7 @@
 #include "cli/options.h"
 
+#include <iostream>
+
 namespace gk::cli {
 
 std::optional<std::string> Options::get(const std::string& name) const {
@@ -44,6 +46,28 @@ std::optional<Options> parse_options(const Args& args, const std::set<std::strin
     } else {
       o.positional.push_back(a);
     }
+  }
+  return o;
+}
+
+std::optional<Options> parse_command(const Args& args, const std::set<std::string>& with_value,
+                                     std::set<std::string> flag_names, const char* help, size_t min_positional,
+                                     size_t max_positional, int& code) {
+  std::string err;
+  flag_names.insert("help");
+  auto o = parse_options(args, with_value, flag_names, err);
+  if (!o) {
+    code = fail(err + "\n" + help, kUsage);
+    return std::nullopt;
+  }
+  if (o->has("help")) {
+    std::cout << help;
+    code = kOk;
+    return std::nullopt;
+  }
+  if (o->positional.size() < min_positional || o->positional.size() > max_positional) {
+    code = fail(std::string("wrong number of arguments\n") + help, kUsage);
+    return std::nullopt;
   }
   return o;
 }

@@ -25,4 +25,10 @@ struct Options {
 std::optional<Options> parse_options(const Args& args, const std::set<std::string>& with_value,
                                      const std::set<std::string>& flag_names, std::string& error);
 
+// parse_options plus --help (printed, exit 0) and a check of the number of positionals (a usage
+// error, exit 2). Returns nullopt with `code` set when the command should stop there.
+std::optional<Options> parse_command(const Args& args, const std::set<std::string>& with_value,
+                                     std::set<std::string> flag_names, const char* help, size_t min_positional,
+                                     size_t max_positional, int& code);
+
 }  // namespace gk::cli
