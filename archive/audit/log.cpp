@@ -183,14 +183,33 @@ Result<AuditLog> AuditLog::open(const std::string& dir, OpenOptions options) {
 }
 
 Result<uint64_t> AuditLog::append(Entry e) {
+  std::vector<Entry> one;
+  one.push_back(std::move(e));
+  return append_all(std::move(one));
+}
+
+Result<uint64_t> AuditLog::append_all(std::vector<Entry> entries) {
   if (Status st = s_->writable(); !st) return st.error();
-  e.seq = size();
-  if (e.time.empty()) e.time = now_rfc3339_utc();
-  if (Status st = validate_entry(e); !st) return make_error("cannot append: " + st.error().message, s_->log_path);
-  std::string text = canonical_json(e);
-  std::string line = text + "\n";
-  if (Status st = write_all(s_->log_fd.get(), line, s_->log_path); !st) {
-    // Take back a partial line so the file stays a sequence of whole entries.
+  const uint64_t first = size();
+  std::string buffer;
+  std::vector<std::string> texts;
+  texts.reserve(entries.size());
+  std::string now;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    Entry& e = entries[i];
+    e.seq = first + i;
+    if (e.time.empty()) {
+      if (now.empty()) now = now_rfc3339_utc();
+      e.time = now;
+    }
+    if (Status st = validate_entry(e); !st) return make_error("cannot append: " + st.error().message, s_->log_path);
+    texts.push_back(canonical_json(e));
+    buffer += texts.back();
+    buffer += '\n';
+  }
+  if (entries.empty()) return first;
+  if (Status st = write_all(s_->log_fd.get(), buffer, s_->log_path); !st) {
+    // Take back a partial write so the file stays a sequence of whole entries.
     if (::ftruncate(s_->log_fd.get(), static_cast<off_t>(s_->log_end)) != 0) s_->broken = true;
     return st.error();
   }
@@ -198,10 +217,12 @@ Result<uint64_t> AuditLog::append(Entry e) {
     s_->broken = true;
     return make_error(sys_error("fsync failed"), s_->log_path);
   }
-  if (e.seq % kOffsetStride == 0) s_->offsets.push_back(s_->log_end);
-  s_->tree.append(leaf_hash(text));
-  s_->log_end += line.size();
-  return e.seq;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if ((first + i) % kOffsetStride == 0) s_->offsets.push_back(s_->log_end);
+    s_->tree.append(leaf_hash(texts[i]));
+    s_->log_end += texts[i].size() + 1;
+  }
+  return first;
 }
 
 Result<Head> AuditLog::sign_head(const PrivateKey& key, std::string time) {

@@ -28,6 +28,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "archive/audit/entry.h"
 #include "archive/audit/head.h"
@@ -73,6 +74,10 @@ class AuditLog {
   // Appends e with seq = size() (e.seq is ignored) and time = now if e.time is empty. Durable when
   // it returns; on failure nothing is appended. Returns the seq.
   Result<uint64_t> append(Entry e);
+  // Appends entries with consecutive seqs in one write and one fsync: a batch of versions costs
+  // one disk flush, not one each. All or nothing: if any entry is invalid or the write fails,
+  // nothing is appended. Returns the seq of the first.
+  Result<uint64_t> append_all(std::vector<Entry> entries);
   // Signs (size(), root, time) and appends the head to heads.jsonl, durably.
   Result<Head> sign_head(const PrivateKey& key, std::string time = {});
 

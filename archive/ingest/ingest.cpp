@@ -218,7 +218,8 @@ Result<Archive> Archive::open(const std::string& root, ocfl::StoreOptions option
   return Archive(std::move(*st));
 }
 
-Status Archive::commit(std::vector<Prepared>& group, std::vector<AddOutcome>& out, std::optional<Error>& audit_error) {
+Status Archive::commit(std::vector<Prepared>& group, std::vector<AddOutcome>& out, std::optional<Error>& audit_error,
+                       std::vector<std::pair<std::string, int>>* to_index) {
   std::vector<ocfl::NewVersion> batch;
   std::vector<Prepared*> order;
   for (auto& p : group) {
@@ -263,6 +264,10 @@ Status Archive::commit(std::vector<Prepared>& group, std::vector<AddOutcome>& ou
   // brings it up to date (catalogue::open_checked), so no result is ever silently wrong.
   std::vector<std::pair<std::string, int>> indexed;
   for (const Prepared* p : order) indexed.emplace_back(p->outcome.object_id, std::stoi(p->outcome.version.substr(1)));
+  if (to_index) {
+    to_index->insert(to_index->end(), indexed.begin(), indexed.end());
+    return {};
+  }
   if (!indexed.empty() && catalogue_) (void)catalogue::index_versions(store_, indexed);
   return {};
 }
@@ -289,9 +294,13 @@ BatchReport Archive::add_batch(const std::vector<AddRequest>& requests, const st
   std::map<std::string, ObjectState> known;
   std::vector<Prepared> group;
   size_t group_bytes = 0;
+  // One time for the whole call: its versions share their OCFL `created`, so the catalogue
+  // indexes them as one group (one transaction, catalogue.h), once, after the last commit.
+  const std::string now = now_local_rfc3339();
+  std::vector<std::pair<std::string, int>> to_index;
   auto flush = [&]() {
     if (group.empty()) return;
-    Status s = commit(group, report.added, report.audit_error);
+    Status s = commit(group, report.added, report.audit_error, &to_index);
     if (!s && is_conflict(s.error())) {
       // Another writer committed to one of these objects: forget what we predicted, prepare again.
       std::vector<size_t> again;
@@ -300,7 +309,6 @@ BatchReport Archive::add_batch(const std::vector<AddRequest>& requests, const st
         if (!p.outcome.unchanged) again.push_back(p.request);
       }
       group.clear();
-      std::string now = now_local_rfc3339();
       for (size_t i : again) {
         auto p = prepare_add(store_, requests[i], known, now);
         if (!p) {
@@ -310,7 +318,7 @@ BatchReport Archive::add_batch(const std::vector<AddRequest>& requests, const st
         p->request = i;
         group.push_back(std::move(*p));
       }
-      s = commit(group, report.added, report.audit_error);
+      s = commit(group, report.added, report.audit_error, &to_index);
     }
     if (!s) {
       report.commit_error = s.error();
@@ -319,7 +327,10 @@ BatchReport Archive::add_batch(const std::vector<AddRequest>& requests, const st
     group.clear();
     group_bytes = 0;
   };
-  std::string now = now_local_rfc3339();
+  auto index_all = [&]() {
+    // Derived data: should this fail, the next search finds the catalogue stale and heals it.
+    if (!to_index.empty() && catalogue_) (void)catalogue::index_versions(store_, to_index);
+  };
   for (size_t i = 0; i < requests.size(); ++i) {
     auto p = prepare_add(store_, requests[i], known, now);
     if (tick) tick();
@@ -332,11 +343,14 @@ BatchReport Archive::add_batch(const std::vector<AddRequest>& requests, const st
     group.push_back(std::move(*p));
     if (group.size() >= kGroupVersions || group_bytes >= kGroupBytes) {
       flush();
-      if (report.commit_error) return report;  // the store refuses writes: stop here
-      now = now_local_rfc3339();
+      if (report.commit_error) {  // the store refuses writes: stop here
+        index_all();
+        return report;
+      }
     }
   }
   flush();
+  index_all();
   return report;
 }
 

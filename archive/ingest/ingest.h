@@ -77,7 +77,9 @@ class Archive {
   // failed, the error says that the version was committed.
   Result<AddOutcome> add(const AddRequest& request);
   // Adds many records: bad ones are reported by name and skipped, the others are committed in
-  // groups (each one Store::add_versions, bounded in count and bytes so memory stays bounded).
+  // groups (each one Store::add_versions, bounded in count and bytes so memory stays bounded),
+  // each group's audit entries appended with one fsync. All versions of one call share one time
+  // (their OCFL `created`), and the catalogue indexes them once, after the last group.
   // `tick` is called once per record processed.
   BatchReport add_batch(const std::vector<AddRequest>& requests, const std::function<void()>& tick = {});
   // A new version with the head's files and metadata, but this status, user, message and time.
@@ -89,8 +91,10 @@ class Archive {
 
  private:
   explicit Archive(ocfl::Store s) : store_(std::move(s)) {}
-  // Commits a group with one add_versions, fills `out`, then runs after_commit (audit_error).
-  Status commit(std::vector<Prepared>& group, std::vector<AddOutcome>& out, std::optional<Error>& audit_error);
+  // Commits a group with one add_versions, fills `out`, then runs after_commit (audit_error), then
+  // indexes the new versions in the catalogue, or, with `to_index`, leaves that to the caller.
+  Status commit(std::vector<Prepared>& group, std::vector<AddOutcome>& out, std::optional<Error>& audit_error,
+                std::vector<std::pair<std::string, int>>* to_index = nullptr);
 
   ocfl::Store store_;
   std::optional<audit::PrivateKey> key_;

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "archive/audit/log.h"
+#include "common/files.h"
 #include "audit_fixture.h"
 
 using namespace gk::audit;
@@ -353,3 +354,38 @@ BOOST_FIXTURE_TEST_CASE(unsigned_tail_is_reported_not_hidden, Fixture) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// A batch is written with one write and one fsync; it must be the same log, byte for byte, as
+// appending its entries one at a time, and all-or-nothing when one entry is invalid.
+BOOST_FIXTURE_TEST_CASE(append_all_equals_one_by_one_and_is_all_or_nothing, Fixture) {
+  TempDir other;
+  std::string one_dir = audit_dir(other.path.string());
+  {
+    auto single = AuditLog::open(one_dir);
+    BOOST_REQUIRE(single.is_ok());
+    for (int i = 0; i < 5; ++i) BOOST_REQUIRE(single->append(op(i)).is_ok());
+  }
+  auto batched = AuditLog::open(dir);
+  BOOST_REQUIRE(batched.is_ok());
+  std::vector<Entry> batch;
+  for (int i = 0; i < 5; ++i) batch.push_back(op(i));
+  auto first = batched->append_all(batch);
+  BOOST_REQUIRE_MESSAGE(first.is_ok(), audit_test::why(first));
+  BOOST_TEST(*first == 0u);
+  BOOST_TEST(batched->size() == 5u);
+  BOOST_TEST(*gk::read_file(log()) == *gk::read_file((fs::path(one_dir) / "log.jsonl").string()));
+  BOOST_TEST(batched->entry(3)->object == op(3).object);
+
+  // One bad entry in the middle: nothing of the batch is appended.
+  std::string before = *gk::read_file(log());
+  std::vector<Entry> bad = {op(5), op(6), op(7)};
+  bad[1].action = "Not A Token";
+  auto r = batched->append_all(bad);
+  BOOST_REQUIRE(!r.is_ok());
+  BOOST_TEST(r.error().message.find("action") != std::string::npos);
+  BOOST_TEST(batched->size() == 5u);
+  BOOST_TEST(*gk::read_file(log()) == before);
+  BOOST_REQUIRE(batched->sign_head(*key, "2025-03-01T11:00:00Z").is_ok());
+  batched = gk::make_error("closed");  // release the lock, then check with only the public key
+  BOOST_TEST(verify_error() == "verified");
+}
