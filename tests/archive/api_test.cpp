@@ -183,6 +183,13 @@ BOOST_AUTO_TEST_CASE(a_batch_may_hold_several_versions_of_one_object) {
   BOOST_REQUIRE(log);
   BOOST_TEST(log->size() == 2);
   BOOST_TEST((*log)[1].status == "修改");
+  // One call, one time: the catalogue indexes a batch as one group (catalogue.h).
+  auto seed = a.store().inventory(kSeedId);
+  auto other = a.store().inventory(rep.added[3].object_id);
+  BOOST_REQUIRE(seed);
+  BOOST_REQUIRE(other);
+  BOOST_TEST(seed->versions.at(1).created == seed->versions.at(2).created);
+  BOOST_TEST(seed->versions.at(1).created == other->versions.at(1).created);
 }
 
 BOOST_AUTO_TEST_CASE(a_version_number_taken_meanwhile_is_refused_by_the_store) {
