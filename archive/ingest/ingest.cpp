@@ -32,7 +32,6 @@ struct Prepared {
 
 namespace {
 
-constexpr size_t kGroupVersions = 1000;
 constexpr size_t kGroupBytes = 64u << 20;
 
 // What a writer needs to know about an object: its head and the identity of its first version.
@@ -341,7 +340,7 @@ BatchReport Archive::add_batch(const std::vector<AddRequest>& requests, const st
     p->request = i;
     group_bytes += p->bytes;
     group.push_back(std::move(*p));
-    if (group.size() >= kGroupVersions || group_bytes >= kGroupBytes) {
+    if (group.size() >= group_versions_ || group_bytes >= kGroupBytes) {
       flush();
       if (report.commit_error) {  // the store refuses writes: stop here
         index_all();

@@ -71,6 +71,8 @@ class Archive {
   // Benchmarks measure the store alone; the CLI always logs.
   void set_audit_enabled(bool on) { audit_ = on; }
   void set_catalogue_enabled(bool on) { catalogue_ = on; }
+  // Versions per commit group in add_batch (default 1,000); tests use small groups.
+  void set_group_versions(size_t n) { group_versions_ = n > 0 ? n : 1; }
 
   // Adds one version (retrying when another writer commits to the object meanwhile). The error of
   // a refused add says why; the store is then unchanged. If the commit succeeded but the audit log
@@ -100,6 +102,7 @@ class Archive {
   std::optional<audit::PrivateKey> key_;
   bool audit_ = true;
   bool catalogue_ = true;
+  size_t group_versions_ = 1000;
 };
 
 // The metadata of a version ("" = head), read and digest-checked from the store.

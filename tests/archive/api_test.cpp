@@ -168,6 +168,7 @@ BOOST_AUTO_TEST_CASE(a_batch_may_hold_several_versions_of_one_object) {
   std::vector<AddRequest> rqs = {request(seed_record(), ""), request(r2, ""), request(clash, ""), request(r2, ""),
                                  request(source("samples/notices/announcement.xml"), "")};
   size_t ticks = 0;
+  a.set_group_versions(2);  // several commit groups
   auto rep = a.add_batch(rqs, [&] { ++ticks; });
   BOOST_TEST(ticks == rqs.size());
   BOOST_REQUIRE(rep.failed.size() == 1);
