@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <string>
 
 #include "archive/ingest/ingest.h"
@@ -32,12 +33,15 @@ std::string replace_once(std::string s, const std::string& from, const std::stri
   return s;
 }
 
+// Blocks allocated, each inode counted once (root inventories are hard links to a version's).
 unsigned long long disk_bytes(const std::string& dir) {
   unsigned long long total = 0;
+  std::set<std::pair<dev_t, ino_t>> seen;
   std::error_code ec;
   for (auto& e : fs::recursive_directory_iterator(dir, ec)) {
     struct stat st{};
-    if (::lstat(e.path().c_str(), &st) == 0) total += static_cast<unsigned long long>(st.st_blocks) * 512;
+    if (::lstat(e.path().c_str(), &st) == 0 && seen.insert({st.st_dev, st.st_ino}).second)
+      total += static_cast<unsigned long long>(st.st_blocks) * 512;
   }
   return total;
 }

@@ -115,6 +115,20 @@ Status write_inventory_pair(const std::string& dir, const std::string& json) {
   return fsx::write_new_file(dir + "/inventory.json.sha512", detail::sidecar_for(json));
 }
 
+// The root inventory is byte-identical to the newest version's (OCFL 3.5.1), so it is a hard link
+// to it: two fewer inodes and data blocks per commit. Safe because nothing here ever writes a file
+// in place (a later commit renames a new root inventory over the link, leaving the version's
+// intact). Where links are not supported, a copy is written.
+Status root_inventory_pair(const StagedObject& so) {
+  std::string vdir = so.stage_dir + "/" + version_name(so.new_versions.back());
+  for (const char* name : {"/inventory.json", "/inventory.json.sha512"})
+    if (::link((vdir + name).c_str(), (so.stage_dir + name).c_str()) != 0) {
+      for (const char* made : {"/inventory.json", "/inventory.json.sha512"}) ::unlink((so.stage_dir + made).c_str());
+      return write_inventory_pair(so.stage_dir, so.inv.to_json());
+    }
+  return {};
+}
+
 Result<VersionInfo> stage_version(StagedObject& so, const NewVersion& nv) {
   Inventory& inv = so.inv;
   int n = inv.head_number() + 1;
@@ -269,8 +283,7 @@ Result<std::vector<VersionInfo>> Store::add_versions(const std::vector<NewVersio
     infos.push_back(*info);
   }
   for (auto& so : objs) {
-    std::string json = so.inv.to_json();
-    if (auto s = write_inventory_pair(so.stage_dir, json); !s) return fail(s.error());
+    if (auto s = root_inventory_pair(so); !s) return fail(s.error());
     if (so.is_new)
       if (auto s = fsx::write_new_file(so.stage_dir + "/" + detail::kObjectDeclaration, "ocfl_object_1.1\n"); !s)
         return fail(s.error());

@@ -91,6 +91,29 @@ BOOST_AUTO_TEST_CASE(round_trip_of_several_versions_byte_for_byte) {
   BOOST_TEST(r.findings.empty(), r.str());
 }
 
+// The root inventory is a hard link to the head version's; a new version replaces the link and
+// leaves every earlier version's inventory exactly as it was written.
+BOOST_AUTO_TEST_CASE(root_inventory_links_the_head_version_and_old_versions_stay_intact) {
+  TempDir t("links");
+  auto s = Store::init(t.str());
+  BOOST_REQUIRE(s);
+  const std::string id = "urn:gongkai:record:links";
+  BOOST_REQUIRE(s->add_version(id, record_files("one"), meta("one")));
+  fs::path obj = s->object_path(id);
+  auto same_file = [](const fs::path& a, const fs::path& b) { return fs::equivalent(a, b); };
+  BOOST_TEST(same_file(obj / "inventory.json", obj / "v1/inventory.json"));
+  BOOST_TEST(same_file(obj / "inventory.json.sha512", obj / "v1/inventory.json.sha512"));
+  std::string v1_inventory = gk::read_file((obj / "v1/inventory.json").string()).value();
+  std::string v1_sidecar = gk::read_file((obj / "v1/inventory.json.sha512").string()).value();
+  BOOST_REQUIRE(s->add_versions({{id, record_files("two"), meta("two")}, {id, record_files("three"), meta("three")}}));
+  BOOST_TEST(same_file(obj / "inventory.json", obj / "v3/inventory.json"));
+  BOOST_TEST(!same_file(obj / "inventory.json", obj / "v1/inventory.json"));
+  BOOST_TEST(gk::read_file((obj / "v1/inventory.json").string()).value() == v1_inventory);
+  BOOST_TEST(gk::read_file((obj / "v1/inventory.json.sha512").string()).value() == v1_sidecar);
+  auto r = validate_root(t.str());
+  BOOST_TEST(r.findings.empty(), r.str());
+}
+
 BOOST_AUTO_TEST_CASE(unchanged_files_are_not_stored_again) {
   TempDir t("dedup");
   auto s = Store::init(t.str());
