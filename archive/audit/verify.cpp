@@ -4,12 +4,17 @@
 
 #include "archive/audit/fileio.h"
 #include "archive/audit/log.h"
+#include "archive/audit/scan.h"
 
 namespace gk::audit {
 namespace fs = std::filesystem;
 using namespace io;
 
 Result<VerifyReport> verify_log(const std::string& dir, std::span<const PublicKey> trusted) {
+  return verify_log(dir, trusted, nullptr);
+}
+
+Result<VerifyReport> verify_log(const std::string& dir, std::span<const PublicKey> trusted, const EntryVisitor& each) {
   std::string log_path = (fs::path(dir) / kLogFile).string();
   std::string heads_path = (fs::path(dir) / kHeadsFile).string();
   std::string heads_name = file_name(heads_path);
@@ -48,6 +53,8 @@ Result<VerifyReport> verify_log(const std::string& dir, std::span<const PublicKe
                             " was expected: an entry is missing, duplicated or out of order",
                         log_path, ln);
     cr.append(leaf_hash(line));
+    if (each)
+      if (Status st = each(*e, line, entries.line_offset()); !st) return st.error();
     ++n;
     return true;
   };

@@ -1,11 +1,13 @@
 // Internals shared by the validator's translation units.
 #pragma once
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
 
 #include "archive/ocfl/inventory.h"
 #include "archive/ocfl/validator.h"
+#include "archive/ocfl/validator_snapshot.h"
 
 namespace gk::ocfl::detail {
 
@@ -27,15 +29,11 @@ struct CheckedInventory {
 // Structure checks of sections 3.5 and 3.5.x on one inventory text.
 CheckedInventory check_inventory(const std::string& text, const InventoryContext& ctx, ValidationReport& r);
 
-// Sidecar checks (E058, E060, E061) of `dir`/inventory.json.<algorithm>.
-void check_sidecar(const std::string& dir, const std::string& inventory_text, const std::string& algorithm,
-                   ValidationReport& r);
+// Sidecar checks (E058, E060, E061) of the sidecar at `path` whose bytes are `body` (nullptr:
+// missing); `inventory_digest` gives the inventory's digest in `algorithm` (computed only if needed).
+void check_sidecar(const std::string& path, const std::string* body, const std::function<std::string()>& inventory_digest,
+                   const std::string& algorithm, ValidationReport& r);
 
-struct ObjectSummary {
-  bool is_object = false;
-  std::string id;
-  std::string spec_version;  // from the declaration
-};
 ObjectSummary validate_object_into(const std::string& dir, const ValidatorOptions& o, ValidationReport& r);
 
 // Registered extension names (OCFL community extensions).

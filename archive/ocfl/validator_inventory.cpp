@@ -301,10 +301,8 @@ CheckedInventory check_inventory(const std::string& text, const InventoryContext
   return c.out;
 }
 
-void check_sidecar(const std::string& dir, const std::string& text, const std::string& algorithm,
-                   ValidationReport& r) {
-  std::string path = dir + "/inventory.json." + algorithm;
-  auto body = gk::read_file(path);
+void check_sidecar(const std::string& path, const std::string* body, const std::function<std::string()>& inventory_digest,
+                   const std::string& algorithm, ValidationReport& r) {
   if (!body) {
     r.error("E058", path, "inventory digest sidecar is missing");
     return;
@@ -322,7 +320,7 @@ void check_sidecar(const std::string& dir, const std::string& text, const std::s
     return;
   }
   if (!digest_supported(algorithm)) return;
-  if (lower(digest) != digest_bytes(algorithm, text))
+  if (lower(digest) != inventory_digest())
     r.error("E060", path, "sidecar digest does not match the digest of inventory.json");
 }
 

@@ -1,5 +1,6 @@
 // Object validation (OCFL 1.1 sections 3.1-3.9): layout of the object root and version
-// directories, root and version inventories, content files and their digests.
+// directories, root and version inventories, content files and their digests. Works from an
+// ObjectSnapshot (one listing, small files read once), see validator_snapshot.h.
 #include <algorithm>
 #include <filesystem>
 
@@ -21,18 +22,42 @@ struct Expectation {
   std::string source;  // which inventory said so
 };
 
+using Type = fs::file_type;
+
 struct ObjectCheck {
+  const ObjectSnapshot& snap;
   std::string dir;
   const ValidatorOptions& o;
   ValidationReport& r;
   std::string spec_version;
   std::string root_text;
   CheckedInventory root;
+  std::pair<size_t, size_t> root_findings{0, 0};  // r.findings range of the root inventory's checks
   std::map<int, std::string> version_dirs;        // on disk, by number
   std::set<std::string> disk_files;               // content paths found on disk
   std::map<std::string, std::vector<Expectation>> expect;  // content path -> digests
 
   std::string p(const std::string& rel) const { return dir + "/" + rel; }
+
+  // Snapshot entries directly in `rel` ("" = the object root), or anywhere below it.
+  template <class Fn>
+  void each_below(const std::string& rel, bool recursive, Fn fn) const {
+    std::string prefix = rel.empty() ? "" : rel + "/";
+    auto it = std::lower_bound(snap.entries.begin(), snap.entries.end(), prefix,
+                               [](const ObjectSnapshot::Entry& e, const std::string& k) { return e.rel < k; });
+    for (; it != snap.entries.end() && it->rel.compare(0, prefix.size(), prefix) == 0; ++it)
+      if (recursive || it->rel.find('/', prefix.size()) == std::string::npos) fn(*it, it->rel.substr(prefix.size()));
+  }
+  bool has_below(const std::string& rel) const {
+    bool any = false;
+    each_below(rel, false, [&](const auto&, const auto&) { any = true; });
+    return any;
+  }
+  Type type_of(const std::string& rel) const {
+    auto it = std::lower_bound(snap.entries.begin(), snap.entries.end(), rel,
+                               [](const ObjectSnapshot::Entry& e, const std::string& k) { return e.rel < k; });
+    return it != snap.entries.end() && it->rel == rel ? it->type : Type::not_found;
+  }
 
   bool declaration(const std::vector<std::string>& decls) {
     if (decls.empty()) {
@@ -52,7 +77,7 @@ struct ObjectCheck {
         continue;
       }
       spec_version = ver;
-      auto body = gk::read_file(p(d));
+      const std::string* body = snap.file(d);
       if (!body || *body != "ocfl_object_" + ver + "\n")
         r.error("E007", p(d), "declaration content is not 'ocfl_object_" + ver + "' and a newline");
     }
@@ -60,71 +85,61 @@ struct ObjectCheck {
   }
 
   void root_entries(std::vector<std::string>& decls, bool& has_inventory) {
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir, ec)) {
-      std::string name = e.path().filename().string();
-      auto st = e.symlink_status();
-      if (fs::is_symlink(st)) {
-        r.error("E090", e.path().string(), "symbolic links must not be used");
-        continue;
-      }
-      bool is_dir = fs::is_directory(st);
+    each_below("", false, [&](const ObjectSnapshot::Entry& e, const std::string& name) {
+      if (e.type == Type::symlink) return r.error("E090", p(name), "symbolic links must not be used");
+      bool is_dir = e.type == Type::directory;
       if (name.rfind("0=", 0) == 0 && !is_dir) decls.push_back(name);
       else if (name == "inventory.json" && !is_dir) has_inventory = true;
-      else if (name.rfind("inventory.json.", 0) == 0 && !is_dir) continue;  // checked with the inventory
+      else if (name.rfind("inventory.json.", 0) == 0 && !is_dir) return;  // checked with the inventory
       else if (is_dir && parse_version_name(name)) version_dirs[parse_version_name(name)->number] = name;
-      else if (is_dir && (name == "logs" || name == "extensions")) continue;
-      else r.error("E001", e.path().string(), "unexpected " + std::string(is_dir ? "directory" : "file") + " in object root");
-    }
-    if (ec) r.error("E003", dir, "cannot list the object root: " + ec.message());
+      else if (is_dir && (name == "logs" || name == "extensions")) return;
+      else r.error("E001", p(name), "unexpected " + std::string(is_dir ? "directory" : "file") + " in object root");
+    });
   }
 
   void extensions() {
-    std::error_code ec;
-    if (!fs::is_directory(p("extensions"), ec)) return;
-    for (const auto& e : fs::directory_iterator(p("extensions"), ec)) {
-      std::string name = e.path().filename().string();
-      if (!fs::is_directory(e.symlink_status())) r.error("E067", e.path().string(), "extensions holds a non-directory");
+    if (type_of("extensions") != Type::directory) return;
+    each_below("extensions", false, [&](const ObjectSnapshot::Entry& e, const std::string& name) {
+      if (e.type != Type::directory) r.error("E067", p(e.rel), "extensions holds a non-directory");
       else if (!registered_extension(name) && !o.local_extensions.count(name))
-        r.warning("W013", e.path().string(), "extension '" + name + "' is not a registered extension name");
-    }
+        r.warning("W013", p(e.rel), "extension '" + name + "' is not a registered extension name");
+    });
   }
 
   // Walks one version's content directory, recording files and flagging empty directories.
   void walk_content(const std::string& vname, const std::string& cd) {
-    std::string base = p(vname + "/" + cd);
-    std::error_code ec;
-    if (!fs::is_directory(base, ec)) return;
-    if (fs::is_empty(base, ec)) {
-      r.warning("W003", base, "content directory is empty");
+    std::string base = vname + "/" + cd;
+    if (type_of(base) != Type::directory) return;
+    if (!has_below(base)) {
+      r.warning("W003", p(base), "content directory is empty");
       return;
     }
-    for (auto it = fs::recursive_directory_iterator(base, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (ec) break;
-      auto st = it->symlink_status();
-      std::string rel = vname + "/" + cd + "/" + fs::relative(it->path(), base).generic_string();
-      if (fs::is_symlink(st)) r.error("E090", it->path().string(), "symbolic links must not be used");
-      else if (fs::is_directory(st)) {
-        if (fs::is_empty(it->path())) r.error("E024", it->path().string(), "empty directory in content");
+    each_below(base, true, [&](const ObjectSnapshot::Entry& e, const std::string&) {
+      if (e.type == Type::symlink) r.error("E090", p(e.rel), "symbolic links must not be used");
+      else if (e.type == Type::directory) {
+        if (!has_below(e.rel)) r.error("E024", p(e.rel), "empty directory in content");
       } else {
-        disk_files.insert(rel);
+        disk_files.insert(e.rel);
       }
-    }
+    });
   }
 
   void version_dir_entries(const std::string& vname, const std::string& cd, const std::string& alg) {
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(p(vname), ec)) {
-      std::string name = e.path().filename().string();
-      bool is_dir = fs::is_directory(e.symlink_status());
-      if (is_dir) {
-        if (name != cd) r.warning("W002", e.path().string(), "extra directory in version directory");
+    each_below(vname, false, [&](const ObjectSnapshot::Entry& e, const std::string& name) {
+      if (e.type == Type::directory) {
+        if (name != cd) r.warning("W002", p(e.rel), "extra directory in version directory");
       } else if (name == "inventory.json" || name.rfind("inventory.json.", 0) == 0) {
-        continue;
+        return;
       } else {
-        r.error("E015", e.path().string(), "unexpected file in version directory");
+        r.error("E015", p(e.rel), "unexpected file in version directory");
       }
-    }
+    });
+  }
+
+  void sidecar(const std::string& rel_dir, const std::string& algorithm) {
+    std::string inv = rel_dir.empty() ? "inventory.json" : rel_dir + "/inventory.json";
+    check_sidecar(p(inv + "." + algorithm), snap.file(inv + "." + algorithm),
+                  [&] { return snap.file_digest(inv, algorithm); }, algorithm, r);
   }
 
   void expect_block(const DigestMap& m, const std::string& alg, const char* code, const std::string& source) {
@@ -153,16 +168,29 @@ struct ObjectCheck {
   void version_inventory(int number, const std::string& vname, std::string& prev_spec) {
     std::string vdir = p(vname);
     std::string where = vdir + "/inventory.json";
-    auto text = gk::read_file(where);
+    const std::string* text = snap.file(vname + "/inventory.json");
     if (!text) {
       r.warning("W010", vdir, "version directory has no inventory.json");
       return;
     }
-    InventoryContext ctx{where, false, vname, &o};
-    CheckedInventory vi = check_inventory(*text, ctx, r);
-    if (!vi.parsed) return;
-    if (!vi.inv.digest_algorithm.empty()) check_sidecar(vdir, *text, vi.inv.digest_algorithm, r);
     const Inventory& ri = root.inv;
+    CheckedInventory copy;
+    const CheckedInventory* vip = &copy;
+    if (vname == ri.head && *text == root_text) {
+      // The head version's copy of the root inventory: same text, same context but the path
+      // (E040 cannot differ: its head is this directory), so the same findings without a parse.
+      for (size_t i = root_findings.first; i < root_findings.second; ++i) {
+        Finding f = r.findings[i];
+        f.path = where;
+        r.findings.push_back(std::move(f));
+      }
+      vip = &root;
+    } else {
+      copy = check_inventory(*text, {where, false, vname, &o}, r);
+    }
+    const CheckedInventory& vi = *vip;
+    if (!vi.parsed) return;
+    if (!vi.inv.digest_algorithm.empty()) sidecar(vname, vi.inv.digest_algorithm);
     if (vname == ri.head && *text != root_text)
       r.error("E064", where, "inventory of the head version differs from the root inventory");
     if (!ri.id.empty() && !vi.inv.id.empty() && vi.inv.id != ri.id) {
@@ -250,9 +278,12 @@ struct ObjectCheck {
 
   ObjectSummary run() {
     ObjectSummary s;
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) {
+    if (snap.error.rfind("cannot open", 0) == 0) {
       r.error("E003", dir, "object root is not a directory");
+      return s;
+    }
+    if (!snap.error.empty()) {
+      r.error("E003", dir, "cannot list the object root: " + snap.error);
       return s;
     }
     std::vector<std::string> decls;
@@ -265,13 +296,15 @@ struct ObjectCheck {
       r.error("E063", dir, "object root has no inventory.json");
       return s;
     }
-    root_text = gk::read_file(p("inventory.json")).value();
+    root_text = snap.file("inventory.json") ? *snap.file("inventory.json") : std::string();
+    root_findings.first = r.findings.size();
     root = check_inventory(root_text, {p("inventory.json"), true, "", &o}, r);
+    root_findings.second = r.findings.size();
     if (!root.parsed) return s;
     s.id = root.inv.id;
     if (!spec_version.empty() && !root.spec_version.empty() && spec_version != root.spec_version)
       r.error("E038", p("inventory.json"), "inventory type does not match the declaration 0=ocfl_object_" + spec_version);
-    if (!root.inv.digest_algorithm.empty()) check_sidecar(dir, root_text, root.inv.digest_algorithm, r);
+    if (!root.inv.digest_algorithm.empty()) sidecar("", root.inv.digest_algorithm);
     const Inventory& ri = root.inv;
     std::set<std::string> listed_names;
     for (const auto& [n, v] : ri.versions) listed_names.insert(v.name);
@@ -291,6 +324,7 @@ struct ObjectCheck {
       if (version_dirs.count(n) && version_dirs[n] == v.name) version_inventory(n, v.name, prev_spec);
     content_against_root();
     if (o.check_digests) digests();
+    s.root_inventory = std::move(root.inv);
     return s;
   }
 };
@@ -298,8 +332,16 @@ struct ObjectCheck {
 }  // namespace
 
 ObjectSummary validate_object_into(const std::string& dir, const ValidatorOptions& o, ValidationReport& r) {
-  ObjectCheck c{dir, o, r, {}, {}, {}, {}, {}, {}};
-  return c.run();
+  return validate_object_snapshot(snapshot_object(dir), o, r);
 }
 
 }  // namespace gk::ocfl::detail
+
+namespace gk::ocfl {
+
+ObjectSummary validate_object_snapshot(const ObjectSnapshot& s, const ValidatorOptions& o, ValidationReport& r) {
+  detail::ObjectCheck c{s, s.dir, o, r, {}, {}, {}, {}, {}, {}, {}};
+  return c.run();
+}
+
+}  // namespace gk::ocfl

@@ -36,34 +36,54 @@ std::array<unsigned char, 16> LogIndex::key_of(const std::string& object, const 
 Result<LogIndex> LogIndex::build(const audit::AuditLog& log) {
   LogIndex idx;
   Status s = log.for_each_entry([&](const audit::Entry& e) -> Status {
-    if (is_version_action(e.action) && !e.object.empty()) idx.items_.push_back({key_of(e.object, e.version), e.seq});
+    idx.add(e, 0, 0);
     return {};
   });
   if (!s) return s.error();
-  std::sort(idx.items_.begin(), idx.items_.end());
-  idx.seen_.assign(idx.items_.size(), false);
+  idx.finish();
   return idx;
+}
+
+void LogIndex::add(const audit::Entry& e, uint64_t offset, uint32_t length) {
+  if (is_version_action(e.action) && !e.object.empty()) items_.push_back({key_of(e.object, e.version), {e.seq, offset, length}});
+}
+
+void LogIndex::finish() {
+  std::sort(items_.begin(), items_.end());
+  seen_.assign(items_.size(), false);
+}
+
+std::vector<LogIndex::Located> LogIndex::find_located(const std::string& object, const std::string& version) const {
+  std::vector<Located> out;
+  Item probe{key_of(object, version), {}};
+  for (auto it = std::lower_bound(items_.begin(), items_.end(), probe); it != items_.end() && it->key == probe.key; ++it)
+    out.push_back(it->at);
+  return out;
 }
 
 std::vector<uint64_t> LogIndex::find(const std::string& object, const std::string& version) const {
   std::vector<uint64_t> out;
-  Item probe{key_of(object, version), 0};
-  for (auto it = std::lower_bound(items_.begin(), items_.end(), probe); it != items_.end() && it->key == probe.key; ++it)
-    out.push_back(it->seq);
+  for (auto& l : find_located(object, version)) out.push_back(l.seq);
   return out;
 }
 
 void LogIndex::mark(const std::string& object, const std::string& version) {
-  Item probe{key_of(object, version), 0};
+  Item probe{key_of(object, version), {}};
   for (auto it = std::lower_bound(items_.begin(), items_.end(), probe); it != items_.end() && it->key == probe.key; ++it)
     seen_[it - items_.begin()] = true;
 }
 
+std::vector<LogIndex::Located> LogIndex::unmarked_located() const {
+  std::vector<Located> out;
+  for (size_t i = 0; i < items_.size(); ++i)
+    if (!seen_[i]) out.push_back(items_[i].at);
+  std::sort(out.begin(), out.end(), [](const Located& a, const Located& b) { return a.seq < b.seq; });
+  return out;
+}
+
 std::vector<uint64_t> LogIndex::unmarked() const {
   std::vector<uint64_t> out;
-  for (size_t i = 0; i < items_.size(); ++i)
-    if (!seen_[i]) out.push_back(items_[i].seq);
-  std::sort(out.begin(), out.end());
+  for (auto& l : unmarked_located()) out.push_back(l.seq);
   return out;
 }
 

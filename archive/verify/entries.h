@@ -20,25 +20,37 @@ namespace gk::verify {
 // True for the actions that create a version.
 bool is_version_action(const std::string& action);
 
-// (object, version) -> seq for every version entry, kept as 16-byte key hashes plus the seq so
-// that a log of millions of entries costs about as much memory as its leaf hashes.
+// (object, version) -> seq for every version entry, kept as 16-byte key hashes plus the seq and
+// the line's place in log.jsonl, so that a log of millions of entries costs about as much memory
+// as its leaf hashes, and an entry is read back with one pread.
 class LogIndex {
  public:
-  // Streams the log once. Duplicate entries for one (object, version) are kept; see duplicates().
+  // Where a version entry is: its seq, and its line's offset and length in log.jsonl.
+  struct Located {
+    uint64_t seq = 0, offset = 0;
+    uint32_t length = 0;
+  };
+
+  // Streams the log once. Duplicate entries for one (object, version) are kept.
   static Result<LogIndex> build(const audit::AuditLog& log);
+  // Or fed entry by entry (from a pass that reads the log anyway), then finish() before use.
+  void add(const audit::Entry& e, uint64_t offset, uint32_t length);
+  void finish();
 
   // Every seq logged for this version, in log order (usually exactly one).
   std::vector<uint64_t> find(const std::string& object, const std::string& version) const;
+  std::vector<Located> find_located(const std::string& object, const std::string& version) const;
   size_t size() const { return items_.size(); }
   // Marks this version's entries as claimed; unmarked() lists the entries no version claimed.
   void mark(const std::string& object, const std::string& version);
   std::vector<uint64_t> unmarked() const;
+  std::vector<Located> unmarked_located() const;
 
  private:
   struct Item {
     std::array<unsigned char, 16> key;
-    uint64_t seq;
-    bool operator<(const Item& o) const { return key != o.key ? key < o.key : seq < o.seq; }
+    Located at;
+    bool operator<(const Item& o) const { return key != o.key ? key < o.key : at.seq < o.at.seq; }
   };
   static std::array<unsigned char, 16> key_of(const std::string& object, const std::string& version);
   std::vector<Item> items_;  // sorted

@@ -1,15 +1,20 @@
-// verify_archive: objects in parallel, the validator beside them, then the log replayed.
+// verify_archive: the log read once, then objects in parallel (validator and digests from one
+// snapshot of each), each replayed against the log as it is done.
 #include "archive/verify/verify.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
-#include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <set>
 #include <thread>
 
 #include "archive/audit/log.h"
-#include "archive/ocfl/validator.h"
+#include "archive/audit/scan.h"
+#include "archive/ocfl/validator_snapshot.h"
 #include "archive/verify/entries.h"
 #include "archive/verify/verify_internal.h"
 #include "common/files.h"
@@ -47,29 +52,51 @@ namespace {
 
 constexpr const char* kMetadataFile = "metadata.json";  // archive/ingest/metadata.h
 
+// Entries read back by the offset the single log pass recorded: one pread each.
+class EntryReader {
+ public:
+  explicit EntryReader(const std::string& path) : path_(path), fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+  ~EntryReader() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Result<audit::Entry> read(const LogIndex::Located& at) const {
+    std::string line(at.length, '\0');
+    ssize_t n = fd_ < 0 ? -1 : ::pread(fd_, line.data(), line.size(), static_cast<off_t>(at.offset));
+    if (n != static_cast<ssize_t>(line.size())) return make_error("cannot read the entry back: the log changed", path_, static_cast<int>(at.seq + 1));
+    auto e = audit::parse_entry(line);
+    if (!e) return make_error(e.error().message, path_, static_cast<int>(at.seq + 1));
+    if (e->seq != at.seq) return make_error("the log changed while it was verified", path_, static_cast<int>(at.seq + 1));
+    return e;
+  }
+
+ private:
+  std::string path_;
+  int fd_;
+};
+
 struct Run {
   Run(std::string r, const VerifyOptions& o) : root(std::move(r)), opt(o) {}
   std::string root;
   const VerifyOptions& opt;
   VerifyReport report;
-  std::mutex mu;  // guards report, index and log (AuditLog is not thread-safe)
-  std::optional<audit::AuditLog> log;
+  std::mutex mu;  // guards the index's marks (replay runs on every worker)
   std::optional<LogIndex> index;
+  std::optional<EntryReader> reader;
 
   void add(Problem p) { report.problems.push_back(std::move(p)); }
 
   // The entry of a version records (archive/ingest) the digests of its metadata.json, and in
   // `detail` "sha512:<path>" / "sm3:<path>" for each other file. Each must be that file's digest.
-  void compare_entry(const detail::ObjectOutcome& o, const detail::VersionDigests& v, uint64_t seq) {
-    auto e = log->entry(seq);
-    if (!e) return add({"log", o.id, v.name, audit::kLogFile, e.error().str()});
-    std::string where = "log entry " + std::to_string(seq);
+  static void compare_entry(const audit::Entry& e, const detail::ObjectOutcome& o, const detail::VersionDigests& v,
+                            std::vector<Problem>& out) {
+    auto add = [&](Problem p) { out.push_back(std::move(p)); };
+    std::string where = "log entry " + std::to_string(e.seq);
     auto mismatch = [&](const std::string& what, const std::string& rec, const std::string& have) {
       add({"changed", o.id, v.name, "",
            where + " records " + what + " " + rec.substr(0, 16) + "..., the archive has " +
                (have.empty() ? "none" : have.substr(0, 16) + "...") + " (content or log entry altered)"});
     };
-    for (auto& [alg, hex] : e->digests) {
+    for (auto& [alg, hex] : e.digests) {
       const auto& by_path = alg == "sha512" ? v.sha512_by_path : v.sm3_by_path;
       if (alg != "sha512" && alg != "sm3") continue;  // not recorded by the store: cannot compare
       auto m = by_path.find(kMetadataFile);
@@ -81,7 +108,7 @@ struct Run {
       }
     }
     std::set<std::string> named;
-    for (auto& [k, hex] : e->detail) {
+    for (auto& [k, hex] : e.detail) {
       size_t colon = k.find(':');
       if (colon == std::string::npos) continue;
       std::string alg = k.substr(0, colon), path = k.substr(colon + 1);
@@ -102,27 +129,30 @@ struct Run {
           add({"extra", o.id, v.name, path, "file of the version that its " + where + " does not record"});
   }
 
-  void absorb(detail::ObjectOutcome& o) {
-    std::lock_guard lock(mu);
-    ++report.objects;
-    report.files += o.files;
-    report.bytes += o.bytes;
-    for (auto& p : o.problems) add(std::move(p));
-    if (o.id.empty()) return;
+  // Replays one object's versions against the log; problems go to `out` (the object's own list,
+  // so that the report does not depend on which thread finished first).
+  void replay(const detail::ObjectOutcome& o, std::vector<Problem>& out) {
+    if (o.id.empty() || !index) return;
     for (auto& v : o.versions) {
-      ++report.versions;
-      if (!index) continue;
-      auto seqs = index->find(o.id, v.name);
-      index->mark(o.id, v.name);
-      if (seqs.empty()) add({"unlogged", o.id, v.name, "", "version has no entry in the audit log"});
-      else if (seqs.size() > 1)
-        add({"log", o.id, v.name, audit::kLogFile,
-             "version has " + std::to_string(seqs.size()) + " version entries (seq " + std::to_string(seqs[0]) + ", " +
-                 std::to_string(seqs[1]) + ")"});
-      else compare_entry(o, v, seqs[0]);
+      std::vector<LogIndex::Located> at;
+      {
+        std::lock_guard lock(mu);
+        at = index->find_located(o.id, v.name);
+        index->mark(o.id, v.name);
+      }
+      if (at.empty()) out.push_back({"unlogged", o.id, v.name, "", "version has no entry in the audit log"});
+      else if (at.size() > 1)
+        out.push_back({"log", o.id, v.name, audit::kLogFile,
+                       "version has " + std::to_string(at.size()) + " version entries (seq " + std::to_string(at[0].seq) + ", " +
+                           std::to_string(at[1].seq) + ")"});
+      else if (auto e = reader->read(at[0]); !e)
+        out.push_back({"log", o.id, v.name, audit::kLogFile, e.error().str()});
+      else
+        compare_entry(*e, o, v, out);
     }
   }
 
+  // One pass over the log: verify_log's checks, and the version index with each line's offset.
   void check_log() {
     std::string dir = audit::audit_dir(root);
     std::string rel = audit::kAuditExtensionDir;
@@ -137,14 +167,22 @@ struct Run {
       if (!k) add({"changed", "", "", k.error().file, "public key unreadable: " + k.error().message});
       else trusted = *k;
     }
+    LogIndex idx;
+    uint64_t entries = 0;
+    auto each = [&](const audit::Entry& e, std::string_view line, uint64_t offset) -> Status {
+      idx.add(e, offset, static_cast<uint32_t>(line.size()));
+      entries = e.seq + 1;
+      return {};
+    };
+    bool indexed = false;
     if (trusted.empty()) {
       add({"log", "", "", rel, "no public key to check the tree heads' signatures (pass --key PUB)"});
     } else {
-      auto v = audit::verify_log(dir, trusted);
+      auto v = audit::verify_log(dir, trusted, each);
       if (!v) {
         add({"log", "", "", "", v.error().str()});
       } else {
-        report.entries = v->entries;
+        indexed = true;
         report.heads = v->heads;
         report.unsigned_entries = v->unsigned_entries;
         if (v->unsigned_entries)
@@ -152,21 +190,31 @@ struct Run {
                std::to_string(v->unsigned_entries) + " entries after the latest signed tree head are not protected by a signature"});
       }
     }
-    auto l = audit::AuditLog::open(dir, {.read_only = true});
-    if (!l) {
-      add({"log", "", "", rel, "cannot replay the log: " + l.error().str()});
-      return;
+    if (!indexed) {
+      // The log failed its checks (reported above): replay what its lines say anyway, so that
+      // versions and entries are still matched up; only a line that is no entry stops that.
+      idx = LogIndex();
+      entries = 0;
+      if (Status st = audit::scan_entries(dir, each); !st) {
+        add({"log", "", "", rel, "cannot replay the log: " + st.error().str()});
+        return;
+      }
     }
-    auto idx = LogIndex::build(*l);
-    if (!idx) {
-      add({"log", "", "", rel, "cannot replay the log: " + idx.error().str()});
-      return;
-    }
-    report.entries = l->size();
-    log.emplace(std::move(*l));
-    index.emplace(std::move(*idx));
+    idx.finish();
+    report.entries = entries;
+    index.emplace(std::move(idx));
+    reader.emplace(dir + "/" + audit::kLogFile);
   }
 };
+
+ocfl::ValidatorOptions validator_options(const std::string& root) {
+  ocfl::ValidatorOptions vo;
+  vo.check_digests = false;  // digests are verify's own pass: content is read once
+  std::error_code ec;
+  for (auto& e : fs::directory_iterator(root + "/extensions", ec))
+    if (e.path().filename().string().rfind("gongkai-", 0) == 0) vo.local_extensions.insert(e.path().filename());
+  return vo;
+}
 
 }  // namespace
 
@@ -179,54 +227,97 @@ Result<VerifyReport> verify_archive(const std::string& root_in, const VerifyOpti
     return make_error("not an OCFL storage root (no 0=ocfl_1.1)", root_in);
 
   Run run(root, opt);
-  std::vector<std::string> objects;
-  detail::check_root(root, run.report.problems, objects);
+  detail::check_root(root, run.report.problems);
   run.check_log();
 
-  // The validator reads inventories only (digests are ours), so it runs beside the hashing.
-  std::thread validator;
-  ocfl::ValidationReport vr;
-  if (opt.run_ocfl_validator) {
-    validator = std::thread([&] {
-      ocfl::ValidatorOptions vo;
-      vo.check_digests = false;
-      for (auto& e : fs::directory_iterator(root + "/extensions", ec))
-        if (e.path().filename().string().rfind("gongkai-", 0) == 0) vo.local_extensions.insert(e.path().filename());
-      vr = ocfl::Validator(vo).validate_storage_root(root);
-    });
-  }
+  // One walk of the object hierarchy finds the objects for both the validator and verify; the
+  // workers start on the first objects while it goes on.
+  ocfl::ValidatorOptions vo = validator_options(root);
+  ocfl::StorageRootWalk walk(root, vo);
+  ocfl::ValidationReport root_findings;
+  struct Slot {
+    std::vector<Problem> problems;
+    ocfl::ObjectSummary summary;
+  };
+  std::mutex qmu;  // guards queue, walked, results, reported
+  std::condition_variable qcv;
+  std::vector<std::string> queue;
+  bool walked = false;
+  size_t next = 0, done = 0, reported = 0;
+  std::vector<std::pair<size_t, Slot>> results;  // in completion order; sorted below
+  uint64_t files = 0, bytes = 0, versions = 0;
+  // The progress callback wants the total, known when the walk ends: objects done before then are
+  // reported then, one call each.
+  auto report_progress = [&] {  // with qmu held
+    if (!opt.progress || !walked) return;
+    while (reported < done) opt.progress(++reported, queue.size());
+  };
 
-  std::atomic<size_t> next{0}, done{0};
-  int n = opt.threads > 0 ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
-  n = std::min<int>(n, std::max<size_t>(1, objects.size()));
   auto work = [&] {
-    std::string buffer(std::max<size_t>(opt.buffer_size, 4096), '\0');
-    for (size_t i; (i = next.fetch_add(1)) < objects.size();) {
-      auto o = detail::verify_object(root, objects[i], buffer);
-      run.absorb(o);
-      size_t d = ++done;
-      if (opt.progress) {
-        std::lock_guard lock(run.mu);
-        opt.progress(d, objects.size());
+    detail::FileHasher hasher(opt.buffer_size);
+    for (;;) {
+      size_t i;
+      std::string rel;
+      {
+        std::unique_lock lock(qmu);
+        qcv.wait(lock, [&] { return next < queue.size() || walked; });
+        if (next >= queue.size()) return;
+        i = next++;
+        rel = queue[i].substr(root.size() + 1);
       }
+      auto o = detail::verify_object(root, rel, hasher, opt.run_ocfl_validator ? &vo : nullptr);
+      run.replay(o, o.problems);
+      o.summary.root_inventory.reset();  // only id and declaration are kept per object
+      std::lock_guard lock(qmu);
+      files += o.files;
+      bytes += o.bytes;
+      versions += o.versions.size();
+      results.push_back({i, Slot{std::move(o.problems), std::move(o.summary)}});
+      ++done;
+      report_progress();
     }
   };
+  int n = opt.threads > 0 ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::thread> pool;
   for (int i = 1; i < n; ++i) pool.emplace_back(work);
+  walk.walk(root_findings, /*inventory_marks_object=*/true, [&](const std::string& object_root) {
+    std::lock_guard lock(qmu);
+    queue.push_back(object_root);
+    qcv.notify_one();
+  });
+  {
+    std::lock_guard lock(qmu);
+    walked = true;
+    report_progress();
+  }
+  qcv.notify_all();
   work();
   for (auto& t : pool) t.join();
-  if (validator.joinable()) validator.join();
+  const auto& objects = walk.objects();
+  run.report.objects = objects.size();
+  run.report.files = files;
+  run.report.bytes = bytes;
+  run.report.versions = versions;
+  for (auto& f : walk.stray_files())
+    run.add({"extra", "", "", f.substr(root.size() + 1), "file in the object hierarchy outside any object"});
 
-  for (auto& f : vr.findings) {
-    if (f.severity != ocfl::Severity::error) continue;
-    std::string p = f.path.rfind(root, 0) == 0 ? f.path.substr(std::min(f.path.size(), root.size() + 1)) : f.path;
-    run.add({"ocfl", "", "", p, f.code + " " + f.message});
+  std::sort(results.begin(), results.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [i, slot] : results) {
+    if (opt.run_ocfl_validator) walk.object_checked(objects[i], slot.summary, root_findings);
+    for (auto& p : slot.problems) run.add(std::move(p));
   }
+  if (opt.run_ocfl_validator)
+    for (auto& f : root_findings.findings) {
+      if (f.severity != ocfl::Severity::error) continue;
+      std::string p = f.path.rfind(root, 0) == 0 ? f.path.substr(std::min(f.path.size(), root.size() + 1)) : f.path;
+      run.add({"ocfl", "", "", p, f.code + " " + f.message});
+    }
   if (run.index) {
-    for (uint64_t seq : run.index->unmarked()) {
-      auto e = run.log->entry(seq);
+    for (auto& at : run.index->unmarked_located()) {
+      auto e = run.reader->read(at);
       if (e) run.add({"orphan-entry", e->object, e->version, "",
-                      "log entry " + std::to_string(seq) + " (" + e->action + ") names a version the archive does not have"});
+                      "log entry " + std::to_string(at.seq) + " (" + e->action + ") names a version the archive does not have"});
+      else run.add({"log", "", "", audit::kLogFile, e.error().str()});
     }
   }
   auto& ps = run.report.problems;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "archive/ocfl/validator_snapshot.h"
 #include "archive/verify/verify.h"
 
 namespace gk::verify::detail {
@@ -22,15 +23,33 @@ struct ObjectOutcome {
   std::string rel_path;        // object root relative to the storage root
   std::vector<Problem> problems;
   std::vector<VersionDigests> versions;  // only when the inventory was readable
+  ocfl::ObjectSummary summary;           // for the validator's cross-object checks
   uint64_t files = 0, bytes = 0;
 };
 
+// sha512 and sm3 of files, one read pass each, with message digests fetched once per thread.
+class FileHasher {
+ public:
+  explicit FileHasher(size_t buffer_size);
+  ~FileHasher();
+  FileHasher(const FileHasher&) = delete;
+  FileHasher& operator=(const FileHasher&) = delete;
+  // `path` relative to dirfd (or absolute with AT_FDCWD).
+  Result<FileDigests> hash(int dirfd, const std::string& path, bool want_sm3);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 // Checks one object (rel_path relative to root): sidecars, inventories, every content file's
-// sha512 and sm3, extra files, id vs path. `buffer` is the caller's (one per thread) read buffer.
-ObjectOutcome verify_object(const std::string& root, const std::string& rel_path, std::string& buffer);
+// sha512 and sm3, extra files, id vs path; and, when `validator` is given, the OCFL object rules
+// (as "ocfl" problems) from the same listing and reads.
+ObjectOutcome verify_object(const std::string& root, const std::string& rel_path, FileHasher& hasher,
+                            const ocfl::ValidatorOptions* validator);
 
 // Storage-root files against a freshly initialised root, and unexpected files at the root and in
-// gongkai's extension directories. Appends to `out`; lists object directories (relative paths).
-void check_root(const std::string& root, std::vector<Problem>& out, std::vector<std::string>& objects);
+// gongkai's extension directories. Appends to `out`.
+void check_root(const std::string& root, std::vector<Problem>& out);
 
 }  // namespace gk::verify::detail

@@ -1,6 +1,9 @@
 // verify: one object's bytes against its inventories, and the storage root's own files.
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <cerrno>
 #include <cstring>
@@ -19,17 +22,57 @@ namespace fs = std::filesystem;
 
 namespace gk::verify {
 
-Result<FileDigests> hash_file(const std::string& path, bool want_sm3, std::string& buffer) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+namespace detail {
+
+// Large reads keep syscalls few on big files; each read is hashed in L2-sized slices, sha512 then
+// sm3 over the same slice while it is still in cache.
+constexpr size_t kSlice = 256 * 1024;
+
+struct FileHasher::Impl {
+  std::string buffer;
+  EVP_MD* sha512 = nullptr;
+  EVP_MD* sm3 = nullptr;
+  EVP_MD_CTX* a = nullptr;
+  EVP_MD_CTX* b = nullptr;
+};
+
+FileHasher::FileHasher(size_t buffer_size) : impl_(new Impl) {
+  impl_->buffer.resize(std::max<size_t>(buffer_size, 4096));
+  // Fetched once: EVP_DigestInit with EVP_sha512() would look the algorithm up for every file.
+  impl_->sha512 = EVP_MD_fetch(nullptr, "SHA512", nullptr);
+  impl_->sm3 = EVP_MD_fetch(nullptr, "SM3", nullptr);
+  impl_->a = EVP_MD_CTX_new();
+  impl_->b = EVP_MD_CTX_new();
+}
+
+FileHasher::~FileHasher() {
+  EVP_MD_CTX_free(impl_->a);
+  EVP_MD_CTX_free(impl_->b);
+  EVP_MD_free(impl_->sha512);
+  EVP_MD_free(impl_->sm3);
+}
+
+namespace {
+std::string finish_hex(EVP_MD_CTX* c) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned n = 0;
+  EVP_DigestFinal_ex(c, out, &n);
+  return to_hex(std::string_view(reinterpret_cast<const char*>(out), n));
+}
+}  // namespace
+
+Result<FileDigests> FileHasher::hash(int dirfd, const std::string& path, bool want_sm3) {
+  Impl& h = *impl_;
+  if (!h.sha512 || !h.sm3 || !h.a || !h.b) return make_error("OpenSSL has no SHA512 or SM3", path);
+  int fd = ::openat(dirfd, path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return make_error(std::string("cannot read: ") + std::strerror(errno), path);
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  if (buffer.size() < 4096) buffer.resize(4 << 20);
-  Hasher sha(DigestAlgorithm::sha512);
-  std::optional<Hasher> sm3;
-  if (want_sm3) sm3.emplace(DigestAlgorithm::sm3);
+  if (EVP_DigestInit_ex2(h.a, h.sha512, nullptr) != 1 || (want_sm3 && EVP_DigestInit_ex2(h.b, h.sm3, nullptr) != 1)) {
+    ::close(fd);
+    return make_error("digest initialisation failed", path);
+  }
   FileDigests d;
   for (;;) {
-    ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    ssize_t n = ::read(fd, h.buffer.data(), h.buffer.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       int e = errno;
@@ -37,16 +80,24 @@ Result<FileDigests> hash_file(const std::string& path, bool want_sm3, std::strin
       return make_error(std::string("cannot read: ") + std::strerror(e), path);
     }
     if (n == 0) break;
-    std::string_view chunk(buffer.data(), static_cast<size_t>(n));
-    // Both digests over the same buffer while it is hot in cache: the file is read once.
-    sha.update(chunk);
-    if (sm3) sm3->update(chunk);
+    for (size_t at = 0; at < static_cast<size_t>(n); at += kSlice) {
+      size_t len = std::min(kSlice, static_cast<size_t>(n) - at);
+      EVP_DigestUpdate(h.a, h.buffer.data() + at, len);
+      if (want_sm3) EVP_DigestUpdate(h.b, h.buffer.data() + at, len);
+    }
     d.size += static_cast<uint64_t>(n);
   }
   ::close(fd);
-  d.sha512 = sha.hex();
-  if (sm3) d.sm3 = sm3->hex();
+  d.sha512 = finish_hex(h.a);
+  if (want_sm3) d.sm3 = finish_hex(h.b);
   return d;
+}
+
+}  // namespace detail
+
+Result<FileDigests> hash_file(const std::string& path, bool want_sm3, std::string& buffer) {
+  detail::FileHasher h(buffer.size() < 4096 ? size_t{4} << 20 : buffer.size());
+  return h.hash(AT_FDCWD, path, want_sm3);
 }
 
 std::string Problem::str() const {
@@ -63,20 +114,22 @@ namespace {
 std::string first_component(const std::string& p) { return p.substr(0, p.find('/')); }
 
 // Compares an inventory file with its sidecar; returns the inventory bytes when readable.
-std::optional<std::string> checked_inventory(const std::string& root, const std::string& rel_dir, ObjectOutcome& o,
-                                             const std::string& version) {
-  std::string inv_rel = rel_dir + "/inventory.json", side_rel = inv_rel + ".sha512";
-  auto inv = read_file(root + "/" + inv_rel);
+const std::string* checked_inventory(const ocfl::ObjectSnapshot& snap, const std::string& rel, const std::string& rel_dir,
+                                     ObjectOutcome& o, const std::string& version) {
+  std::string inv_name = rel_dir.empty() ? "inventory.json" : rel_dir + "/inventory.json";
+  std::string inv_rel = rel + "/" + inv_name, side_rel = inv_rel + ".sha512";
+  const std::string* inv = snap.file(inv_name);
   if (!inv) {
     o.problems.push_back({"missing", o.id, version, inv_rel, "inventory is missing or unreadable"});
-    return std::nullopt;
+    return nullptr;
   }
-  auto side = read_file(root + "/" + side_rel);
+  const std::string* side = snap.file(inv_name + ".sha512");
   if (!side) {
     o.problems.push_back({"missing", o.id, version, side_rel, "inventory sidecar is missing or unreadable"});
-    return inv.value();
+    return inv;
   }
-  std::string actual = digest_hex(DigestAlgorithm::sha512, *inv);
+  // Shared with the validator's sidecar check (E060): each inventory is hashed once.
+  const std::string& actual = snap.file_digest(inv_name, "sha512");
   // The sidecar is exactly "<digest> inventory.json\n" as the store writes it; any other byte is
   // a change too, not something to be lenient about.
   if (*side != actual + " inventory.json\n") {
@@ -88,27 +141,43 @@ std::optional<std::string> checked_inventory(const std::string& root, const std:
                             "inventory does not match its sidecar: sha512 is " + actual.substr(0, 16) +
                                 "..., sidecar says " + recorded.substr(0, 16) + "... (inventory or sidecar altered)"});
   }
-  return inv.value();
+  return inv;
 }
 
 }  // namespace
 
-ObjectOutcome verify_object(const std::string& root, const std::string& rel, std::string& buffer) {
+ObjectOutcome verify_object(const std::string& root, const std::string& rel, FileHasher& hasher,
+                            const ocfl::ValidatorOptions* validator) {
   ObjectOutcome o;
   o.rel_path = rel;
-  std::string abs = root + "/" + rel;
+  ocfl::ObjectSnapshot snap = ocfl::snapshot_object(root + "/" + rel);
+  if (validator) {
+    ocfl::ValidationReport vr;
+    o.summary = ocfl::validate_object_snapshot(snap, *validator, vr);
+    for (auto& f : vr.findings) {
+      if (f.severity != ocfl::Severity::error) continue;  // warnings are not problems
+      std::string p = f.path.rfind(root + "/", 0) == 0 ? f.path.substr(root.size() + 1) : f.path;
+      o.problems.push_back({"ocfl", "", "", std::move(p), f.code + " " + f.message});
+    }
+  }
   {
-    auto decl = read_file(abs + "/0=ocfl_object_1.1");
+    const std::string* decl = snap.file("0=ocfl_object_1.1");
     if (!decl) o.problems.push_back({"missing", "", "", rel + "/0=ocfl_object_1.1", "object declaration is missing"});
     else if (*decl != "ocfl_object_1.1\n")
       o.problems.push_back({"changed", "", "", rel + "/0=ocfl_object_1.1", "object declaration altered"});
   }
-  auto text = checked_inventory(root, rel, o, "");
+  const std::string* text = checked_inventory(snap, rel, "", o, "");
   if (!text) return o;
-  auto inv = ocfl::Inventory::from_json(*text, rel + "/inventory.json");
+  // The validator's (lenient) parse when it ran: whatever it left out, it reported, and the
+  // sidecar check above catches any change. Otherwise, or when it could not parse, the strict reader.
+  std::optional<ocfl::Inventory> inv = o.summary.root_inventory;
   if (!inv) {
-    o.problems.push_back({"changed", "", "", rel + "/inventory.json", "inventory unreadable: " + inv.error().message});
-    return o;
+    auto strict = ocfl::Inventory::from_json(*text, rel + "/inventory.json");
+    if (!strict) {
+      o.problems.push_back({"changed", "", "", rel + "/inventory.json", "inventory unreadable: " + strict.error().message});
+      return o;
+    }
+    inv = std::move(*strict);
   }
   o.id = inv->id;
   for (auto& p : o.problems) p.object = o.id;
@@ -119,7 +188,7 @@ ObjectOutcome verify_object(const std::string& root, const std::string& rel, std
   for (auto& [n, v] : inv->versions) {
     expected.insert(v.name + "/inventory.json");
     expected.insert(v.name + "/inventory.json.sha512");
-    auto vt = checked_inventory(root, rel + "/" + v.name, o, v.name);
+    const std::string* vt = checked_inventory(snap, rel, v.name, o, v.name);
     if (vt && n == inv->head_number() && *vt != *text)
       o.problems.push_back({"changed", o.id, v.name, rel + "/" + v.name + "/inventory.json",
                             "head version inventory differs from the root inventory"});
@@ -133,42 +202,36 @@ ObjectOutcome verify_object(const std::string& root, const std::string& rel, std
 
   std::map<std::string, std::string> sm3_by_sha;  // for the versions' sm3 sets
   for (auto& [digest, paths] : inv->manifest) {
+    std::string want = ocfl::lower(digest);
     for (auto& cp : paths) {
       expected.insert(cp);
       std::string file = rel + "/" + cp, version = first_component(cp);
       auto sm3 = sm3_of.find(cp);
-      auto d = hash_file(root + "/" + file, sm3 != sm3_of.end(), buffer);
+      // Relative to the object's directory descriptor: no path walk from / per file.
+      auto d = snap.fd() >= 0 ? hasher.hash(snap.fd(), cp, sm3 != sm3_of.end())
+                              : Result<FileDigests>(make_error("object directory unreadable", file));
       if (!d) {
         o.problems.push_back({"missing", o.id, version, file, "content file is missing or unreadable"});
         continue;
       }
       ++o.files;
       o.bytes += d->size;
-      if (d->sha512 != ocfl::lower(digest))
+      if (d->sha512 != want)
         o.problems.push_back({"changed", o.id, version, file,
-                              "sha512 is " + d->sha512.substr(0, 16) + "..., the manifest records " +
-                                  ocfl::lower(digest).substr(0, 16) + "..."});
+                              "sha512 is " + d->sha512.substr(0, 16) + "..., the manifest records " + want.substr(0, 16) + "..."});
       else if (sm3 != sm3_of.end() && d->sm3 != sm3->second)
         o.problems.push_back({"changed", o.id, version, file,
-                              "sm3 is " + d->sm3.substr(0, 16) + "..., the fixity block records " +
-                                  sm3->second.substr(0, 16) + "..."});
-      if (sm3 != sm3_of.end()) sm3_by_sha[ocfl::lower(digest)] = sm3->second;
+                              "sm3 is " + d->sm3.substr(0, 16) + "..., the fixity block records " + sm3->second.substr(0, 16) + "..."});
+      if (sm3 != sm3_of.end()) sm3_by_sha[want] = sm3->second;
     }
   }
 
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(abs, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
-    // Plain prefix stripping: fs::relative canonicalises (readlink per component) and dominated
-    // the profile on archives of small files.
-    std::string r = it->path().string().substr(abs.size() + 1);
-    if (it.depth() == 0 && it->path().filename() == "extensions") {
-      it.disable_recursion_pending();  // object extensions: not part of the content
-      continue;
-    }
-    if (it->is_directory(ec) || expected.count(r)) continue;
-    o.problems.push_back({"extra", o.id, first_component(r).rfind('v', 0) == 0 ? first_component(r) : "",
-                          rel + "/" + r, "file that no inventory names"});
+  // Files no inventory names. Object extensions are not part of the content.
+  for (auto& e : snap.entries) {
+    if (e.type == fs::file_type::directory || first_component(e.rel) == "extensions" || expected.count(e.rel)) continue;
+    std::string first = first_component(e.rel);
+    o.problems.push_back({"extra", o.id, first.rfind('v', 0) == 0 && first != e.rel ? first : "", rel + "/" + e.rel,
+                          "file that no inventory names"});
   }
 
   for (auto& [n, v] : inv->versions) {
@@ -177,10 +240,11 @@ ObjectOutcome verify_object(const std::string& root, const std::string& rel, std
     for (auto& [d, paths] : v.state) {
       std::string ld = ocfl::lower(d);
       vd.by_algorithm["sha512"].insert(ld);
-      if (auto s = sm3_by_sha.find(ld); s != sm3_by_sha.end()) vd.by_algorithm["sm3"].insert(s->second);
+      auto s = sm3_by_sha.find(ld);
+      if (s != sm3_by_sha.end()) vd.by_algorithm["sm3"].insert(s->second);
       for (auto& p : paths) {
         vd.sha512_by_path[p] = ld;
-        if (auto s = sm3_by_sha.find(ld); s != sm3_by_sha.end()) vd.sm3_by_path[p] = s->second;
+        if (s != sm3_by_sha.end()) vd.sm3_by_path[p] = s->second;
       }
     }
     o.versions.push_back(std::move(vd));
@@ -188,7 +252,7 @@ ObjectOutcome verify_object(const std::string& root, const std::string& rel, std
   return o;
 }
 
-void check_root(const std::string& root, std::vector<Problem>& out, std::vector<std::string>& objects) {
+void check_root(const std::string& root, std::vector<Problem>& out) {
   // The reference: what this gongkai writes into a new root. Comparing byte for byte catches a
   // changed byte in prose files too, which no parser would notice.
   fs::path ref = fs::temp_directory_path() / ("gk-verify-ref-" + std::to_string(::getpid()));
@@ -210,26 +274,11 @@ void check_root(const std::string& root, std::vector<Problem>& out, std::vector<
   }
   fs::remove_all(ref, ec);
 
+  // Files at the root; the object hierarchy below it is walked by the validator's StorageRootWalk.
   for (auto& e : fs::directory_iterator(root, ec)) {
     std::string name = e.path().filename().string();
-    if (e.is_directory()) {
-      if (name == "extensions") continue;
-      // The object hierarchy: object roots are directories with a declaration or an inventory.
-      for (auto it = fs::recursive_directory_iterator(e.path(), ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec)) {
-        std::string r = it->path().string().substr(root.size() + 1);
-        if (it->is_directory()) {
-          if (fs::exists(it->path() / "0=ocfl_object_1.1") || fs::exists(it->path() / "inventory.json")) {
-            objects.push_back(r);
-            it.disable_recursion_pending();
-          }
-        } else {
-          out.push_back({"extra", "", "", r, "file in the object hierarchy outside any object"});
-        }
-      }
-    } else if (!known.count(name)) {
+    if (!e.is_directory() && !known.count(name))
       out.push_back({"extra", "", "", name, "file in the storage root that gongkai does not write"});
-    }
   }
   std::string ext = root + "/extensions";
   for (auto& e : fs::directory_iterator(ext, ec)) {
@@ -247,7 +296,6 @@ void check_root(const std::string& root, std::vector<Problem>& out, std::vector<
       if (!allowed.count(r)) out.push_back({"extra", "", "", "extensions/" + name + "/" + r, "file this extension does not have"});
     }
   }
-  std::sort(objects.begin(), objects.end());
 }
 
 }  // namespace detail
