@@ -45,7 +45,9 @@ struct ObjectState {
 Result<ObjectState> load_state(const ocfl::Store& st, const std::string& id) {
   ObjectState s;
   if (!st.has_object(id)) return s;
-  auto head = read_metadata(st, id);
+  auto inv = st.inventory(id);  // read once for both metadata files
+  if (!inv) return inv.error();
+  auto head = read_metadata(st, *inv);
   if (!head) return head.error();
   s.exists = true;
   s.head_meta = std::move(*head);
@@ -53,7 +55,7 @@ Result<ObjectState> load_state(const ocfl::Store& st, const std::string& id) {
   const Metadata* first = &s.head_meta;
   Result<Metadata> v1 = s.head_meta;
   if (s.head > 1) {
-    v1 = read_metadata(st, id, "v1");
+    v1 = read_metadata(st, *inv, "v1");
     if (!v1) return v1.error();
     first = &*v1;
   }
@@ -199,6 +201,14 @@ std::string now_local_rfc3339() {
   if (s.size() >= 5 && (s[s.size() - 5] == '+' || s[s.size() - 5] == '-')) s.insert(s.size() - 2, ":");
   if (s.size() >= 6 && s.compare(s.size() - 6, 6, "+00:00") == 0) s = s.substr(0, s.size() - 6) + "Z";
   return s;
+}
+
+Result<Metadata> read_metadata(const ocfl::Store& store, const ocfl::Inventory& inv, const std::string& version) {
+  auto text = store.read_file(inv, version, kMetadataFile);
+  if (!text)
+    return make_error("object '" + inv.id + "' has no readable " + kMetadataFile + " in " + (version.empty() ? "its head" : version) +
+                      " (not archived by gongkai?): " + text.error().message);
+  return Metadata::from_json(*text, inv.id + " " + (version.empty() ? "head" : version) + "/" + kMetadataFile);
 }
 
 Result<Metadata> read_metadata(const ocfl::Store& store, const std::string& id, const std::string& version) {

@@ -107,5 +107,7 @@ class Archive {
 
 // The metadata of a version ("" = head), read and digest-checked from the store.
 Result<Metadata> read_metadata(const ocfl::Store& store, const std::string& id, const std::string& version = {});
+// The same, from an inventory already read.
+Result<Metadata> read_metadata(const ocfl::Store& store, const ocfl::Inventory& inv, const std::string& version = {});
 
 }  // namespace gk::ingest

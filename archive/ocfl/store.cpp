@@ -218,6 +218,13 @@ Result<std::string> Store::read_file(const std::string& object_id, const std::st
                                      const std::string& logical_path) const {
   auto inv = inventory(object_id);
   if (!inv) return inv.error();
+  return read_file(*inv, version, logical_path);
+}
+
+Result<std::string> Store::read_file(const Inventory& inventory, const std::string& version,
+                                     const std::string& logical_path) const {
+  const Inventory* inv = &inventory;
+  const std::string& object_id = inv->id;
   const Version* v = inv->find_version(version);
   if (!v) return make_error("object '" + object_id + "' has no version " + version, root_);
   auto state = v->logical_state();

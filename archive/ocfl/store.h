@@ -99,6 +99,8 @@ class Store {
   // Bytes of a file in a version ("v2"; "" or "head" for the head), checked against its digest.
   Result<std::string> read_file(const std::string& object_id, const std::string& version,
                                 const std::string& logical_path) const;
+  // The same, from an inventory the caller already read (several files, one inventory read).
+  Result<std::string> read_file(const Inventory& inv, const std::string& version, const std::string& logical_path) const;
   std::string object_path(const std::string& object_id) const;  // absolute
   bool has_object(const std::string& object_id) const;
 

@@ -260,9 +260,16 @@ Result<std::vector<VersionInfo>> Store::add_versions(const std::vector<NewVersio
   // Phase 1: stage.
   RecoveryReport pre;
   for (auto& so : objs) {
-    if (auto s = detail::recover_object(root_, so.obj_dir, txn->dir, options_.durable, pre); !s) return fail(s.error());
-    so.is_new = !fs::exists(so.obj_dir + "/inventory.json");
-    if (!so.is_new) {
+    std::optional<Inventory> current;
+    if (auto s = detail::recover_object(root_, so.obj_dir, txn->dir, options_.durable, pre, &current); !s)
+      return fail(s.error());
+    so.is_new = !current && !fs::exists(so.obj_dir + "/inventory.json");
+    if (current) {
+      if (current->id != so.id) return fail(make_error("object directory holds id '" + current->id + "'", so.obj_dir));
+      if (current->digest_algorithm != "sha512") return fail(make_error("object does not use sha512", so.obj_dir));
+      so.inv = std::move(*current);
+      so.old_head = so.inv.head_number();
+    } else if (!so.is_new) {
       auto text = gk::read_file(so.obj_dir + "/inventory.json");
       if (!text) return fail(text.error());
       auto inv = Inventory::from_json(*text, so.obj_dir + "/inventory.json");

@@ -1,5 +1,6 @@
 // Internals shared by store.cpp, store_commit.cpp and store_recover.cpp.
 #pragma once
+#include <optional>
 #include <string>
 
 #include "archive/ocfl/fsutil.h"
@@ -32,7 +33,9 @@ struct Txn {
 // Brings one object to a consistent head: rolls forward complete version directories beyond
 // the root inventory's head and a root sidecar left stale; moves an unusable extra version
 // directory to quarantine (roll back). Temporaries go to `scratch`. Caller holds the stripe lock.
+// When the object exists and needed nothing, `current` (if given) receives its root inventory,
+// already read and checked against its sidecar, so a writer need not read it again.
 Status recover_object(const std::string& root, const std::string& object_dir, const std::string& scratch,
-                      bool durable, RecoveryReport& report);
+                      bool durable, RecoveryReport& report, std::optional<Inventory>* current = nullptr);
 
 }  // namespace gk::ocfl::detail

@@ -45,7 +45,7 @@ Status install_root_inventory(const std::string& root, const std::string& obj, c
 }  // namespace
 
 Status recover_object(const std::string& root, const std::string& obj, const std::string& scratch, bool durable,
-                      RecoveryReport& report) {
+                      RecoveryReport& report, std::optional<Inventory>* current) {
   std::error_code ec;
   if (!fs::exists(obj, ec)) {
     // A new object that was never moved in may have left empty tuple directories.
@@ -94,7 +94,9 @@ Status recover_object(const std::string& root, const std::string& obj, const std
       if (auto s = install_root_inventory(root, obj, scratch, *text, false, durable); !s) return s;
       report.actions.push_back({RecoveryAction::Kind::rolled_forward, obj, "sidecar of head " + inv->head + " completed"});
     }
+    return {};
   }
+  if (current) *current = std::move(*inv);
   return {};
 }
 
