@@ -30,6 +30,7 @@ const char* kSearchHelp =
     "  --validity V       有效性 (有效, 失效, 废止)   --status S           发布, 修改, 废止, 失效, 撤回\n"
     "  --as-of DATE       the versions current on that day (default: the newest)\n"
     "  --include-withdrawn  show withdrawn (撤回) items too\n"
+    "  --exact-total      count every match (by default counting stops at 10,000: \"10000+\")\n"
     "  --catalogue FILE   catalogue file (default: ROOT's parent/<name>.catalogue.sqlite)\n";
 
 const char* kCatalogueHelp =
@@ -123,7 +124,7 @@ int run_search(const cli::Args& args) {
   std::string err;
   auto with_value = kFilterOptions;
   with_value.insert({"page", "per-page"});
-  auto o = cli::parse_options(args, with_value, {"json", "include-withdrawn", "help"}, err);
+  auto o = cli::parse_options(args, with_value, {"json", "include-withdrawn", "exact-total", "help"}, err);
   if (!o) return usage_error(err, kSearchHelp);
   if (o->has("help")) {
     std::cout << kSearchHelp;
@@ -142,6 +143,7 @@ int run_search(const cli::Args& args) {
     }
   // The query is checked before the archive is touched: a typo never triggers a rebuild.
   if (auto q = catalogue::parse_query(req.query); !q) return cli::fail(q.error().message, cli::kUsage);
+  if (o->has("exact-total")) req.count_limit = 0;
   bool json = o->has("json");
   bool tty = !json && ::isatty(1);
   if (tty) req.mark_open = "\033[1m", req.mark_close = "\033[0m";
@@ -164,6 +166,7 @@ int run_search(const cli::Args& args) {
     Json::Object out;
     out["query"] = req.query;
     out["total"] = static_cast<double>(res->total);
+    out["total_exact"] = res->total_exact;  // false: total is a lower bound (counting stopped)
     out["page"] = static_cast<double>(res->page);
     out["per_page"] = static_cast<double>(res->per_page);
     Json::Array hits;
@@ -173,8 +176,10 @@ int run_search(const cli::Args& args) {
     return cli::kOk;
   }
   int64_t pages = (res->total + res->per_page - 1) / res->per_page;
-  std::cout << "共 " << res->total << " 条结果";
-  if (res->total > 0) std::cout << "，第 " << res->page << "/" << pages << " 页";
+  // Counting stops at 10,000 results unless --exact-total: the total is then "N+" (a lower bound).
+  const char* more = res->total_exact ? "" : "+";
+  std::cout << "共 " << res->total << more << " 条结果";
+  if (res->total > 0) std::cout << "，第 " << res->page << "/" << pages << more << " 页";
   std::cout << "\n";
   int i = (res->page - 1) * res->per_page;
   for (const auto& h : res->hits) {

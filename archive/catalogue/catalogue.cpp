@@ -37,30 +37,47 @@ std::string resolve(const ocfl::Store& store, const std::string& path) {
   return path.empty() ? default_path(store.root()) : path;
 }
 
-Status append_planned(Index& ix, const ocfl::Store& store, std::vector<std::pair<std::string, int>> todo) {
-  std::map<std::string, ocfl::Inventory> invs;
-  std::vector<Entry> entries;
-  for (const auto& [id, n] : todo) {
-    if (!invs.count(id)) {
-      auto inv = store.inventory(id);
-      if (!inv) return inv.error();
-      invs.emplace(id, std::move(*inv));
+// The group part of an order key: created_max (order_key puts it first, before \x1f).
+std::string group_of(const std::string& key) { return key.substr(0, key.find('\x1f')); }
+
+using Plan = std::vector<std::tuple<std::string, std::string, int>>;  // key, object id, version
+
+// Appends the planned versions (sorted here) one group per transaction, reading one entry at a
+// time so memory stays small however many versions there are.
+Status append_plan(Index& ix, const ocfl::Store& store, Plan plan, int64_t* count = nullptr) {
+  std::sort(plan.begin(), plan.end());
+  std::string cur_id, cur_group;
+  ocfl::Inventory inv;
+  bool open = false;
+  for (const auto& [key, id, n] : plan) {
+    if (id != cur_id) {
+      auto i = store.inventory(id);
+      if (!i) return i.error();
+      inv = std::move(*i);
+      cur_id = id;
     }
-    auto e = read_entry(store, invs.at(id), n);
+    auto e = read_entry(store, inv, n);
     if (!e) return e.error();
-    entries.push_back(std::move(*e));
+    if (open && group_of(key) != cur_group) {
+      if (auto s = ix.commit_group(); !s) return s;
+      open = false;
+    }
+    if (!open) {
+      if (auto s = ix.begin_group(); !s) return s;
+      open = true;
+      cur_group = group_of(key);
+    }
+    if (auto s = ix.add(*e); !s) return s;
+    if (count) ++*count;
   }
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
-  for (const auto& e : entries)
-    if (auto s = ix.append(e); !s) return s;
-  return {};
+  return open ? ix.commit_group() : Status{};
 }
 
 Result<RebuildReport> rebuild_locked(const ocfl::Store& store, const std::string& path) {
   auto ids = store.list_objects();
   if (!ids) return ids.error();
   // Keys first (inventories only), then one entry at a time, so memory stays small.
-  std::vector<std::tuple<std::string, std::string, int>> plan;
+  Plan plan;
   RebuildReport rep;
   for (const auto& id : *ids) {
     auto inv = store.inventory(id);
@@ -71,32 +88,16 @@ Result<RebuildReport> rebuild_locked(const ocfl::Store& store, const std::string
       plan.emplace_back(version_key(*inv, n), id, n);
     }
   }
-  std::sort(plan.begin(), plan.end());
   std::string tmp = path + ".rebuild-" + std::to_string(::getpid());
   std::error_code ec;
   fs::remove(tmp, ec);
   {
     auto ix = Index::create(tmp, /*durable=*/false);
     if (!ix) return ix.error();
-    std::string cur_id;
-    ocfl::Inventory inv;
-    for (const auto& [key, id, n] : plan) {
-      if (id != cur_id || inv.id != id) {
-        auto i = store.inventory(id);
-        if (!i) return i.error();
-        inv = std::move(*i);
-        cur_id = id;
-      }
-      auto e = read_entry(store, inv, n);
-      if (!e) {
-        fs::remove(tmp, ec);
-        return e.error();
-      }
-      if (auto s = ix->append(*e); !s) {
-        fs::remove(tmp, ec);
-        return s.error();
-      }
-      ++rep.versions;
+    if (auto s = append_plan(*ix, store, std::move(plan), &rep.versions); !s) {
+      ix = make_error("closed");
+      fs::remove(tmp, ec);
+      return s.error();
     }
   }
   // The file is complete and closed: make it durable, then switch it in atomically.
@@ -152,9 +153,15 @@ Status build_file(std::vector<Entry> entries, const std::string& path, bool dura
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
   auto ix = Index::create(path, durable);
   if (!ix) return ix.error();
-  for (const auto& e : entries)
-    if (auto s = ix->append(e); !s) return s;
-  return {};
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i == 0 || group_of(entries[i].key) != group_of(entries[i - 1].key)) {
+      if (i > 0)
+        if (auto s = ix->commit_group(); !s) return s;
+      if (auto s = ix->begin_group(); !s) return s;
+    }
+    if (auto s = ix->add(entries[i]); !s) return s;
+  }
+  return entries.empty() ? Status{} : ix->commit_group();
 }
 
 Result<RebuildReport> rebuild(const ocfl::Store& store, const std::string& path) {
@@ -176,37 +183,32 @@ Status index_versions(const ocfl::Store& store, const std::vector<std::pair<std:
     if (ix.error().message.rfind("damaged: ", 0) == 0) return rebuild_locked(store, p).status();
     return ix.error();
   }
-  auto objs = ix->objects();
-  if (!objs) return rebuild_locked(store, p).status();
   // Wanted: every version up to the one named that the catalogue lacks.
   std::map<std::string, int> want;
   for (const auto& [id, n] : object_versions) want[id] = std::max(want[id], n);
-  std::vector<std::pair<std::string, int>> todo;
-  std::vector<std::string> keys;
   std::string last = ix->last_key();
+  Plan plan;
   for (const auto& [id, n] : want) {
     std::string full = store.object_path(id);
     std::string dir = full.substr(std::min(full.size(), store.root().size() + 1));
-    int have = objs->count(dir) ? objs->at(dir).head : 0;
-    for (int k = have + 1; k <= n; ++k) todo.emplace_back(id, k);
-  }
-  if (todo.empty()) return {};
-  // Out of canonical order (an older commit indexed late): only a rebuild gives the same bytes.
-  std::map<std::string, ocfl::Inventory> invs;
-  for (const auto& [id, k] : todo) {
-    if (!invs.count(id)) {
-      auto inv = store.inventory(id);
-      if (!inv) return inv.error();
-      invs.emplace(id, std::move(*inv));
-    }
-    const auto& inv = invs.at(id);
-    if (!inv.versions.count(k)) return make_error("object '" + id + "' has no version v" + std::to_string(k));
-    if (version_key(inv, k) <= last) {
-      ix = make_error("closed before the rebuild replaces the file");
-      return rebuild_locked(store, p).status();
+    int have = ix->head_of(dir);
+    if (have >= n) continue;
+    auto inv = store.inventory(id);
+    if (!inv) return inv.error();
+    for (int k = have + 1; k <= n; ++k) {
+      if (!inv->versions.count(k)) return make_error("object '" + id + "' has no version v" + std::to_string(k));
+      plan.emplace_back(version_key(*inv, k), id, k);
     }
   }
-  return append_planned(*ix, store, todo);
+  if (plan.empty()) return {};
+  // New groups must start after the last one in the file: a version sorting before it, or one
+  // continuing its group (same created time), can only be placed by a rebuild with the same bytes.
+  auto first = std::min_element(plan.begin(), plan.end());
+  if (!last.empty() && group_of(std::get<0>(*first)) <= group_of(last)) {
+    ix = make_error("closed before the rebuild replaces the file");
+    return rebuild_locked(store, p).status();
+  }
+  return append_plan(*ix, store, std::move(plan));
 }
 
 Result<Index> open_checked(const ocfl::Store& store, const std::string& path, OpenReport& report) {

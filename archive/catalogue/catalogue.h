@@ -2,10 +2,12 @@
 // alone, kept current by the write path, and checked before it answers.
 //
 // Canonical order: versions are appended in order of (created time in UTC, taken as the maximum
-// over the object's versions so far; object id; version number). index_versions() appends when
-// every new version sorts after the last one indexed (the normal case: new commits are newest),
-// and otherwise rebuilds the file. Because a rebuild appends the same entries in the same order,
-// one transaction each (index.h), reindex and the incremental path give byte-identical files.
+// over the object's versions so far; object id; version number). Consecutive entries with the
+// same created time form one group, written in one transaction (index.h): a batch ingest that
+// gives its versions one created time is one transaction. index_versions() appends when its new
+// versions start a new group after the last one indexed (the normal case: new commits are
+// newest), and otherwise rebuilds the file. A rebuild appends the same entries in the same order
+// and the same groups, so reindex and the incremental path give byte-identical files.
 #pragma once
 #include <string>
 #include <utility>
@@ -29,7 +31,8 @@ Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, i
 
 // Adds these versions (and any earlier unindexed versions of the same objects) to the catalogue
 // at `path` (default_path when empty), creating it if missing. Idempotent. Serialised between
-// processes by a lock file "<path>.lock".
+// processes by a lock file "<path>.lock". Entries are read and written one at a time (memory
+// does not grow with the number of versions); call it once per batch so a batch is one group.
 Status index_versions(const ocfl::Store& store, const std::vector<std::pair<std::string, int>>& object_versions,
                       const std::string& path = {});
 

@@ -2,11 +2,12 @@
 // gk_contains(text, folded_term) SQL function. Register both on every connection.
 //
 // Tokenizer contract (docs/search.md): for each run of word characters c0..cN-1 (text.h), a
-// document yields the overlapping bigrams c0c1, c1c2, ... at consecutive positions followed by the
-// unigram cN-1; a query yields the bigrams only (or the single character of a 1-character run).
-// Two bigrams at consecutive positions therefore always come from one run, so the phrase of a
-// run's bigrams matches exactly the documents containing that run; a 1-character run is found
-// with a prefix query ("X" *): every occurrence of X starts a bigram or is a run's last unigram.
+// document yields the overlapping bigrams c0c1, c1c2, ... at consecutive positions; then, once per
+// distinct word character X of the text, a marker token "\x01X" colocated with the last token.
+// A query yields a run's bigrams, or the marker of a 1-character run. Two bigrams at consecutive
+// positions always come from one run, so the phrase of a run's bigrams matches exactly the
+// documents containing that run, and a marker exactly the documents containing the character
+// (a prefix query "X*" would do too, but merges every bigram starting with X: 0.6 s for 的).
 #pragma once
 #include <sqlite3.h>
 

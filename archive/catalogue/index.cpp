@@ -9,7 +9,7 @@ namespace gk::catalogue {
 namespace {
 
 constexpr int kApplicationId = 0x676b6361;  // "gkca"
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;
 
 // Settings that decide the file's bytes are fixed here, before the first table exists.
 const char* kSchema = R"sql(
@@ -17,7 +17,7 @@ PRAGMA page_size=4096;
 PRAGMA auto_vacuum=NONE;
 PRAGMA encoding='UTF-8';
 PRAGMA application_id=1735091041;
-PRAGMA user_version=1;
+PRAGMA user_version=2;
 BEGIN;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE objects(dir TEXT PRIMARY KEY, object_id TEXT NOT NULL, head INTEGER NOT NULL) WITHOUT ROWID;
@@ -28,11 +28,14 @@ CREATE TABLE versions(
   keywords TEXT, summary TEXT, written_date TEXT, published_date TEXT, mode TEXT, scope TEXT,
   validity TEXT, status TEXT NOT NULL, digest TEXT);
 CREATE UNIQUE INDEX versions_by_object ON versions(object_id, version);
+-- Rows the default search leaves out (superseded or withdrawn): read whole per query, kept small.
+CREATE INDEX versions_hidden ON versions(seq) WHERE until_date IS NOT NULL OR status = '撤回';
 CREATE TABLE texts(seq INTEGER PRIMARY KEY, text TEXT NOT NULL);
 CREATE VIRTUAL TABLE fts USING fts5(title, meta, body, content='', tokenize='gk_bigram', detail=full);
 INSERT INTO fts(fts, rank) VALUES('pgsz', 4050);
 INSERT INTO fts(fts, rank) VALUES('automerge', 4);
 INSERT INTO fts(fts, rank) VALUES('crisismerge', 16);
+INSERT INTO fts(fts, rank) VALUES('hashsize', 67108864);
 INSERT INTO meta(key, value) VALUES('last_key', '');
 COMMIT;
 )sql";
@@ -121,7 +124,11 @@ Index::~Index() {
   cache_.clear();
   if (db_) sqlite3_close_v2(db_);
 }
-Index::Index(Index&& o) noexcept : db_(o.db_), path_(std::move(o.path_)), cache_(std::move(o.cache_)) { o.db_ = nullptr; }
+Index::Index(Index&& o) noexcept
+    : db_(o.db_), path_(std::move(o.path_)), cache_(std::move(o.cache_)), group_last_(std::move(o.group_last_)), in_group_(o.in_group_) {
+  o.db_ = nullptr;
+  o.in_group_ = false;
+}
 Index& Index::operator=(Index&& o) noexcept {
   if (this != &o) {
     cache_.clear();
@@ -129,7 +136,10 @@ Index& Index::operator=(Index&& o) noexcept {
     db_ = o.db_;
     path_ = std::move(o.path_);
     cache_ = std::move(o.cache_);
+    group_last_ = std::move(o.group_last_);
+    in_group_ = o.in_group_;
     o.db_ = nullptr;
+    o.in_group_ = false;
   }
   return *this;
 }
@@ -183,13 +193,49 @@ Result<Index> Index::open(const std::string& path, bool writable, bool check) {
   return ix;
 }
 
-Status Index::append(const Entry& e) {
-  if (e.key <= last_key()) return make_error("catalogue append out of order: " + e.key);
+Status Index::begin_group() {
+  if (in_group_) return make_error("catalogue group already open", path_);
   if (auto s = exec(db_, "BEGIN IMMEDIATE"); !s) return s;
+  group_last_ = last_key();
+  in_group_ = true;
+  return {};
+}
+
+void Index::abort_group() {
+  if (in_group_) exec(db_, "ROLLBACK");
+  in_group_ = false;
+}
+
+Status Index::commit_group() {
+  if (!in_group_) return make_error("no catalogue group open", path_);
+  Stmt& s = prepared("UPDATE meta SET value = ? WHERE key = 'last_key'");
+  s.bind(1, group_last_);
+  if (!s.ok() || s.step() != SQLITE_DONE) {
+    std::string msg = std::string("catalogue database error: ") + sqlite3_errmsg(db_);
+    abort_group();
+    return make_error(msg, path_);
+  }
+  if (auto st = exec(db_, "COMMIT"); !st) {
+    abort_group();
+    return make_error(st.error().message, path_);
+  }
+  in_group_ = false;
+  return {};
+}
+
+Status Index::append(const Entry& e) {
+  if (auto s = begin_group(); !s) return s;
+  if (auto s = add(e); !s) return s;
+  return commit_group();
+}
+
+Status Index::add(const Entry& e) {
+  if (!in_group_) return make_error("catalogue add outside a group", path_);
   auto fail = [&](const std::string& msg) -> Status {
-    exec(db_, "ROLLBACK");
+    abort_group();
     return make_error(msg, path_);
   };
+  if (e.key <= group_last_) return fail("catalogue append out of order: " + e.key);
   std::string created_date = e.created.substr(0, 10);
   int64_t seq = 1;
   {
@@ -209,7 +255,7 @@ Status Index::append(const Entry& e) {
     s.bind(20, e.digest);
     if (s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
   }
-  {
+  if (e.version > 1) {
     Stmt& s = prepared("UPDATE versions SET until_date = ? WHERE object_id = ? AND version < ? AND until_date IS NULL");
     s.bind(1, created_date).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version));
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
@@ -230,13 +276,15 @@ Status Index::append(const Entry& e) {
     s.bind(1, e.object_dir.empty() ? e.object_id : e.object_dir).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version));
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
   }
-  {
-    Stmt& s = prepared("UPDATE meta SET value = ? WHERE key = 'last_key'");
-    s.bind(1, e.key);
-    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
-  }
-  if (auto s = exec(db_, "COMMIT"); !s) return fail(s.error().message);
+  group_last_ = e.key;
   return {};
+}
+
+int Index::head_of(const std::string& object_dir) const {
+  Stmt& s = prepared("SELECT head FROM objects WHERE dir = ?");
+  s.bind(1, object_dir);
+  if (!s.ok() || s.step() != SQLITE_ROW) return 0;
+  return static_cast<int>(s.integer(0));
 }
 
 std::string Index::last_key() const {

@@ -2,11 +2,12 @@
 // searchable text and an FTS5 index over it. This is the narrow interface a server database
 // would replace; nothing outside archive/catalogue/ sees SQLite.
 //
-// Determinism contract: the file's bytes are a function of the sequence of append() calls alone.
-// A file is created with fixed settings (page size, encoding, journal mode, FTS5 options), each
-// append() is exactly one write transaction, and nothing else writes (no wall-clock times, no
-// VACUUM, no ANALYZE). Callers keep appends in canonical order (see catalogue.h), so the
-// incremental path and a rebuild execute the same statements and produce the same bytes.
+// Determinism contract: the file's bytes are a function of the sequence of groups of entries
+// appended. A file is created with fixed settings (page size, encoding, journal mode, FTS5
+// options), each group (begin_group .. add .. commit_group) is exactly one write transaction, and
+// nothing else writes (no wall-clock times, no VACUUM, no ANALYZE). Callers append in canonical
+// order and group by the same rule (catalogue.h), so the incremental path and a rebuild execute
+// the same statements in the same transactions and produce the same bytes.
 #pragma once
 #include <sqlite3.h>
 
@@ -50,7 +51,7 @@ struct ObjectState {
 class Index {
  public:
   ~Index();
-  Index(Index&&) noexcept;
+  Index(Index&&) noexcept;  // (a moved-from Index holds no database)
   Index& operator=(Index&&) noexcept;
   Index(const Index&) = delete;
 
@@ -60,20 +61,30 @@ class Index {
   // quick_check when `check` is set, is reported as damaged (Error message starts "damaged: ").
   static Result<Index> open(const std::string& path, bool writable, bool check);
 
-  Status append(const Entry& e);
+  // One write transaction appending entries in strictly increasing key order. On an error the
+  // group is rolled back and the Index should be dropped.
+  Status begin_group();
+  Status add(const Entry& e);
+  Status commit_group();
+  void abort_group();
+  Status append(const Entry& e);  // a group of one entry
+
   std::string last_key() const;                                // "" when empty
+  int head_of(const std::string& object_dir) const;            // 0 when not indexed
   Result<std::map<std::string, ObjectState>> objects() const;  // by object_dir
   Result<int64_t> version_count() const;
 
   sqlite3* db() const { return db_; }
   const std::string& path() const { return path_; }
+  Stmt& prepared(const char* sql) const;  // cached per call site, reset, bindings cleared
 
  private:
   Index(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  Stmt& prepared(const char* sql) const;  // cached per call site, reset, bindings cleared
   sqlite3* db_ = nullptr;
   std::string path_;
   mutable std::map<const char*, std::unique_ptr<Stmt>> cache_;
+  std::string group_last_;  // last key added in the open group
+  bool in_group_ = false;
 };
 
 // Runs `sql` (no results). Errors carry SQLite's message.

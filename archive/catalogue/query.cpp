@@ -81,9 +81,7 @@ std::string term_expression(const Term& t) {
   std::string e;
   for (size_t i = 0; i < t.runs.size(); ++i) {
     if (i) e += " AND ";
-    append_quoted(e, t.runs[i]);
-    // A 1-character run is every token starting with it (bigrams, and the unigram that ends a run).
-    if (next_char_count(t.runs[i]) == 1) e += " *";
+    append_quoted(e, t.runs[i]);  // a 1-character run becomes its marker token (fts.h)
   }
   return t.runs.size() > 1 ? "(" + e + ")" : e;
 }

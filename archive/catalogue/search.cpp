@@ -1,6 +1,9 @@
 #include "archive/catalogue/search.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <optional>
 #include <set>
 
 #include "archive/catalogue/query.h"
@@ -9,6 +12,10 @@
 namespace gk::catalogue {
 
 namespace {
+
+constexpr size_t kWindow = 1000;      // results ranked by BM25 (docs/search.md)
+constexpr int64_t kDfCount = 2000;    // document frequencies counted exactly up to this
+constexpr double kTitleUnit = 1e6;    // gk_score = title groups * kTitleUnit + BM25
 
 const std::set<std::string> kGenres{"决议", "决定", "命令", "令", "公报", "公告", "通告", "意见", "通知", "通报", "报告",
                                     "请示", "批复", "议案", "函", "纪要", "方案", "规划", "办法", "规定", "其他"};
@@ -148,67 +155,234 @@ std::string make_snippet(const std::string& text, const std::vector<std::string>
   return out;
 }
 
+namespace {
+
+// Phrases of the MATCH expression in the order fts_expression writes them (one per run).
+struct Phrase {
+  int group = -1;  // index into Query::all_of; -1 for an excluded term
+  int term = 0;    // global index of its term
+};
+
+std::vector<Phrase> phrases_of(const Query& q) {
+  std::vector<Phrase> out;
+  int term = 0;
+  for (size_t g = 0; g < q.all_of.size(); ++g)
+    for (const auto& t : q.all_of[g]) {
+      for (size_t r = 0; r < t.runs.size(); ++r) out.push_back({static_cast<int>(g), term});
+      ++term;
+    }
+  for (const auto& t : q.none_of)
+    if (!t.needs_check())
+      for (size_t r = 0; r < t.runs.size(); ++r) out.push_back({-1, term});
+  return out;
+}
+
+// Every positive group with a term found in the title column (runs of checked terms: all of them).
+std::string title_expression(const Query& q) {
+  std::string e = "{title} : (";
+  for (size_t g = 0; g < q.all_of.size(); ++g) {
+    e += g ? " AND (" : "(";
+    for (size_t k = 0; k < q.all_of[g].size(); ++k) {
+      e += k ? " OR (" : "(";
+      const auto& runs = q.all_of[g][k].runs;
+      for (size_t r = 0; r < runs.size(); ++r) e += (r ? " AND \"" : "\"") + runs[r] + "\"";
+      e += ")";
+    }
+    e += ")";
+  }
+  return e + ")";
+}
+
+int64_t count_capped(const Index& ix, const std::string& match, int64_t cap, int64_t& last_rowid) {
+  Stmt& st = ix.prepared("SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?");
+  st.bind(1, match).bind(2, cap);
+  int64_t n = 0;
+  while (st.step() == SQLITE_ROW) {
+    ++n;
+    last_rowid = st.integer(0);
+  }
+  return n;
+}
+
+}  // namespace
+
 Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   auto q = parse_query(req.query);
   if (!q) return make_error("query: " + q.error().message);
   if (auto s = validate_filters(req.filters); !s) return s.error();
   if (req.page < 1 || req.per_page < 1 || req.per_page > 1000)
     return make_error("query: --page must be 1 or more and --per-page between 1 and 1000");
-  // Title matches first: the number of positive term groups found in the title, then BM25.
-  std::vector<std::string> args;
-  std::string title_score;
-  for (const auto& alts : q->all_of) {
-    title_score += title_score.empty() ? "(" : " + (";
-    for (size_t k = 0; k < alts.size(); ++k) {
-      title_score += (k ? " OR " : "") + std::string("gk_contains(v.title, ?)");
-      args.push_back(alts[k].text);
-    }
-    title_score += ")";
+  auto damaged = [&]() { return make_error(std::string("damaged: ") + sqlite3_errmsg(ix.db()), ix.path()); };
+  const std::string expr = fts_expression(*q);
+  const auto phrases = phrases_of(*q);
+  bool checked = false;
+  for (const auto& g : q->all_of)
+    for (const auto& t : g) checked |= t.needs_check();
+  for (const auto& t : q->none_of) checked |= t.needs_check();
+
+  // Which rows count: the default rule is a set lookup; other filters ask the versions table.
+  const Filters& f = req.filters;
+  bool plain = f.as_of.empty() && f.status.empty() && !f.include_withdrawn && !f.year && f.from.empty() &&
+               f.to.empty() && f.issuer.empty() && f.category.empty() && f.genre.empty() && f.mode.empty() &&
+               f.validity.empty();
+  std::vector<int64_t> hidden;
+  std::optional<Stmt> filter_st;
+  std::vector<std::string> fargs;
+  if (plain) {
+    Stmt h(ix.db(), "SELECT seq FROM versions WHERE until_date IS NOT NULL OR status = '撤回' ORDER BY seq");
+    if (!h.ok()) return make_error(h.error(), ix.path());
+    int rc;
+    while ((rc = h.step()) == SQLITE_ROW) hidden.push_back(h.integer(0));
+    if (rc != SQLITE_DONE) return damaged();
+  } else {
+    filter_st.emplace(ix.db(), "SELECT 1 FROM versions v WHERE v.seq = ?1" + filter_sql(f, fargs));
+    if (!filter_st->ok()) return make_error(filter_st->error(), ix.path());
   }
-  args.push_back(fts_expression(*q));
-  std::string checks = check_sql(*q, args);
-  std::string where = filter_sql(req.filters, args);
-  std::string sql = "SELECT v.seq, bm25(fts, 10.0, 4.0, 1.0), " + title_score +
-                    " FROM fts JOIN versions v ON v.seq = fts.rowid";
-  if (!checks.empty()) sql += " JOIN texts t ON t.seq = v.seq";
-  sql += " WHERE fts MATCH ?" + checks + where;
-  // Parameters are bound in the order they appear: title score, MATCH, checks, filters.
-  Stmt st(ix.db(), sql);
-  if (!st.ok()) return make_error(st.error(), ix.path());
-  for (size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
-  struct Ranked {
-    int64_t title;
-    double score;
-    int64_t seq;
+  Stmt text_st(ix.db(), "SELECT text FROM texts WHERE seq = ?");
+  if (!text_st.ok()) return make_error(text_st.error(), ix.path());
+  // Whether row `seq` is a result; for checked terms also the exact title-group count.
+  auto accept = [&](int64_t seq, int* title_groups) -> Result<bool> {
+    if (plain) {
+      if (std::binary_search(hidden.begin(), hidden.end(), seq)) return false;
+    } else {
+      sqlite3_reset(filter_st->raw());
+      filter_st->bind(1, seq);
+      for (size_t i = 0; i < fargs.size(); ++i) filter_st->bind(static_cast<int>(i + 2), fargs[i]);
+      int rc = filter_st->step();
+      if (rc == SQLITE_DONE) return false;
+      if (rc != SQLITE_ROW) return damaged();
+    }
+    if (!checked) return true;
+    sqlite3_reset(text_st.raw());
+    text_st.bind(1, seq);
+    if (text_st.step() != SQLITE_ROW) return damaged();
+    std::string_view text(reinterpret_cast<const char*>(sqlite3_column_text(text_st.raw(), 0)),
+                          static_cast<size_t>(sqlite3_column_bytes(text_st.raw(), 0)));
+    std::string_view title = text.substr(0, text.find('\n'));
+    int in_title = 0;
+    for (const auto& alts : q->all_of) {
+      bool any = false, title_any = false;
+      for (const auto& t : alts) {
+        if (t.needs_check() ? contains_folded(text, t.text) : true) any = true;
+        if (contains_folded(title, t.text)) title_any = true;
+      }
+      if (!any) return false;
+      in_title += title_any;
+    }
+    for (const auto& t : q->none_of)
+      if (t.needs_check() && contains_folded(text, t.text)) return false;
+    if (title_groups) *title_groups = in_title;
+    return true;
   };
-  std::vector<Ranked> all;
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) all.push_back({st.integer(2), st.real(1), st.integer(0)});
-  if (rc != SQLITE_DONE) return make_error(std::string("damaged: ") + sqlite3_errmsg(ix.db()), ix.path());
+
+  // BM25 statistics over the whole index: N rows, and per phrase its document frequency, counted
+  // up to kDfCount matches and above that extrapolated from the density of the newest matches.
+  int64_t n_rows = 0;
+  {
+    Stmt& m = ix.prepared("SELECT coalesce(max(seq), 0) FROM versions");
+    if (!m.ok() || m.step() != SQLITE_ROW) return damaged();
+    n_rows = m.integer(0);
+  }
+  std::vector<double> idf(phrases.size(), 1.0);
+  bool single = phrases.size() == 1 || std::count_if(phrases.begin(), phrases.end(), [](const Phrase& p) { return p.group >= 0; }) == 1;
+  if (!single) {
+    std::vector<std::string> runs;
+    for (const auto& g : q->all_of)
+      for (const auto& t : g) runs.insert(runs.end(), t.runs.begin(), t.runs.end());
+    for (size_t i = 0; i < phrases.size() && i < runs.size(); ++i) {
+      int64_t last = n_rows;
+      double df = static_cast<double>(count_capped(ix, "\"" + runs[i] + "\"", kDfCount, last));
+      if (df >= kDfCount) df = df * static_cast<double>(n_rows) / static_cast<double>(std::max<int64_t>(1, n_rows - last + 1));
+      double v = std::log((static_cast<double>(n_rows) - df + 0.5) / (df + 0.5));
+      idf[i] = v > 1e-6 ? v : 1e-6;  // as FTS5's bm25: a term in most documents weighs almost nothing
+    }
+  }
+  std::string score_sql = "gk_score(fts, " + std::to_string(phrases.size());
+  for (size_t i = 0; i < phrases.size(); ++i) {
+    char b[64];
+    std::snprintf(b, sizeof b, ", %d, %.17g", phrases[i].group, idf[i]);
+    score_sql += b;
+  }
+  score_sql += ")";
+
+  // Candidates in stream order: rows with every group in the title first, then the others, each
+  // newest first. The first kWindow results are ranked by (title groups, BM25, newest); the rest
+  // follow in stream order. Totals are exact up to count_limit, a lower bound beyond.
+  const std::string title = title_expression(*q);
+  const std::string tiers[2] = {"(" + expr + ") AND " + title, "(" + expr + ") NOT " + title};
+  struct Ranked {
+    int64_t seq;
+    int title;
+    double score;
+  };
+  std::vector<Ranked> window;
+  std::vector<int64_t> rest;
+  const size_t page_end = static_cast<size_t>(req.page) * static_cast<size_t>(req.per_page);
+  const int64_t limit = req.count_limit > 0 ? std::max<int64_t>(req.count_limit, static_cast<int64_t>(page_end)) : 0;
+  int64_t total = 0;
+  bool capped = false;
+  for (int tier = 0; tier < 2 && !capped; ++tier) {
+    Stmt st(ix.db(), "SELECT rowid, " + score_sql + " FROM fts WHERE fts MATCH ? ORDER BY rowid DESC");
+    if (!st.ok()) return make_error(st.error(), ix.path());
+    st.bind(1, tiers[tier]);
+    int rc;
+    int64_t last_scored = -1;
+    while (window.size() < kWindow && (rc = st.step()) == SQLITE_ROW) {
+      int64_t seq = st.integer(0);
+      last_scored = seq;
+      int tg = -1;
+      auto ok = accept(seq, &tg);
+      if (!ok) return ok.error();
+      if (!*ok) continue;
+      double v = st.real(1);
+      int t = static_cast<int>(v / kTitleUnit);
+      window.push_back({seq, checked ? tg : t, v - t * kTitleUnit});
+      ++total;
+    }
+    if (window.size() < kWindow) {
+      if (rc != SQLITE_DONE) return damaged();
+      continue;
+    }
+    // Past the window: no scores, only rowids (cheaper), until the page is filled and counted.
+    Stmt& more = ix.prepared("SELECT rowid FROM fts WHERE fts MATCH ? AND rowid < ? ORDER BY rowid DESC");
+    more.bind(1, tiers[tier]).bind(2, last_scored < 0 ? INT64_MAX : last_scored);
+    while ((rc = more.step()) == SQLITE_ROW) {
+      if (limit > 0 && total >= limit) {
+        capped = true;
+        break;
+      }
+      int64_t seq = more.integer(0);
+      auto ok = accept(seq, nullptr);
+      if (!ok) return ok.error();
+      if (!*ok) continue;
+      if (static_cast<size_t>(total) < page_end) rest.push_back(seq);
+      ++total;
+    }
+    if (!capped && rc != SQLITE_DONE) return damaged();
+  }
+  std::sort(window.begin(), window.end(), [](const Ranked& a, const Ranked& b) {
+    if (a.title != b.title) return a.title > b.title;
+    return a.score != b.score ? a.score > b.score : a.seq > b.seq;
+  });
 
   SearchResult res;
-  res.total = static_cast<int64_t>(all.size());
+  res.total = total;
+  res.total_exact = !capped;
   res.page = req.page;
   res.per_page = req.per_page;
   size_t begin = static_cast<size_t>(req.page - 1) * static_cast<size_t>(req.per_page);
-  if (begin >= all.size()) return res;
-  size_t end = std::min(all.size(), begin + static_cast<size_t>(req.per_page));
-  auto order = [](const Ranked& a, const Ranked& b) {
-    if (a.title != b.title) return a.title > b.title;
-    return a.score != b.score ? a.score < b.score : a.seq > b.seq;
-  };
-  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(end), all.end(), order);
-
   Stmt row(ix.db(),
            "SELECT v.object_id, v.version, v.created, v.index_no, v.title, v.issuer, v.doc_number, v.genre, v.subject, "
            "v.published_date, v.mode, v.validity, v.status, t.text FROM versions v JOIN texts t ON t.seq = v.seq "
            "WHERE v.seq = ?");
   if (!row.ok()) return make_error(row.error(), ix.path());
   auto terms = q->highlight();
-  for (size_t i = begin; i < end; ++i) {
+  for (size_t i = begin; i < page_end && i < window.size() + rest.size(); ++i) {
+    bool in_window = i < window.size();
+    int64_t seq = in_window ? window[i].seq : rest[i - window.size()];
     sqlite3_reset(row.raw());
-    row.bind(1, all[i].seq);
-    if (row.step() != SQLITE_ROW) return make_error(std::string("damaged: ") + sqlite3_errmsg(ix.db()), ix.path());
+    row.bind(1, seq);
+    if (row.step() != SQLITE_ROW) return damaged();
     Hit h;
     h.object_id = row.text(0);
     h.version = static_cast<int>(row.integer(1));
@@ -223,7 +397,7 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
     h.mode = row.text(10);
     h.validity = row.text(11);
     h.status = row.text(12);
-    h.score = all[i].score;
+    h.score = in_window ? window[i].score : 0;
     h.snippet = make_snippet(row.text(13), terms, req.mark_open, req.mark_close);
     res.hits.push_back(std::move(h));
   }

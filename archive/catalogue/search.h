@@ -1,7 +1,9 @@
 // Searching and browsing an Index. A hit is one object, shown in its version that is current
 // (the newest one, or the newest created on or before --as-of); withdrawn (撤回) objects are left
-// out unless asked for. Terms match as exact substrings (query.h); ranking is FTS5 BM25 with the
-// title weighted 10x the body and the catalogue fields 4x, ties by newest first.
+// out unless asked for. Terms match as exact substrings (query.h). Ranking: objects whose title
+// holds more of the query's groups first, then BM25 (title weighted 10x the body, catalogue
+// fields 4x), then newest; BM25 orders the first 1,000 results of (title groups, newest), the
+// rest follow newest first (docs/search.md: why).
 #pragma once
 #include <optional>
 #include <string>
@@ -33,6 +35,8 @@ struct SearchRequest {
   Filters filters;
   int page = 1, per_page = 20;
   std::string mark_open = "【", mark_close = "】";  // around matched terms in snippets
+  // Results are counted up to this many (at least to the end of the page); 0 counts them all.
+  int64_t count_limit = 10000;
 };
 
 struct Hit {
@@ -40,12 +44,13 @@ struct Hit {
   int version = 0;
   std::string created, index_no, title, issuer, doc_number, genre, subject, published_date;
   std::string mode, validity, status;
-  double score = 0;  // bm25: lower is better
+  double score = 0;  // BM25: higher is better (0 past the ranked window)
   std::string snippet;
 };
 
 struct SearchResult {
-  int64_t total = 0;  // matching objects
+  int64_t total = 0;        // matching objects: all of them, or a lower bound when !total_exact
+  bool total_exact = true;  // false when counting stopped at SearchRequest::count_limit
   int page = 1, per_page = 20;
   std::vector<Hit> hits;
 };
