@@ -12,6 +12,7 @@
 #include "archive/audit/log.h"
 #include "archive/ocfl/digests.h"
 #include "archive/ocfl/inventory.h"
+#include "archive/ocfl/json.h"
 #include "archive/ocfl/layout.h"
 #include "archive/ocfl/store.h"
 #include "archive/verify/verify_internal.h"
@@ -252,6 +253,60 @@ ObjectOutcome verify_object(const std::string& root, const std::string& rel, Fil
   return o;
 }
 
+namespace {
+
+constexpr const char* kSigningDir = "gongkai-signing";  // archive/ingest/audit_hook.h
+
+// extensions/gongkai-signing/: public keys and config.json, exactly as `archive keygen` writes
+// them. Nothing records config.json's bytes, so it is checked for form: canonical JSON with
+// exactly "public_key" (one of the public keys beside it) and "signing_key" (a path outside the
+// root: keygen refuses a private key inside it). A changed signing_key path that keeps that form
+// is not detectable; it cannot forge anything (writers refuse keys not published here).
+void check_signing(const std::string& root, std::vector<Problem>& out) {
+  std::string dir = root + "/extensions/" + kSigningDir, rel_dir = std::string("extensions/") + kSigningDir;
+  std::error_code ec;
+  std::set<std::string> public_keys;
+  bool has_config = false;
+  for (auto& f : fs::recursive_directory_iterator(dir, ec)) {
+    std::string r = f.path().string().substr(dir.size() + 1), ext = f.path().extension().string();
+    if (r == "config.json") {
+      has_config = true;
+      continue;
+    }
+    if (f.is_regular_file() && r.find('/') == std::string::npos && (ext == ".pem" || ext == ".pub")) {
+      auto text = read_file(f.path().string());
+      if (text && text->find("PRIVATE KEY") != std::string::npos) {
+        out.push_back({"changed", "", "", rel_dir + "/" + r, "a private key inside the storage root (it must be kept outside)"});
+        continue;
+      }
+      public_keys.insert(r);  // its bytes are checked where it is used (archive_public_keys)
+      continue;
+    }
+    if (f.is_directory()) continue;
+    out.push_back({"extra", "", "", rel_dir + "/" + r, "file this extension does not have"});
+  }
+  if (!has_config) return;  // optional: an archive without keygen's configuration
+  std::string cfg_rel = rel_dir + "/config.json";
+  auto bad = [&](const std::string& why) { out.push_back({"changed", "", "", cfg_rel, why}); };
+  auto text = read_file(dir + "/config.json");
+  auto j = text ? ocfl::parse_json(*text) : Result<ocfl::Json>(text.error());
+  if (!j || !j->is_object()) return bad("signing configuration unreadable: not a JSON object");
+  if (ocfl::write_json(*j) != *text) return bad("signing configuration altered (not the bytes keygen writes)");
+  const ocfl::Json* pub = j->find("public_key");
+  const ocfl::Json* key = j->find("signing_key");
+  if (j->object().size() != 2 || !pub || !pub->is_string() || !key || !key->is_string())
+    return bad("signing configuration altered: it must hold exactly \"public_key\" and \"signing_key\" paths");
+  std::string prefix = rel_dir + "/";
+  if (pub->str().rfind(prefix, 0) != 0 || !public_keys.count(pub->str().substr(prefix.size())))
+    bad("signing configuration names public key " + pub->str() + ", which is not one of the archive's public keys");
+  fs::path k = key->str();
+  std::string resolved = (k.is_absolute() ? k : fs::path(root) / k).lexically_normal().string();
+  if (key->str().empty() || resolved == root || resolved.rfind(root + "/", 0) == 0)
+    bad("signing configuration names a private key inside the storage root: " + key->str());
+}
+
+}  // namespace
+
 void check_root(const std::string& root, std::vector<Problem>& out) {
   // The reference: what this gongkai writes into a new root. Comparing byte for byte catches a
   // changed byte in prose files too, which no parser would notice.
@@ -290,7 +345,10 @@ void check_root(const std::string& root, std::vector<Problem>& out) {
     std::set<std::string> allowed;
     if (name == ocfl::kLayout0004) allowed = {"config.json"};
     else if (name == "gongkai-audit") allowed = {audit::kLogFile, audit::kHeadsFile};
-    else continue;  // staging is scratch; other extensions belong to other tools
+    else if (name == kSigningDir) {
+      check_signing(root, out);
+      continue;
+    } else continue;  // staging is scratch; other extensions belong to other tools
     for (auto& f : fs::recursive_directory_iterator(e.path(), ec)) {
       std::string r = fs::relative(f.path(), e.path(), ec).string();
       if (!allowed.count(r)) out.push_back({"extra", "", "", "extensions/" + name + "/" + r, "file this extension does not have"});

@@ -95,15 +95,25 @@ struct Archive {
   TempDir tmp;
   std::string root = tmp / "archive";
   std::string key_path = tmp / "signer.key";
-  std::string pub_path = root + "/extensions/gongkai-signing/signer.pem";
+  std::string pub_path;  // extensions/gongkai-signing/<fingerprint>.pem
+  std::string config_path = root + "/extensions/gongkai-signing/config.json";
   std::optional<gk::audit::PrivateKey> key;
 
+  // The signing files as `gongkai archive keygen` writes them (archive/ingest/audit_hook.h), the
+  // private key outside the root, named by config.json so that writes (export) find it.
   Archive() {
     auto st = gk::ocfl::Store::init(root, {.durable = false});
     if (!st) throw std::runtime_error(why(st));
     fs::create_directories(root + "/extensions/gongkai-signing");
-    auto pub = gk::audit::generate_keypair(key_path, pub_path);
+    std::string tmp_pub = root + "/extensions/gongkai-signing/new.tmp";
+    auto pub = gk::audit::generate_keypair(key_path, tmp_pub);
     if (!pub) throw std::runtime_error(why(pub));
+    pub_path = root + "/extensions/gongkai-signing/" + pub->fingerprint() + ".pem";
+    fs::rename(tmp_pub, pub_path);
+    gk::ocfl::Json::Object cfg;
+    cfg["signing_key"] = key_path;
+    cfg["public_key"] = "extensions/gongkai-signing/" + pub->fingerprint() + ".pem";
+    spit(config_path, gk::ocfl::write_json(gk::ocfl::Json(std::move(cfg))));
     key = *gk::audit::PrivateKey::load(key_path);
   }
 

@@ -31,11 +31,15 @@ bool any_contains(const std::vector<std::string>& v, const std::string& needle) 
   return false;
 }
 
-// Every file of the archive with at least one byte, relative to the root.
+// Every file of the archive with at least one byte, relative to the root. The signing
+// configuration is checked for form only (its own test below): a flip inside its private-key
+// path keeps that form, and nothing records the path.
 std::vector<std::string> archive_files(const std::string& root) {
   std::vector<std::string> out;
-  for (auto& e : fs::recursive_directory_iterator(root))
-    if (e.is_regular_file() && e.file_size() > 0) out.push_back(fs::relative(e.path(), root).string());
+  for (auto& e : fs::recursive_directory_iterator(root)) {
+    std::string rel = fs::relative(e.path(), root).string();
+    if (e.is_regular_file() && e.file_size() > 0 && rel != "extensions/gongkai-signing/config.json") out.push_back(rel);
+  }
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -257,6 +261,43 @@ BOOST_AUTO_TEST_CASE(explicit_key_overrides_the_archives_own) {
   o.trusted = {*pk};
   auto p = problems(a.root, o);
   BOOST_TEST(any_contains(p, "signed by another key"), joined(p));
+}
+
+// extensions/gongkai-signing/: config.json in keygen's exact form, naming one of the archive's
+// public keys and a private key outside the root; no private key and no other file beside it.
+BOOST_AUTO_TEST_CASE(signing_configuration_is_checked) {
+  Archive a;
+  a.populate(1);
+  BOOST_REQUIRE(problems(a.root).empty());
+  const std::string cfg = slurp(a.config_path), rel = "extensions/gongkai-signing/config.json";
+  auto with = [&](const std::string& text) {
+    spit(a.config_path, text);
+    auto p = problems(a.root);
+    spit(a.config_path, cfg);
+    return p;
+  };
+  // Every byte outside the private key's path: a flip there is found.
+  size_t path_at = cfg.find(a.key_path), path_end = path_at + a.key_path.size();
+  BOOST_REQUIRE(path_at != std::string::npos);
+  for (size_t i = 0; i < cfg.size(); ++i) {
+    if (i >= path_at && i < path_end) continue;
+    std::string bad = cfg;
+    bad[i] = static_cast<char>(bad[i] ^ 0x04);
+    BOOST_CHECK_MESSAGE(any_contains(with(bad), "changed: " + rel + ": signing configuration"), "flip of byte " << i << " unnoticed");
+  }
+  std::string inside = cfg;
+  inside.replace(path_at, a.key_path.size(), a.root + "/key.pem");
+  BOOST_TEST(any_contains(with(inside), rel + ": signing configuration names a private key inside the storage root"), joined(with(inside)));
+  BOOST_TEST(any_contains(with(cfg.substr(0, cfg.size() - 1)), rel + ": signing configuration altered (not the bytes keygen writes)"));
+  std::string other = a.root + "/extensions/gongkai-signing/stray.txt";
+  spit(other, "x");
+  BOOST_TEST(any_contains(problems(a.root), "extra: extensions/gongkai-signing/stray.txt: file this extension does not have"));
+  fs::remove(other);
+  std::string priv = a.root + "/extensions/gongkai-signing/copy.pem";
+  fs::copy_file(a.key_path, priv);
+  BOOST_TEST(any_contains(problems(a.root), "changed: extensions/gongkai-signing/copy.pem: a private key inside the storage root"));
+  fs::remove(priv);
+  BOOST_TEST(problems(a.root).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
