@@ -1,8 +1,6 @@
 #include "archive/ocfl/json.h"
 
-#include <Poco/Dynamic/Var.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Handler.h>
 #include <Poco/JSON/Parser.h>
 
 #include <cmath>
@@ -16,32 +14,69 @@ const Json* Json::find(const std::string& key) const {
   return it == obj_->end() ? nullptr : &it->second;
 }
 
-static Json convert(const Poco::Dynamic::Var& v) {
-  if (v.isEmpty()) return Json();
-  if (v.type() == typeid(Poco::JSON::Object::Ptr)) {
-    auto o = v.extract<Poco::JSON::Object::Ptr>();
-    Json::Object out;
-    for (const auto& [k, val] : *o) out[k] = convert(val);
-    return Json(std::move(out));
+namespace {
+
+// Builds our Json straight from Poco's parser events. Poco's default handler first builds
+// Poco::JSON objects of Dynamic::Var values, which then had to be converted: twice the
+// allocations, and the largest single cost of reading an inventory.
+class Builder : public Poco::JSON::Handler {
+ public:
+  void reset() override {
+    stack_.clear();
+    result_ = Json();
   }
-  if (v.type() == typeid(Poco::JSON::Array::Ptr)) {
-    auto a = v.extract<Poco::JSON::Array::Ptr>();
-    Json::Array out;
-    out.reserve(a->size());
-    for (size_t i = 0; i < a->size(); ++i) out.push_back(convert(a->get(static_cast<unsigned>(i))));
-    return Json(std::move(out));
+  void startObject() override { stack_.push_back(Frame{true, {}, {}, {}}); }
+  void endObject() override {
+    Json::Object o = std::move(stack_.back().object);
+    stack_.pop_back();
+    put(Json(std::move(o)));
   }
-  if (v.isString()) return Json(v.extract<std::string>());
-  if (v.isBoolean()) return Json(v.convert<bool>());
-  if (v.isNumeric()) return Json(v.convert<double>());
-  return Json(v.convert<std::string>());
-}
+  void startArray() override { stack_.push_back(Frame{false, {}, {}, {}}); }
+  void endArray() override {
+    Json::Array a = std::move(stack_.back().array);
+    stack_.pop_back();
+    put(Json(std::move(a)));
+  }
+  void key(const std::string& k) override { stack_.back().key = k; }
+  void null() override { put(Json()); }
+  void value(int v) override { put(Json(static_cast<double>(v))); }
+  void value(unsigned v) override { put(Json(static_cast<double>(v))); }
+  void value(Poco::Int64 v) override { put(Json(static_cast<double>(v))); }
+  void value(Poco::UInt64 v) override { put(Json(static_cast<double>(v))); }
+  void value(const std::string& v) override { put(Json(v)); }
+  void value(double v) override { put(Json(v)); }
+  void value(bool v) override { put(Json(v)); }
+  Json take() { return std::move(result_); }
+
+ private:
+  struct Frame {
+    bool is_object;
+    Json::Object object;
+    Json::Array array;
+    std::string key;
+  };
+  void put(Json v) {
+    if (stack_.empty()) {
+      result_ = std::move(v);
+      return;
+    }
+    Frame& f = stack_.back();
+    if (f.is_object) f.object.insert_or_assign(std::move(f.key), std::move(v));  // a repeated key: the last wins
+    else f.array.push_back(std::move(v));
+  }
+  std::vector<Frame> stack_;
+  Json result_;
+};
+
+}  // namespace
 
 Result<Json> parse_json(std::string_view text) {
   if (!valid_utf8(text)) return make_error("not valid UTF-8");
   try {
-    Poco::JSON::Parser parser;
-    return convert(parser.parse(std::string(text)));
+    Poco::SharedPtr<Builder> builder = new Builder;
+    Poco::JSON::Parser parser(builder);
+    parser.parse(std::string(text));
+    return builder->take();
   } catch (const Poco::Exception& e) {
     return make_error("invalid JSON: " + e.displayText());
   } catch (const std::exception& e) {

@@ -1,5 +1,6 @@
-// A small JSON value for OCFL inventories: parsed with Poco, written by us with sorted keys and
-// 2-space indentation so that the same inventory always gives the same bytes (and digest).
+// A small JSON value for OCFL inventories: parsed with Poco's parser (its events build the Json
+// directly), written by us with sorted keys and 2-space indentation so that the same inventory
+// always gives the same bytes (and digest).
 #pragma once
 #include <map>
 #include <memory>
