@@ -1,11 +1,14 @@
-// Ingests N records with their PDFs into a fresh storage root (durable commits, as the CLI does),
-// then a second version (a correction: changed record and PDF) of 10% of them. Prints records
-// per second, bytes on disk per record and peak memory.
-// Usage: bench_ingest [count] [work dir] [--audit] [--pdf FILE]
-//   --audit     also write the audit log (one fsynced entry per version, see docs/archive.md)
-//   --catalogue also update the search catalogue (archive/catalogue), as the CLI does
-//   --pdf FILE  use this PDF instead of rendering bench/one-page-notice.xml
-//   --keep      leave the work directory (deleting 10,000 objects takes minutes on some disks)
+// Ingests N records with their PDFs into a fresh storage root, then a second version (a
+// correction: changed record and PDF) of 10% of them, the way `gongkai archive add --records`
+// does: durable commits in groups, the audit log with a signed tree head per group, and the
+// search catalogue. Prints records per second, CPU per record, bytes on disk and peak memory.
+// Usage: bench_ingest [count] [work dir] [--no-audit] [--no-catalogue] [--pdf FILE] [--keep]
+//   --no-audit      leave out the audit log (store + metadata.json only, with --no-catalogue)
+//   --no-catalogue  leave out the catalogue update
+//   --pdf FILE      use this PDF instead of rendering bench/one-page-notice.xml
+//   --keep          leave the work directory (deleting 10,000 objects takes minutes on some disks)
+// For repeatable figures run it on a fresh file system: bench/fresh-ext4, then
+//   bench_ingest 10000 /mnt/gkbench/w
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -66,13 +69,13 @@ int fail(const std::string& what) {
 int main(int argc, char** argv) {
   int count = 10000;
   std::string work = (fs::temp_directory_path() / "gk_bench_ingest").string();
-  bool audit = false, keep = false, catalogue = false;
+  bool audit = true, keep = false, catalogue = true;
   std::string pdf_file;
   int positional = 0;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--audit") == 0) audit = true;
+    if (std::strcmp(argv[i], "--no-audit") == 0) audit = false;
     else if (std::strcmp(argv[i], "--keep") == 0) keep = true;
-    else if (std::strcmp(argv[i], "--catalogue") == 0) catalogue = true;
+    else if (std::strcmp(argv[i], "--no-catalogue") == 0) catalogue = false;
     else if (std::strcmp(argv[i], "--pdf") == 0 && i + 1 < argc) pdf_file = argv[++i];
     else if (positional++ == 0) count = std::atoi(argv[i]);
     else work = argv[i];
@@ -130,12 +133,19 @@ int main(int argc, char** argv) {
   if (auto st = ocfl::Store::init(root); !st) return fail(st.error().str());
   auto archive = ingest::Archive::open(root);  // durable: every group ends with its barriers
   if (!archive) return fail(archive.error().str());
+  if (audit) {  // as after `gongkai archive keygen`: every group ends with a signed tree head
+    auto kg = ingest::keygen(root, work + "/bench-key.pem");
+    if (!kg) return fail(kg.error().str());
+    auto key = ingest::load_signing_key(root);
+    if (!key) return fail(key.error().str());
+    archive->set_signing_key(std::move(*key));
+  }
   archive->set_audit_enabled(audit);
   archive->set_catalogue_enabled(catalogue);
 
   std::printf("setup (inputs written): %.1f s\n", seconds_since(t_setup));
   std::printf("records: %d one-page notices, %.1f KB record+PDF each on average; store + metadata.json%s%s\n", count,
-              input_bytes / 1024.0 / count, audit ? " + audit log" : "", catalogue ? " + catalogue" : "");
+              input_bytes / 1024.0 / count, audit ? " + signed audit log" : "", catalogue ? " + catalogue" : "");
   auto t0 = std::chrono::steady_clock::now();
   double c0 = cpu_seconds();
   auto r1 = archive->add_batch(first);
@@ -150,7 +160,8 @@ int main(int argc, char** argv) {
   if (!r2.ok()) return fail("second ingest failed");
   std::printf("second versions (10%%): %zu in %.2f s = %.0f records/s (CPU %.2f s = %.0f records per CPU-second)\n",
               r2.added.size(), s2, r2.added.size() / s2, c2, r2.added.size() / c2);
-  std::printf("overall: %.0f versions/s\n", (r1.added.size() + r2.added.size()) / (s1 + s2));
+  std::printf("overall: %.0f versions/s (CPU %.2f ms per version)\n", (r1.added.size() + r2.added.size()) / (s1 + s2),
+              1000.0 * (c1 + c2) / (r1.added.size() + r2.added.size()));
   unsigned long long disk = disk_bytes(root);
   std::printf("on disk: %.1f MB, %.1f KB per record (inputs: %.1f KB per record)\n", disk / 1e6, disk / 1024.0 / count,
               input_bytes / 1024.0 / count);
