@@ -34,6 +34,14 @@ struct ExportOptions {
   std::vector<audit::PublicKey> trusted;  // empty: the archive's own public key(s)
   std::string bagging_date;               // "" = today
   std::function<void(size_t, size_t)> progress;  // (items done, items)
+  // Like every write, a finished export is appended to the archive's audit log: an "export" entry
+  // (the selection, the bag's name, item and version counts, the head its proofs refer to, and
+  // the sha512/sm3 of its tagmanifest-sha512.txt, which pins every byte of the bag), then a signed
+  // tree head. The key: `signing_key` (a path), else $GONGKAI_KEY, else the archive's signing
+  // configuration (archive/ingest/audit_hook.h); one that cannot be loaded stops the export
+  // before anything is written. No key configured: the entry is appended unsigned.
+  std::string signing_key;
+  std::string actor;  // the entry's actor; "" = $USER, else "gongkai"
 };
 
 struct ExportSummary {

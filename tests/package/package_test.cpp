@@ -8,6 +8,7 @@
 #include "archive/package/danghao.h"
 #include "archive/package/export.h"
 #include "archive/package/package_verify.h"
+#include "archive/verify/verify.h"
 
 using namespace verify_test;
 namespace pk = gk::package;
@@ -126,6 +127,55 @@ BOOST_AUTO_TEST_CASE(round_trip_with_history_and_own_key) {
   auto r = pk::verify_package(x.bag, {*key});
   BOOST_TEST(r->proofs == 6u);
   BOOST_TEST(r->pdfs == 6u);
+}
+
+// Every operation is logged: a finished export appends an "export" entry pinning the bag (its tag
+// manifest's digests) and signs a head with the archive's key; the archive still verifies.
+BOOST_AUTO_TEST_CASE(export_is_logged_and_signed) {
+  Exported x;
+  auto log = gk::audit::AuditLog::open(gk::audit::audit_dir(x.a.root), {.read_only = true});
+  BOOST_REQUIRE(log.is_ok());
+  BOOST_TEST(log->size() == 11u);  // 5 disclosures x 2 versions, then the export
+  auto e = log->entry(10);
+  BOOST_REQUIRE(e.is_ok());
+  BOOST_TEST(e->action == "export");
+  BOOST_TEST(e->object == "");
+  std::string tag = slurp(x.bag + "/tagmanifest-sha512.txt");
+  BOOST_TEST(e->digests.at("sha512") == gk::digest_hex(gk::DigestAlgorithm::sha512, tag));
+  BOOST_TEST(e->digests.at("sm3") == gk::digest_hex(gk::DigestAlgorithm::sm3, tag));
+  BOOST_TEST(e->detail.at("bag") == "bag");
+  BOOST_TEST(e->detail.at("year") == "2023");
+  BOOST_TEST(e->detail.at("items") == std::to_string(x.sum.items));
+  BOOST_TEST(e->detail.at("tree-head-size") == "10");
+  BOOST_REQUIRE(log->latest_head().has_value());
+  BOOST_TEST(log->latest_head()->size == 11u);  // signed: nothing left unprotected
+  auto v = gk::verify::verify_archive(x.a.root);
+  BOOST_REQUIRE(v.is_ok());
+  BOOST_TEST(v->problems.empty(), (v->problems.empty() ? "" : v->problems[0].str()));
+}
+
+// A configured key that cannot be loaded stops the export before anything is written; without
+// any key the entry is still appended, unsigned (as every other write does).
+BOOST_AUTO_TEST_CASE(export_signing_key_handling) {
+  Archive a;
+  a.populate(2);
+  pk::ExportOptions o;
+  o.root = a.root;
+  o.out = a.tmp / "bag";
+  o.year = "2023";
+  o.fonds = "Z109";
+  o.signing_key = a.tmp / "no-such-key.pem";
+  BOOST_TEST(why(pk::export_bag(o)).find("cannot load the signing key named by --key") != std::string::npos, why(pk::export_bag(o)));
+  BOOST_TEST(!fs::exists(o.out));
+  auto size = [&] { return gk::audit::AuditLog::open(gk::audit::audit_dir(a.root), {.read_only = true})->size(); };
+  BOOST_TEST(size() == 4u);
+  o.signing_key.clear();
+  fs::remove(a.config_path);
+  auto r = pk::export_bag(o);
+  BOOST_REQUIRE_MESSAGE(r.is_ok(), why(r));
+  BOOST_TEST(size() == 5u);
+  auto log = gk::audit::AuditLog::open(gk::audit::audit_dir(a.root), {.read_only = true});
+  BOOST_TEST(log->latest_head()->size == 4u);  // the export's entry is not signed: no key
 }
 
 BOOST_AUTO_TEST_CASE(export_refusals) {
