@@ -13,7 +13,6 @@ namespace gk::catalogue {
 
 namespace {
 
-constexpr size_t kWindow = 1000;      // results ranked by BM25 (docs/search.md)
 constexpr int64_t kDfCount = 2000;    // document frequencies counted exactly up to this
 constexpr double kTitleUnit = 1e6;    // gk_score = title groups * kTitleUnit + BM25
 
@@ -316,6 +315,7 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
     double score;
   };
   std::vector<Ranked> window;
+  const size_t kWindow = std::max<size_t>(1, req.rank_window);
   std::vector<int64_t> rest;
   const size_t page_end = static_cast<size_t>(req.page) * static_cast<size_t>(req.per_page);
   const int64_t limit = req.count_limit > 0 ? std::max<int64_t>(req.count_limit, static_cast<int64_t>(page_end)) : 0;

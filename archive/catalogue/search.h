@@ -37,6 +37,8 @@ struct SearchRequest {
   std::string mark_open = "【", mark_close = "】";  // around matched terms in snippets
   // Results are counted up to this many (at least to the end of the page); 0 counts them all.
   int64_t count_limit = 10000;
+  // How many results, in (title groups, newest) order, BM25 orders; the rest follow newest first.
+  size_t rank_window = 1000;
 };
 
 struct Hit {

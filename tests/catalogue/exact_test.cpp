@@ -206,6 +206,42 @@ BOOST_AUTO_TEST_CASE(ranking_puts_title_matches_first_and_snippets_mark_terms) {
   BOOST_TEST(p2->hits[0].object_id == res->hits[7].object_id);
 }
 
+BOOST_AUTO_TEST_CASE(pages_beyond_the_ranked_window_and_capped_totals) {
+  auto& c = corpus();
+  auto want = c.brute([](const std::string& x) { return has(x, "的"); });
+  BOOST_REQUIRE(want.size() > 100u);
+  // A window of 7: pages of 10 still list every match once, title matches first.
+  SearchRequest req;
+  req.query = "的";
+  req.per_page = 10;
+  req.rank_window = 7;
+  std::set<std::string> seen;
+  size_t listed = 0;
+  for (req.page = 1;; ++req.page) {
+    auto res = search(*c.ix, req);
+    BOOST_REQUIRE_MESSAGE(res, err(res));
+    BOOST_TEST(res->total == static_cast<int64_t>(want.size()));
+    BOOST_TEST(res->total_exact);
+    if (res->hits.empty()) break;
+    for (const auto& h : res->hits) seen.insert(h.object_id), ++listed;
+  }
+  BOOST_TEST((seen == want));
+  BOOST_TEST(listed == want.size());
+  // Counting stops at count_limit (but never before the end of the page): a lower bound.
+  req.page = 2;
+  req.count_limit = 25;
+  auto capped = search(*c.ix, req);
+  BOOST_REQUIRE(capped);
+  BOOST_TEST(capped->total == 25);
+  BOOST_TEST(!capped->total_exact);
+  BOOST_TEST(capped->hits.size() == 10u);
+  req.count_limit = 0;
+  auto all = search(*c.ix, req);
+  BOOST_REQUIRE(all);
+  BOOST_TEST(all->total == static_cast<int64_t>(want.size()));
+  BOOST_TEST(all->total_exact);
+}
+
 BOOST_AUTO_TEST_CASE(bad_queries_are_usage_errors) {
   std::vector<std::pair<std::string, std::string>> cases{
       {"", "empty query"},

@@ -96,6 +96,45 @@ BOOST_AUTO_TEST_CASE(incremental_updates_and_reindex_give_identical_bytes) {
   BOOST_TEST((gk::read_file(f.cat()).value() == gk::read_file(other).value()));
 }
 
+// SQLite's file change counter (header bytes 24-27): +1 per write transaction.
+uint32_t change_counter(const std::string& path) {
+  std::string h = gk::read_file(path).value().substr(24, 4);
+  return (uint32_t(uint8_t(h[0])) << 24) | (uint32_t(uint8_t(h[1])) << 16) | (uint32_t(uint8_t(h[2])) << 8) | uint8_t(h[3]);
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_with_one_created_time_is_one_transaction_and_equals_a_rebuild) {
+  StoreFixture f;
+  Rng r(17);
+  auto batch = [&](int from, int to, const std::string& created) {
+    std::vector<std::pair<std::string, int>> list;
+    for (int i = from; i < to; ++i) {
+      BOOST_REQUIRE(add(*f.store, f.id(i), make_doc(r, i), created));
+      list.push_back({f.id(i), 1});
+    }
+    auto s = index_versions(*f.store, list);
+    BOOST_REQUIRE_MESSAGE(s, err(s));
+  };
+  batch(0, 3, "2023-03-01T09:00:00+08:00");
+  uint32_t before = change_counter(f.cat());
+  batch(3, 8, "2023-03-01T10:00:00+08:00");
+  BOOST_TEST(change_counter(f.cat()) == before + 1);  // five versions, one group
+  std::string other = (f.dir.path / "rebuilt.sqlite").string();
+  auto same_as_rebuild = [&]() {
+    std::filesystem::remove(other);
+    BOOST_REQUIRE(rebuild(*f.store, other));
+    return gk::read_file(f.cat()).value() == gk::read_file(other).value();
+  };
+  BOOST_TEST(same_as_rebuild());
+  // A later batch in the same second continues the last group: only a rebuild places it.
+  batch(8, 10, "2023-03-01T10:00:00+08:00");
+  BOOST_TEST(same_as_rebuild());
+  batch(10, 12, "2023-03-01T11:00:00+08:00");
+  BOOST_TEST(same_as_rebuild());
+  auto ix = Index::open(f.cat(), false, true);
+  BOOST_REQUIRE(ix);
+  BOOST_TEST(ix->version_count().value() == 12);
+}
+
 BOOST_AUTO_TEST_CASE(filters_equal_brute_force) {
   StoreFixture f;
   Rng r(5);
