@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <future>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -82,6 +83,7 @@ struct Run {
   std::mutex mu;  // guards the index's marks (replay runs on every worker)
   std::optional<LogIndex> index;
   std::optional<EntryReader> reader;
+  std::shared_future<void> log_checked;  // index and reader are set once this is ready
 
   void add(Problem p) { report.problems.push_back(std::move(p)); }
 
@@ -132,7 +134,9 @@ struct Run {
   // Replays one object's versions against the log; problems go to `out` (the object's own list,
   // so that the report does not depend on which thread finished first).
   void replay(const detail::ObjectOutcome& o, std::vector<Problem>& out) {
-    if (o.id.empty() || !index) return;
+    if (o.id.empty()) return;
+    log_checked.wait();
+    if (!index) return;
     for (auto& v : o.versions) {
       std::vector<LogIndex::Located> at;
       {
@@ -153,7 +157,8 @@ struct Run {
   }
 
   // One pass over the log: verify_log's checks, and the version index with each line's offset.
-  void check_log() {
+  void check_log(std::vector<Problem>& problems) {
+    auto add = [&](Problem p) { problems.push_back(std::move(p)); };
     std::string dir = audit::audit_dir(root);
     std::string rel = audit::kAuditExtensionDir;
     std::error_code ec;
@@ -228,7 +233,10 @@ Result<VerifyReport> verify_archive(const std::string& root_in, const VerifyOpti
 
   Run run(root, opt);
   detail::check_root(root, run.report.problems);
-  run.check_log();
+  // The log pass runs beside the walk and the first objects; replays wait for it. Its problems
+  // go to their own list (the workers' go to theirs).
+  std::vector<Problem> log_problems;
+  run.log_checked = std::async(std::launch::async, [&] { run.check_log(log_problems); }).share();
 
   // One walk of the object hierarchy finds the objects for both the validator and verify; the
   // workers start on the first objects while it goes on.
@@ -293,6 +301,8 @@ Result<VerifyReport> verify_archive(const std::string& root_in, const VerifyOpti
   qcv.notify_all();
   work();
   for (auto& t : pool) t.join();
+  run.log_checked.wait();
+  for (auto& p : log_problems) run.add(std::move(p));
   const auto& objects = walk.objects();
   run.report.objects = objects.size();
   run.report.files = files;
