@@ -161,17 +161,13 @@ struct RootCheck {
   // POSIX listing relative to the parent's descriptor, types from d_type: std::filesystem would
   // resolve every path from / and lstat every entry, which dominated large storage roots.
   void walk(const std::string& dir, int fd) {
-    DIR* d = fd >= 0 ? ::fdopendir(fd) : nullptr;
-    if (!d && fd >= 0) ::close(fd);
     bool is_object = false, has_files = false, has_dirs = false;
     std::vector<std::string> subdirs, files;
-    while (dirent* e = d ? ::readdir(d) : nullptr) {
-      std::string name = e->d_name;
-      if (name == "." || name == "..") continue;
-      unsigned char t = e->d_type;
+    if (fd >= 0) detail::each_entry(fd, [&](const char* n, unsigned char t) {
+      std::string name = n;
       if (t == DT_UNKNOWN) {
         struct stat st;
-        if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+        if (::fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) == 0)
           t = S_ISLNK(st.st_mode) ? DT_LNK : S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
       }
       if (t == DT_LNK) {
@@ -184,9 +180,9 @@ struct RootCheck {
         if (name.rfind("0=ocfl_object_", 0) == 0 || (inventory_marks_object && name == "inventory.json")) is_object = true;
         files.push_back(std::move(name));
       }
-    }
+    });
     if (is_object) {
-      if (d) ::closedir(d);
+      if (fd >= 0) ::close(fd);
       return object(dir);
     }
     std::sort(files.begin(), files.end());
@@ -196,8 +192,8 @@ struct RootCheck {
     else if (!has_dirs) report().error("E085", dir, "storage hierarchy does not end in an object root");
     std::sort(subdirs.begin(), subdirs.end());
     for (const auto& s : subdirs)
-      walk(dir + "/" + s, ::openat(::dirfd(d), s.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (d) ::closedir(d);
+      walk(dir + "/" + s, fd < 0 ? -1 : ::openat(fd, s.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (fd >= 0) ::close(fd);
   }
 
   void run() {

@@ -34,6 +34,10 @@ CheckedInventory check_inventory(const std::string& text, const InventoryContext
 void check_sidecar(const std::string& path, const std::string* body, const std::function<std::string()>& inventory_digest,
                    const std::string& algorithm, ValidationReport& r);
 
+// Calls fn for each entry of the open directory (not "." and ".."), d_type as getdents gives it
+// (DT_UNKNOWN on some filesystems). False on a read error.
+bool each_entry(int dirfd, const std::function<void(const char* name, unsigned char d_type)>& fn);
+
 ObjectSummary validate_object_into(const std::string& dir, const ValidatorOptions& o, ValidationReport& r);
 
 // Registered extension names (OCFL community extensions).

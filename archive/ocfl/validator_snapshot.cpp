@@ -13,10 +13,41 @@
 #include <cstring>
 
 #include "archive/ocfl/digests.h"
+#include "archive/ocfl/validator_internal.h"
 
 namespace fs = std::filesystem;
 
 namespace gk::ocfl {
+
+namespace detail {
+
+// Directory entries through getdents64 into a stack buffer: opendir/fdopendir would allocate a
+// 32 KiB buffer and fcntl per directory, measurable over thousands of small objects.
+bool each_entry(int dirfd, const std::function<void(const char* name, unsigned char d_type)>& fn) {
+  struct LinuxDirent {
+    ino64_t d_ino;
+    off64_t d_off;
+    unsigned short d_reclen;
+    unsigned char d_type;
+    char d_name[];
+  };
+  alignas(8) char buf[16 * 1024];
+  for (;;) {
+    long n = ::syscall(SYS_getdents64, dirfd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0) return true;
+    for (long at = 0; at < n;) {
+      auto* e = reinterpret_cast<LinuxDirent*>(buf + at);
+      at += e->d_reclen;
+      const char* name = e->d_name;
+      if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
+      fn(name, e->d_type);
+    }
+  }
+}
+
+}  // namespace detail
 
 namespace {
 
@@ -66,37 +97,9 @@ bool is_small_file(const std::string& name, int depth) {
   return depth == 0 && name.rfind("0=", 0) == 0;
 }
 
-// Directory entries through getdents64 into a stack buffer: opendir/fdopendir would allocate a
-// 32 KiB buffer and fcntl per directory, measurable over thousands of small objects.
-struct LinuxDirent {
-  ino64_t d_ino;
-  off64_t d_off;
-  unsigned short d_reclen;
-  unsigned char d_type;
-  char d_name[];
-};
-
-template <class Fn>
-bool each_entry(int dirfd, Fn fn) {
-  alignas(8) char buf[16 * 1024];
-  for (;;) {
-    long n = ::syscall(SYS_getdents64, dirfd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return false;
-    if (n == 0) return true;
-    for (long at = 0; at < n;) {
-      auto* e = reinterpret_cast<LinuxDirent*>(buf + at);
-      at += e->d_reclen;
-      const char* name = e->d_name;
-      if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
-      fn(name, e->d_type);
-    }
-  }
-}
-
 // Lists dirfd (which it closes) into s; depth 0 is the object root.
 void list(int dirfd, const std::string& prefix, int depth, ObjectSnapshot& s) {
-  bool ok = each_entry(dirfd, [&](const char* name, unsigned char d_type) {
+  bool ok = detail::each_entry(dirfd, [&](const char* name, unsigned char d_type) {
     std::string rel = prefix + name;
     fs::file_type t = type_of(dirfd, name, d_type);
     s.entries.push_back({rel, t});
@@ -110,7 +113,7 @@ void list(int dirfd, const std::string& prefix, int depth, ObjectSnapshot& s) {
     if (fd < 0) return;
     if (depth == 0 && rel == "extensions") {
       // Object extensions belong to their extension: only their names are looked at.
-      each_entry(fd, [&](const char* c, unsigned char ct) { s.entries.push_back({rel + "/" + c, type_of(fd, c, ct)}); });
+      detail::each_entry(fd, [&](const char* c, unsigned char ct) { s.entries.push_back({rel + "/" + c, type_of(fd, c, ct)}); });
       ::close(fd);
     } else {
       list(fd, rel + "/", depth + 1, s);
