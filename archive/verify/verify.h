@@ -10,8 +10,16 @@
 //    matching the entries), then replayed against the objects: every version has exactly one
 //    version entry, every version entry its version, and the digests an entry records are
 //    digests of that version's files.
-// Read-only: never recovers, repairs or writes anything. Memory: one object per worker thread,
-// plus the log's leaf hashes and a 24-byte index item per version entry.
+// Read-only: never recovers, repairs or writes anything.
+// How (docs/audit.md): the log is read once (verify_log with a visitor that builds the version
+// index with each entry's offset; entries are read back with one pread when replayed), on its own
+// thread; the object hierarchy is walked once, and the workers start on the objects as they are
+// found; each object is listed and its small files read once (ocfl::ObjectSnapshot), and both the
+// OCFL validator and the digest pass work from that, so each inventory is read, hashed and
+// parsed once and each content file read once for both digests. Problems are kept per object and
+// put in object order, so the report does not depend on the number of threads.
+// Memory: one object and one read buffer per worker, a 40-byte index item per version entry,
+// and per object its path, id and problems (no content, no inventory) until the report is built.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -40,9 +48,10 @@ struct VerifyOptions {
   // Keys trusted to sign tree heads. Empty: the archive's own public key (see archive_public_keys).
   std::vector<audit::PublicKey> trusted;
   int threads = 0;                      // 0 = all cores
-  size_t buffer_size = 4 << 20;         // per read; large reads halve the syscall cost on big files
+  size_t buffer_size = 4 << 20;         // per read (hashed in 256 KiB slices); large reads save syscalls on big files
   bool run_ocfl_validator = true;
-  // Called after each object with (objects done, objects total); from any thread, serialised.
+  // Called once per object with (objects done, objects total); from any thread, serialised. Calls
+  // begin when the walk has found every object (the total), catching up on those already done.
   std::function<void(size_t, size_t)> progress;
 };
 
