@@ -202,7 +202,7 @@ Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, i
   std::string where = "object '" + inv.id + "' " + vname;
   std::shared_ptr<const record::Record> rec;
   if (auto f = state.find("record.xml"); f != state.end()) {
-    auto bytes = store.read_file(inv.id, vname, "record.xml");
+    auto bytes = store.read_file(inv, vname, "record.xml");  // the inventory in hand, not read again
     if (!bytes) return bytes.error();
     auto r = record::load_record_from_memory(*bytes, where + "/record.xml");
     if (!r) return r.error();
@@ -212,7 +212,7 @@ Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, i
   }
   bool have_meta = false;
   if (state.count("metadata.json")) {
-    auto bytes = store.read_file(inv.id, vname, "metadata.json");
+    auto bytes = store.read_file(inv, vname, "metadata.json");
     if (!bytes) return bytes.error();
     auto j = ocfl::parse_json(*bytes);
     if (!j) return make_error("metadata.json: " + j.error().message, where);
@@ -227,7 +227,7 @@ Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, i
     if (t.rfind(e.title + "\n", 0) == 0) t.erase(0, e.title.size() + 1);
     e.body = t;
   } else if (auto f = state.find("document.pdf"); f != state.end()) {
-    auto bytes = store.read_file(inv.id, vname, "document.pdf");
+    auto bytes = store.read_file(inv, vname, "document.pdf");
     if (!bytes) return bytes.error();
     auto t = pdf_text(*bytes);
     if (!t) return make_error(t.error().message, where + "/document.pdf");
