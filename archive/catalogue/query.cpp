@@ -68,22 +68,34 @@ Result<Term> make_term(const std::string& raw) {
     if (raw.empty()) return make_error("empty phrase \"\" in query");
     return make_error("query term '" + raw + "' has no letters, digits or characters to search for");
   }
+  // A run inside the term is a whole run of the text too, so a 1-character one emits no bigram
+  // there and does not break the chain; the first and last runs may be parts of longer runs.
+  const bool one_column = t.text.find('\n') == std::string::npos;
+  std::string chain;
+  for (const auto& run : t.runs) {
+    if (!one_column || next_char_count(run) == 1) {
+      t.phrases.push_back(run);  // a 1-character run becomes its marker token (fts.h)
+      continue;
+    }
+    chain += (chain.empty() ? "" : " ") + run;
+  }
+  if (!chain.empty()) t.phrases.insert(t.phrases.begin(), chain);
   return t;
 }
 
 void append_quoted(std::string& out, const std::string& run) {
   out += '"';
-  out += run;  // runs hold no '"': it is punctuation
+  out += run;  // phrases hold no '"': it is punctuation
   out += '"';
 }
 
 std::string term_expression(const Term& t) {
   std::string e;
-  for (size_t i = 0; i < t.runs.size(); ++i) {
+  for (size_t i = 0; i < t.phrases.size(); ++i) {
     if (i) e += " AND ";
-    append_quoted(e, t.runs[i]);  // a 1-character run becomes its marker token (fts.h)
+    append_quoted(e, t.phrases[i]);
   }
-  return t.runs.size() > 1 ? "(" + e + ")" : e;
+  return t.phrases.size() > 1 ? "(" + e + ")" : e;
 }
 
 }  // namespace

@@ -13,6 +13,12 @@ namespace gk::catalogue {
 struct Term {
   std::string text;               // as typed (without quotes), ASCII-folded
   std::vector<std::string> runs;  // its runs of word characters (text.h)
+  // The FTS5 phrases whose AND selects a superset of the documents containing the term: its
+  // runs of 2+ characters as ONE phrase (runs separated only by punctuation in the text are
+  // consecutive bigram positions, so `青府办〔2022〕5号` looks up `青府办2022 5号`-like sequences
+  // rather than any text holding the three runs anywhere), plus each 1-character run's marker.
+  // A term with a line break inside may span columns: then each run is its own phrase.
+  std::vector<std::string> phrases;
   // A term of one run is answered exactly by the index; other terms (with punctuation or spaces
   // inside) need a final check against the stored text.
   bool needs_check() const { return runs.size() != 1 || runs[0].size() != text.size(); }

@@ -167,24 +167,24 @@ std::vector<Phrase> phrases_of(const Query& q) {
   int term = 0;
   for (size_t g = 0; g < q.all_of.size(); ++g)
     for (const auto& t : q.all_of[g]) {
-      for (size_t r = 0; r < t.runs.size(); ++r) out.push_back({static_cast<int>(g), term});
+      for (size_t r = 0; r < t.phrases.size(); ++r) out.push_back({static_cast<int>(g), term});
       ++term;
     }
   for (const auto& t : q.none_of)
     if (!t.needs_check())
-      for (size_t r = 0; r < t.runs.size(); ++r) out.push_back({-1, term});
+      for (size_t r = 0; r < t.phrases.size(); ++r) out.push_back({-1, term});
   return out;
 }
 
-// Every positive group with a term found in the title column (runs of checked terms: all of them).
+// Every positive group with a term found in the title column (phrases of checked terms: all of them).
 std::string title_expression(const Query& q) {
   std::string e = "{title} : (";
   for (size_t g = 0; g < q.all_of.size(); ++g) {
     e += g ? " AND (" : "(";
     for (size_t k = 0; k < q.all_of[g].size(); ++k) {
       e += k ? " OR (" : "(";
-      const auto& runs = q.all_of[g][k].runs;
-      for (size_t r = 0; r < runs.size(); ++r) e += (r ? " AND \"" : "\"") + runs[r] + "\"";
+      const auto& ph = q.all_of[g][k].phrases;
+      for (size_t r = 0; r < ph.size(); ++r) e += (r ? " AND \"" : "\"") + ph[r] + "\"";
       e += ")";
     }
     e += ")";
@@ -287,7 +287,7 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   if (!single) {
     std::vector<std::string> runs;
     for (const auto& g : q->all_of)
-      for (const auto& t : g) runs.insert(runs.end(), t.runs.begin(), t.runs.end());
+      for (const auto& t : g) runs.insert(runs.end(), t.phrases.begin(), t.phrases.end());
     for (size_t i = 0; i < phrases.size() && i < runs.size(); ++i) {
       int64_t last = n_rows;
       double df = static_cast<double>(count_capped(ix, "\"" + runs[i] + "\"", kDfCount, last));

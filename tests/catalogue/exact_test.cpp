@@ -161,6 +161,37 @@ BOOST_AUTO_TEST_CASE(terms_across_punctuation_match_only_as_written) {
   for (const auto& id : split) BOOST_TEST(!c.run("政务公开").count(id));
 }
 
+BOOST_AUTO_TEST_CASE(punctuated_terms_are_one_phrase_of_their_runs) {
+  // The runs of 2+ characters of a term are one FTS5 phrase (consecutive bigram positions), 1-character
+  // runs their markers; a term with a line break keeps one phrase per run (it may span columns).
+  auto q = parse_query("青府办〔2022〕5号 的、政务、A、公开。X \"政务\n公开\"");
+  BOOST_REQUIRE(q);
+  BOOST_TEST(fts_expression(*q) ==
+             "(\"青府办 2022 5号\" AND (\"政务 公开\" AND \"的\" AND \"a\" AND \"x\") AND (\"政务\" AND \"公开\"))");
+  auto& c = corpus();
+  Rng r(11);
+  int checked = 0;
+  for (int k = 0; checked < 150 && k < 5000; ++k) {
+    const std::string& t = c.texts[r.below(c.texts.size())];
+    size_t n = count_chars(t);
+    size_t len = 3 + r.below(10);
+    std::string term = chars(t, r.below(n > len ? n - len : 1), len);
+    if (term.find_first_of(" \n\"") != std::string::npos || term[0] == '-' || word_runs(term).size() < 2) continue;
+    auto got = c.run(term);
+    auto want = c.brute([&](const std::string& x) { return has(x, term); });
+    BOOST_TEST((got == want), "term '" << term << "': " << got.size() << " vs " << want.size());
+    ++checked;
+  }
+  BOOST_TEST(checked == 150);
+  // Across the title and the catalogue lines: the line break separates columns.
+  const std::string& t0 = c.texts[3];
+  size_t nl = t0.find('\n');
+  std::string across = t0.substr(nl - 6, 6) + "\n" + t0.substr(nl + 1, 6);
+  auto want = c.brute([&](const std::string& x) { return has(x, across); });
+  BOOST_TEST(!want.empty());
+  BOOST_TEST((c.run("\"" + across + "\"") == want));
+}
+
 BOOST_AUTO_TEST_CASE(and_or_not_and_phrases) {
   auto& c = corpus();
   struct Case {
