@@ -34,6 +34,14 @@ CheckedInventory check_inventory(const std::string& text, const InventoryContext
 void check_sidecar(const std::string& path, const std::string* body, const std::function<std::string()>& inventory_digest,
                    const std::string& algorithm, ValidationReport& r);
 
+// ASCII lower case (digests): ocfl::lower's std::tolower per character showed in profiles of
+// large archives; most digests are already lower case and are returned as they are.
+inline std::string ascii_lower(std::string s) {
+  for (auto& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
 // Calls fn for each entry of the open directory (not "." and ".."), d_type as getdents gives it
 // (DT_UNKNOWN on some filesystems). False on a read error.
 bool each_entry(int dirfd, const std::function<void(const char* name, unsigned char d_type)>& fn);

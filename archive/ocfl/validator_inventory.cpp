@@ -123,7 +123,7 @@ struct Checker {
     for (const auto& [d, paths] : out.inv.manifest) {
       if (out.algorithm_known && !well_formed_digest(out.inv.digest_algorithm, d))
         err("E039", "manifest key '" + d + "' is not a " + out.inv.digest_algorithm + " digest");
-      if (!seen.insert(lower(d)).second) err("E096", "digest " + d + " occurs more than once in the manifest");
+      if (!seen.insert(ascii_lower(d)).second) err("E096", "digest " + d + " occurs more than once in the manifest");
       for (const auto& p : paths) {
         path_rules(p, false, "manifest");
         all_paths.push_back(p);
@@ -249,9 +249,9 @@ struct Checker {
   void unused_manifest_entries() {
     std::set<std::string> used;
     for (const auto& [n, v] : out.inv.versions)
-      for (const auto& [d, p] : v.state) used.insert(lower(d));
+      for (const auto& [d, p] : v.state) used.insert(ascii_lower(d));
     for (const auto& [d, p] : out.inv.manifest)
-      if (!used.count(lower(d))) err("E107", "manifest digest " + d + " is not used by any version state");
+      if (!used.count(ascii_lower(d))) err("E107", "manifest digest " + d + " is not used by any version state");
   }
 
   void fixity(const Json& o) {
@@ -270,7 +270,7 @@ struct Checker {
       for (const auto& [d, paths] : m) {
         if (digest_hex_length(alg) && !well_formed_digest(alg, d))
           err("E057", "fixity " + alg + " key '" + d + "' is not a " + alg + " digest");
-        if (!seen.insert(lower(d)).second) err("E097", "fixity " + alg + " digest " + d + " occurs more than once");
+        if (!seen.insert(ascii_lower(d)).second) err("E097", "fixity " + alg + " digest " + d + " occurs more than once");
         for (const auto& p : paths) path_rules(p, false, "fixity " + alg);
       }
       out.inv.fixity[alg] = std::move(m);
@@ -320,7 +320,7 @@ void check_sidecar(const std::string& path, const std::string* body, const std::
     return;
   }
   if (!digest_supported(algorithm)) return;
-  if (lower(digest) != inventory_digest())
+  if (ascii_lower(digest) != inventory_digest())
     r.error("E060", path, "sidecar digest does not match the digest of inventory.json");
 }
 

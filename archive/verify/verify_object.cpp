@@ -15,6 +15,7 @@
 #include "archive/ocfl/json.h"
 #include "archive/ocfl/layout.h"
 #include "archive/ocfl/store.h"
+#include "archive/ocfl/validator_internal.h"
 #include "archive/verify/verify_internal.h"
 #include "common/digest.h"
 #include "common/files.h"
@@ -199,11 +200,11 @@ ObjectOutcome verify_object(const std::string& root, const std::string& rel, Fil
   std::map<std::string, std::string> sm3_of;
   if (auto f = inv->fixity.find("sm3"); f != inv->fixity.end())
     for (auto& [d, paths] : f->second)
-      for (auto& p : paths) sm3_of[p] = ocfl::lower(d);
+      for (auto& p : paths) sm3_of[p] = ocfl::detail::ascii_lower(d);
 
   std::map<std::string, std::string> sm3_by_sha;  // for the versions' sm3 sets
   for (auto& [digest, paths] : inv->manifest) {
-    std::string want = ocfl::lower(digest);
+    std::string want = ocfl::detail::ascii_lower(digest);
     for (auto& cp : paths) {
       expected.insert(cp);
       std::string file = rel + "/" + cp, version = first_component(cp);
@@ -239,7 +240,7 @@ ObjectOutcome verify_object(const std::string& root, const std::string& rel, Fil
     VersionDigests vd;
     vd.name = v.name;
     for (auto& [d, paths] : v.state) {
-      std::string ld = ocfl::lower(d);
+      std::string ld = ocfl::detail::ascii_lower(d);
       vd.by_algorithm["sha512"].insert(ld);
       auto s = sm3_by_sha.find(ld);
       if (s != sm3_by_sha.end()) vd.by_algorithm["sm3"].insert(s->second);
