@@ -58,7 +58,12 @@ std::optional<cli::Options> parse(const cli::Args& args, const std::set<std::str
   return cli::parse_command(args, values, flags, help, positionals, positionals, code);
 }
 
-Result<ocfl::Store> open_store(const std::string& root) { return ocfl::Store::open(root); }
+// Reading never writes to the archive (read-only media and copies can be read).
+Result<ocfl::Store> open_store(const std::string& root) {
+  ocfl::StoreOptions o;
+  o.read_only = true;
+  return ocfl::Store::open(root, o);
+}
 
 std::string user_text(const std::string& name, const std::string& address) {
   if (address.empty()) return name.empty() ? "-" : name;

@@ -82,7 +82,9 @@ bool damaged(const Error& e) { return e.message.rfind("damaged: ", 0) == 0; }
 
 // Opens the store and a trusted catalogue, printing what had to be repaired.
 Result<catalogue::Index> open_catalogue(const std::string& root, const std::string& path, std::optional<ocfl::Store>& store) {
-  auto s = ocfl::Store::open(root);
+  ocfl::StoreOptions read_only;  // searching never writes to the archive (the catalogue is beside it)
+  read_only.read_only = true;
+  auto s = ocfl::Store::open(root, read_only);
   if (!s) return s.error();
   store.emplace(std::move(*s));
   catalogue::OpenReport rep;

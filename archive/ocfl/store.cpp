@@ -165,6 +165,7 @@ Result<Store> Store::open(const std::string& root, StoreOptions options) {
     if (!l) return l.error();
     st.layout_ = *l;
   }
+  if (options.read_only) return st;
   if (auto s = ensure_staging(root); !s) return s.error();
   auto rep = st.recover();
   if (!rep) return rep.error();

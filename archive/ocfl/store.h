@@ -77,6 +77,11 @@ struct RecoveryReport {
 struct StoreOptions {
   // false skips every fsync/syncfs barrier: only for throw-away stores (tests, benchmarks).
   bool durable = true;
+  // Opens for reading only: nothing in the root is created, locked or recovered, so read-only
+  // media and copies can be read. What a crashed writer left is invisible to readers anyway
+  // (they follow root inventories, which name only complete versions); the next writer recovers.
+  // Writes on such a store are refused.
+  bool read_only = false;
 };
 
 class Store {

@@ -221,6 +221,7 @@ Result<VersionInfo> Store::add_version(const std::string& object_id, const std::
 }
 
 Result<std::vector<VersionInfo>> Store::add_versions(const std::vector<NewVersion>& batch) {
+  if (options_.read_only) return make_error("no version was added: the storage root was opened read-only", root_);
   for (const auto& nv : batch)
     if (auto s = check_input(nv); !s) return s.error();
   if (batch.empty()) return std::vector<VersionInfo>{};

@@ -104,6 +104,7 @@ Status recover_object(const std::string& root, const std::string& obj, const std
 
 Result<RecoveryReport> Store::recover() {
   RecoveryReport report;
+  if (options_.read_only) return make_error("cannot recover: the storage root was opened read-only", root_);
   std::string staging = detail::staging_dir(root_);
   std::error_code ec;
   if (!fs::is_directory(staging, ec)) return report;

@@ -96,6 +96,24 @@ BOOST_AUTO_TEST_CASE(unchanged_pdf_is_not_stored_again) {
   BOOST_TEST(!fs::exists(obj + "/v4"));
 }
 
+// Reading commands never write to the archive, so a read-only copy can be read: with the staging
+// area gone, list/log/show/get/diff/search work and leave the root as they found it.
+BOOST_AUTO_TEST_CASE(reading_commands_write_nothing_into_the_root) {
+  History h;
+  fs::remove_all(h.root + "/extensions/gongkai-staging");
+  TempDir out("readout");
+  for (std::vector<std::string> cmd : {std::vector<std::string>{"archive", "list", h.root},
+                                       {"archive", "log", h.root, kSeedId},
+                                       {"archive", "show", h.root, kSeedId},
+                                       {"archive", "diff", h.root, kSeedId, "v1", "v2"},
+                                       {"archive", "get", h.root, kSeedId, "--out", out / "got"},
+                                       {"search", h.root, "扶贫"}}) {
+    auto r = run_gk(cmd);
+    BOOST_TEST(r.code == 0, cmd[1] + ": " + r.err);
+    BOOST_TEST(!fs::exists(h.root + "/extensions/gongkai-staging"), cmd[1]);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(status_changes_are_versions_without_new_content) {
   History h;
   auto r = run_gk({"archive", "status", h.root, kSeedId, "--status", "撤回", "--message", "内容有误，撤回", "--user", "赵",

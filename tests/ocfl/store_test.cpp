@@ -213,4 +213,31 @@ BOOST_AUTO_TEST_CASE(batches_commit_many_objects_and_versions) {
   BOOST_TEST(rep.objects == 7);
 }
 
+// Reading must work on read-only media and copies: a read-only open creates, locks and
+// recovers nothing, reads every version, and refuses writes.
+BOOST_AUTO_TEST_CASE(read_only_open_writes_nothing_and_refuses_writes) {
+  TempDir t("readonly");
+  const std::string id = "urn:gongkai:record:ro";
+  {
+    auto s = Store::init(t.str());
+    BOOST_REQUIRE(s);
+    BOOST_REQUIRE(s->add_version(id, record_files("one"), meta("one")));
+  }
+  fs::remove_all(t.path / "extensions/gongkai-staging");
+  fs::create_directories(t.path / "extensions/gongkai-staging/txn-left-by-a-crash");
+  StoreOptions o;
+  o.read_only = true;
+  auto r = Store::open(t.str(), o);
+  BOOST_REQUIRE_MESSAGE(r, err(r));
+  BOOST_TEST(r->read_file(id, "v1", "record.xml").is_ok());
+  BOOST_TEST(!fs::exists(t.path / "extensions/gongkai-staging/staging.lock"));
+  BOOST_TEST(!fs::exists(t.path / "extensions/gongkai-staging/locks"));
+  BOOST_TEST(fs::exists(t.path / "extensions/gongkai-staging/txn-left-by-a-crash"));  // not recovered
+  auto w = r->add_version(id, record_files("two"), meta("two"));
+  BOOST_REQUIRE(!w);
+  BOOST_TEST(w.error().message == "no version was added: the storage root was opened read-only");
+  BOOST_TEST(!r->recover());
+  BOOST_TEST(r->inventory(id)->head == "v1");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
