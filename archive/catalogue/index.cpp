@@ -9,7 +9,7 @@ namespace gk::catalogue {
 namespace {
 
 constexpr int kApplicationId = 0x676b6361;  // "gkca"
-constexpr int kFormatVersion = 2;
+constexpr int kFormatVersion = 3;
 
 // Settings that decide the file's bytes are fixed here, before the first table exists.
 const char* kSchema = R"sql(
@@ -17,7 +17,7 @@ PRAGMA page_size=4096;
 PRAGMA auto_vacuum=NONE;
 PRAGMA encoding='UTF-8';
 PRAGMA application_id=1735091041;
-PRAGMA user_version=2;
+PRAGMA user_version=3;
 BEGIN;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE objects(dir TEXT PRIMARY KEY, object_id TEXT NOT NULL, head INTEGER NOT NULL) WITHOUT ROWID;
@@ -36,6 +36,12 @@ INSERT INTO fts(fts, rank) VALUES('pgsz', 4050);
 INSERT INTO fts(fts, rank) VALUES('automerge', 4);
 INSERT INTO fts(fts, rank) VALUES('crisismerge', 16);
 INSERT INTO fts(fts, rank) VALUES('hashsize', 67108864);
+-- The titles again, alone: title matches are found in short doclists (search.cpp, tier 1).
+CREATE VIRTUAL TABLE titles USING fts5(title, content='', tokenize='gk_bigram', detail=full);
+INSERT INTO titles(titles, rank) VALUES('pgsz', 4050);
+INSERT INTO titles(titles, rank) VALUES('automerge', 4);
+INSERT INTO titles(titles, rank) VALUES('crisismerge', 16);
+INSERT INTO titles(titles, rank) VALUES('hashsize', 1048576);
 INSERT INTO meta(key, value) VALUES('last_key', '');
 COMMIT;
 )sql";
@@ -268,6 +274,11 @@ Status Index::add(const Entry& e) {
   {
     Stmt& s = prepared("INSERT INTO fts(rowid, title, meta, body) VALUES(?, ?, ?, ?)");
     s.bind(1, seq).bind(2, e.title).bind(3, meta_text(e)).bind(4, e.body);
+    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
+  }
+  {
+    Stmt& s = prepared("INSERT INTO titles(rowid, title) VALUES(?, ?)");
+    s.bind(1, seq).bind(2, e.title);
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
   }
   {

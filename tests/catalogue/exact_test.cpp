@@ -237,6 +237,94 @@ BOOST_AUTO_TEST_CASE(ranking_puts_title_matches_first_and_snippets_mark_terms) {
   BOOST_TEST(p2->hits[0].object_id == res->hits[7].object_id);
 }
 
+BOOST_AUTO_TEST_CASE(title_matches_come_from_the_titles_table_with_exclusions_applied) {
+  // Rows with every group in the title are read from the titles table; excluded terms (in the
+  // title or only in the body) still remove them, and every other match follows, once.
+  auto& c = corpus();
+  auto title_of = [&](const std::string& id) {
+    for (size_t i = 0; i < c.entries.size(); ++i)
+      if (c.entries[i].object_id == id) return c.entries[i].title;
+    return std::string();
+  };
+  std::string excluded;  // a word in the body of some document with 通知 in its title
+  for (size_t i = 0; i < c.entries.size() && excluded.empty(); ++i)
+    if (c.entries[i].title.find("通知") != std::string::npos)
+      for (const auto& w : words())
+        if (c.entries[i].body.find(w) != std::string::npos && c.entries[i].title.find(w) == std::string::npos) {
+          excluded = w;
+          break;
+        }
+  BOOST_REQUIRE(!excluded.empty());
+  struct Case {
+    std::string q;
+    std::function<bool(const std::string&)> p;
+    std::vector<std::string> title_terms;
+  };
+  std::vector<Case> cases{
+      {"通知 -" + excluded, [&](auto& x) { return has(x, "通知") && !has(x, excluded); }, {"通知"}},
+      {"扶贫 OR 教育 -贫困", [](auto& x) { return (has(x, "扶贫") || has(x, "教育")) && !has(x, "贫困"); }, {}},
+      {"青川市 -〔2022〕", [](auto& x) { return has(x, "青川市") && !has(x, "〔2022〕"); }, {"青川市"}},
+  };
+  for (const auto& k : cases) {
+    SearchRequest req;
+    req.query = k.q;
+    req.per_page = 1000;
+    auto res = search(*c.ix, req);
+    BOOST_REQUIRE_MESSAGE(res, err(res));
+    std::set<std::string> got;
+    bool seen_other = false;
+    for (const auto& h : res->hits) {
+      got.insert(h.object_id);
+      if (k.title_terms.empty()) continue;
+      bool all = true;
+      for (const auto& t : k.title_terms) all &= title_of(h.object_id).find(t) != std::string::npos;
+      if (!all) seen_other = true;
+      else BOOST_TEST(!seen_other, k.q << ": title match " << h.object_id << " after another match");
+    }
+    BOOST_TEST(res->total == static_cast<int64_t>(res->hits.size()));
+    auto want = c.brute(k.p);
+    BOOST_TEST((got == want), "query " << k.q << ": " << got.size() << " vs " << want.size());
+  }
+  // The titles table holds one row per version.
+  Stmt n(c.ix->db(), "SELECT count(*) FROM titles");
+  BOOST_REQUIRE(n.ok() && n.step() == SQLITE_ROW);
+  BOOST_TEST(n.integer(0) == static_cast<int64_t>(c.entries.size()));
+}
+
+BOOST_AUTO_TEST_CASE(title_matches_are_ordered_by_the_title_alone) {
+  // Among rows with the term in the title, BM25 of the title orders: a short title that is mostly
+  // the term comes before a long one, however often the long one's body repeats the term.
+  TempDir dir{"title-rank"};
+  auto entry = [](const std::string& id, const std::string& title, const std::string& body) {
+    Entry e;
+    e.object_id = id;
+    e.version = 1;
+    e.created = "2024-05-01T08:00:00+08:00";
+    e.key = order_key(e.created, e.object_id, 1);
+    e.title = title;
+    e.status = "发布";
+    e.body = body;
+    return e;
+  };
+  std::string often, filler;
+  for (int i = 0; i < 50; ++i) often += "扶贫，";
+  for (int i = 0; i < 300; ++i) filler += "工作";
+  std::string path = (dir.path / "t.sqlite").string();
+  BOOST_REQUIRE(build_file({entry("a", "关于开展扶贫工作的通知", often + filler.substr(0, 300)), entry("b", "扶贫", filler),
+                            entry("c", "其他事项的通知", often)},
+                           path, false));
+  auto ix = Index::open(path, false, true);
+  BOOST_REQUIRE_MESSAGE(ix, err(ix));
+  SearchRequest req;
+  req.query = "扶贫";
+  auto res = search(*ix, req);
+  BOOST_REQUIRE_MESSAGE(res, err(res));
+  BOOST_REQUIRE(res->hits.size() == 3u);
+  BOOST_TEST(res->hits[0].object_id == "b");
+  BOOST_TEST(res->hits[1].object_id == "a");
+  BOOST_TEST(res->hits[2].object_id == "c");
+}
+
 BOOST_AUTO_TEST_CASE(pages_beyond_the_ranked_window_and_capped_totals) {
   auto& c = corpus();
   auto want = c.brute([](const std::string& x) { return has(x, "的"); });
