@@ -56,27 +56,6 @@ std::string filter_sql(const Filters& f, std::vector<std::string>& args) {
   return w;
 }
 
-// SQL check of the terms the index cannot answer exactly (query.h Term::needs_check).
-std::string check_sql(const Query& q, std::vector<std::string>& args) {
-  std::string w;
-  for (const auto& alts : q.all_of) {
-    bool need = std::any_of(alts.begin(), alts.end(), [](const Term& t) { return t.needs_check(); });
-    if (!need) continue;
-    w += " AND (";
-    for (size_t k = 0; k < alts.size(); ++k) {
-      w += (k ? " OR " : "") + std::string("gk_contains(t.text, ?)");
-      args.push_back(alts[k].text);
-    }
-    w += ")";
-  }
-  for (const auto& t : q.none_of)
-    if (t.needs_check()) {
-      w += " AND NOT gk_contains(t.text, ?)";
-      args.push_back(t.text);
-    }
-  return w;
-}
-
 size_t char_start_before(const std::string& s, size_t pos, size_t nchars) {
   while (nchars > 0 && pos > 0) {
     --pos;
