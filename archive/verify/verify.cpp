@@ -288,11 +288,15 @@ Result<VerifyReport> verify_archive(const std::string& root_in, const VerifyOpti
   int n = opt.threads > 0 ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::thread> pool;
   for (int i = 1; i < n; ++i) pool.emplace_back(work);
-  walk.walk(root_findings, /*inventory_marks_object=*/true, [&](const std::string& object_root) {
-    std::lock_guard lock(qmu);
-    queue.push_back(object_root);
-    qcv.notify_one();
-  });
+  try {
+    walk.walk(root_findings, /*inventory_marks_object=*/true, [&](const std::string& object_root) {
+      std::lock_guard lock(qmu);
+      queue.push_back(object_root);
+      qcv.notify_one();
+    });
+  } catch (const std::exception& e) {  // the workers must still be released below
+    run.add({"ocfl", "", "", "", std::string("the storage root could not be walked to the end: ") + e.what()});
+  }
   {
     std::lock_guard lock(qmu);
     walked = true;
