@@ -246,6 +246,10 @@ int main(int argc, char** argv) {
   if (!ix) return 1;
   Rng r(43);
   auto queries = make_queries(r, 1000);
+  // GK_BENCH_WINDOW / GK_BENCH_LIMIT: rank_window and count_limit other than the defaults (what-if
+  // measurements only; the figures in docs/search.md use the defaults).
+  const char* env_window = std::getenv("GK_BENCH_WINDOW");
+  const char* env_limit = std::getenv("GK_BENCH_LIMIT");
   // GK_BENCH_QUERIES="q1|q2|...": time only these (3 runs each, CPU ms of the last), for profiling.
   if (const char* only = std::getenv("GK_BENCH_QUERIES")) {
     std::string list = only;
@@ -253,6 +257,8 @@ int main(int argc, char** argv) {
       size_t b = std::min(list.find('|', a), list.size());
       SearchRequest req;
       req.query = list.substr(a, b - a);
+      if (env_window) req.rank_window = static_cast<size_t>(std::atol(env_window));
+      if (env_limit) req.count_limit = std::atol(env_limit);
       double c = 0;
       gk::Result<SearchResult> res = gk::make_error("not run");
       for (int k = 0; k < 3; ++k) {
@@ -273,6 +279,8 @@ int main(int argc, char** argv) {
     SearchRequest req;
     req.query = q;
     req.per_page = 20;
+    if (env_window) req.rank_window = static_cast<size_t>(std::atol(env_window));
+    if (env_limit) req.count_limit = std::atol(env_limit);
     auto a = Clock::now();
     timespec ca{}, cb{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ca);
