@@ -20,6 +20,7 @@
 #include <set>
 #include <string>
 
+#include "archive/catalogue/catalogue.h"
 #include "archive/ingest/ingest.h"
 #include "archive/ocfl/validator.h"
 #include "common/files.h"
@@ -131,6 +132,8 @@ int main(int argc, char** argv) {
   ::sync();  // the inputs' own write-back must not be charged to the first commit's barrier
   std::string root = work + "/root";
   if (auto st = ocfl::Store::init(root); !st) return fail(st.error().str());
+  if (catalogue)  // as `gongkai archive init` does
+    if (auto ix = catalogue::Index::create(catalogue::default_path(root)); !ix) return fail(ix.error().str());
   auto archive = ingest::Archive::open(root);  // durable: every group ends with its barriers
   if (!archive) return fail(archive.error().str());
   if (audit) {  // as after `gongkai archive keygen`: every group ends with a signed tree head

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "archive/catalogue/catalogue.h"
 #include "archive/ingest/audit_hook.h"
 #include "archive/ocfl/layout.h"
 #include "archive/ocfl/store.h"
@@ -59,6 +60,12 @@ int run_init(const cli::Args& args) {
   if (!st) return cli::fail(st.error().str());
   std::cout << (existed ? "storage root already exists: " : "created OCFL 1.1 storage root: ") << root << "\n";
   if (!st->recovery().actions.empty()) std::cout << st->recovery().str();
+  // An empty catalogue beside a new root: the first adds then append to it instead of rebuilding
+  // it from a scan of the whole store (the same bytes either way, catalogue.h).
+  std::string cat = catalogue::default_path(root);
+  if (!existed && !fs::exists(cat))
+    if (auto ix = catalogue::Index::create(cat); !ix)
+      std::cerr << "gongkai: note: no catalogue created (" << ix.error().str() << "); the first search builds it\n";
   return cli::kOk;
 }
 
