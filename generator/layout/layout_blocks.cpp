@@ -1,0 +1,153 @@
+// Table of contents, images, charts, the 版记 (imprint) and page numbers (the Layouter, layouter.h).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+
+#include "generator/layout/chart.h"
+#include "generator/layout/layouter.h"
+#include "generator/layout/lines.h"
+#include "generator/layout/table_split.h"
+#include "generator/layout/toc.h"
+#include "generator/text/utf.h"
+
+namespace gk::layout::detail {
+
+Status Layouter::add(const Toc& t) {
+  toc_block_ = &t;
+  double lh = pitch_for(t.style);
+  auto lines = toc_lines(t, toc_, page_.left, page_.text_width, lh, tracking_for(t.style.size), fonts_, doc_);
+  if (!lines) return lines.error();
+  for (auto& L : *lines) {
+    Item it;
+    it.height = lh;
+    it.runs = std::move(L.runs);
+    it.glyph_bottom = (lh - t.style.size) / 2 + t.style.size;
+    items_.push_back(std::move(it));
+  }
+  return {};
+}
+
+Status Layouter::add(const ImageBlock& im) {
+  if (im.width > page_.text_width + 0.01 || im.height > page_.text_height + 0.01)
+    return make_error("the image is larger than the text block", im.src.file, im.src.line);
+  Item it;
+  it.kind = Item::rule;  // unlike a space, kept at the top of a page
+  it.height = im.height;
+  double x = page_.left;
+  if (im.align == Align::center) x += (page_.text_width - im.width) / 2;
+  else if (im.align == Align::right) x += page_.text_width - im.width;
+  it.images.push_back({im.path, x, 0, im.width, im.height});
+  items_.push_back(std::move(it));
+  return {};
+}
+
+Status Layouter::add(const Chart& c) {
+  double w = c.width > 0 ? c.width : page_.text_width;
+  if (w > page_.text_width + 0.01 || c.height > page_.text_height + 0.01 || c.height <= 0)
+    return make_error("the chart must have a height and fit in the text block", c.src.file, c.src.line);
+  ChartDrawing d;
+  if (auto s = draw_chart(c, page_.left + (page_.text_width - w) / 2, w, fonts_, doc_, d); !s) return s;
+  Item it;
+  it.kind = Item::rule;
+  it.height = c.height;
+  it.runs = std::move(d.runs);
+  it.rules = std::move(d.lines);
+  it.rects = std::move(d.rects);
+  items_.push_back(std::move(it));
+  return {};
+}
+
+// Splits table row i so that its first part fills `avail`; false if not even one line fits.
+
+Status Layouter::place_imprint(const Imprint& im) {
+  ParaStyle st = im.style;
+  double em = st.size, track = 0, pitch = page_.pitch();
+  double left = page_.left + em, right = page_.left + page_.text_width - em;
+  struct Row {
+    std::vector<model::TextRun> runs;
+  };
+  std::vector<std::vector<Row>> entries;
+  for (auto& e : im.entries) {
+    std::vector<Row> rows;
+    auto label = shape({e.label}, st, fonts_, doc_);
+    auto text = shape({e.text}, st, fonts_, doc_);
+    auto rt = shape({e.right}, st, fonts_, doc_);
+    if (!label) return label.error();
+    if (!text) return text.error();
+    if (!rt) return rt.error();
+    double lw = natural_width(*label, 0, label->size(), track);
+    double rw = natural_width(*rt, 0, rt->size(), track);
+    double avail = right - left - lw - (rt->empty() ? 0 : rw + em);
+    auto lines = break_lines(*text, {avail}, track);
+    if (lines.empty()) lines.push_back({0, 0, true});
+    double em_top = (pitch - st.size) / 2, base = em_top + kAscent * st.size;
+    for (size_t k = 0; k < lines.size(); ++k) {
+      Row r;
+      if (k == 0) emit_runs(*label, 0, label->size(), left, base, track, r.runs);
+      auto& L = lines[k];
+      double nat = natural_width(*text, L.begin, L.end, track);
+      double tr = (!L.last && L.end - L.begin > 1) ? (avail - nat) / double(L.end - L.begin - 1) : track;
+      emit_runs(*text, L.begin, L.end, left + lw, base, tr, r.runs);
+      if (k == 0 && !rt->empty()) emit_runs(*rt, 0, rt->size(), right - rw, base, track, r.runs);
+      rows.push_back(std::move(r));
+    }
+    entries.push_back(std::move(rows));
+  }
+  size_t nrows = 0;
+  for (auto& e : entries) nrows += e.size();
+  double height = nrows * pitch;
+  if (height > page_.text_height) return make_error("the 版记 is taller than a page");
+  // On the last page if it fits below the content, else on a page of its own.
+  double used = 0;
+  if (!pages_.empty() && !pages_.back().empty()) {
+    auto& [idx, yy] = pages_.back().back();
+    used = yy + (idx < kExtra ? items_[idx] : extra_[idx - kExtra]).height;
+  }
+  if (used + height > page_.text_height || doc_.pages.empty()) {
+    model::Page p;
+    p.width = page_.width;
+    p.height = page_.height;
+    doc_.pages.push_back(p);
+  }
+  model::Page& page = doc_.pages.back();
+  double y = page_.top + page_.text_height - height;
+  double x1 = page_.left, x2 = page_.left + page_.text_width;
+  page.lines.push_back({x1, y, x2, y, im.thick, model::kBlack});
+  for (size_t e = 0; e < entries.size(); ++e) {
+    for (auto& r : entries[e]) {
+      for (auto run : r.runs) {
+        run.y += y;
+        page.texts.push_back(std::move(run));
+      }
+      y += pitch;
+    }
+    bool last = e + 1 == entries.size();
+    page.lines.push_back({x1, y, x2, y, last ? im.thick : im.thin, model::kBlack});
+  }
+  return {};
+}
+
+Status Layouter::number_pages() {
+  const PageNumberStyle& pn = d_.page_number;
+  if (!pn.enabled) return {};
+  ParaStyle st;
+  st.role = pn.role;
+  st.size = pn.size;
+  for (size_t i = 0; i < doc_.pages.size(); ++i) {
+    std::string label = pn.format;
+    if (auto at = label.find("{n}"); at != std::string::npos) label.replace(at, 3, std::to_string(i + 1));
+    Span sp{*text::from_utf8(label), {}, {}, {}};
+    auto g = shape({sp}, st, fonts_, doc_);
+    if (!g) return g.error();
+    double w = natural_width(*g, 0, g->size(), 0);
+    bool odd = (i + 1) % 2 == 1;
+    double x = (!pn.outside || odd) ? page_.left + page_.text_width - pn.indent * pn.size - w
+                                    : page_.left + pn.indent * pn.size;
+    double baseline = page_.top + page_.text_height + pn.below + kAscent * pn.size;
+    emit_runs(*g, 0, g->size(), x, baseline, 0, doc_.pages[i].texts);
+  }
+  return {};
+}
+
+}  // namespace gk::layout::detail
