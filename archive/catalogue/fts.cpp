@@ -143,39 +143,6 @@ void score_fn(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ct
   sqlite3_result_double(ctx, static_cast<double>(__builtin_popcountll(title_groups)) * 1e6 + score);
 }
 
-// gk_tf(fts, n, group0, group1, ...): what gk_score reads, without the row's length (a
-// %_docsize lookup per row, ~2 us: half the cost of scoring a window of 1,000). A blob of doubles:
-// rows, total tokens, title groups, then per phrase its tf weighted by column (0 for group -1).
-// search.cpp reads the lengths of a whole window at once and computes the same BM25.
-void tf_fn(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int argc, sqlite3_value** argv) {
-  if (argc < 1) return sqlite3_result_error(ctx, "gk_tf: wrong arguments", -1);
-  int n = sqlite3_value_int(argv[0]);
-  if (argc != 1 + n || n > api->xPhraseCount(fts)) return sqlite3_result_error(ctx, "gk_tf: wrong arguments", -1);
-  constexpr double weight[3] = {10.0, 4.0, 1.0};
-  sqlite3_int64 rows = 0, tokens = 0;
-  if (api->xRowCount(fts, &rows) != SQLITE_OK || api->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK)
-    return sqlite3_result_error(ctx, "gk_tf: cannot read sizes", -1);
-  std::vector<double> out(3 + static_cast<size_t>(n), 0.0);
-  out[0] = static_cast<double>(rows);
-  out[1] = static_cast<double>(tokens);
-  uint64_t title_groups = 0;
-  for (int i = 0; i < n; ++i) {
-    int group = sqlite3_value_int(argv[1 + i]);
-    if (group < 0) continue;
-    Fts5PhraseIter it;
-    int col = -1, off = 0;
-    double tf = 0;
-    if (api->xPhraseFirst(fts, i, &it, &col, &off) != SQLITE_OK) return sqlite3_result_error(ctx, "gk_tf: phrase", -1);
-    for (; col >= 0; api->xPhraseNext(fts, &it, &col, &off)) {
-      tf += weight[col < 3 ? col : 2];
-      if (col == 0 && group < 64) title_groups |= uint64_t{1} << group;
-    }
-    out[3 + static_cast<size_t>(i)] = tf;
-  }
-  out[2] = static_cast<double>(__builtin_popcountll(title_groups));
-  sqlite3_result_blob(ctx, out.data(), static_cast<int>(out.size() * sizeof(double)), SQLITE_TRANSIENT);
-}
-
 }  // namespace
 
 Status register_sqlite_extensions(sqlite3* db) {
@@ -186,8 +153,6 @@ Status register_sqlite_extensions(sqlite3* db) {
     return make_error("cannot register the gk_bigram tokenizer");
   if (api->xCreateFunction(api, "gk_score", nullptr, score_fn, nullptr) != SQLITE_OK)
     return make_error("cannot register gk_score");
-  if (api->xCreateFunction(api, "gk_tf", nullptr, tf_fn, nullptr) != SQLITE_OK)
-    return make_error("cannot register gk_tf");
   if (sqlite3_create_function(db, "gk_contains", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, contains_fn,
                               nullptr, nullptr) != SQLITE_OK)
     return make_error("cannot register gk_contains");

@@ -3,11 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <functional>
 #include <optional>
 #include <set>
-#include <unordered_map>
 
 #include "archive/catalogue/query.h"
 #include "archive/catalogue/text.h"
@@ -175,71 +173,6 @@ std::string title_expression(const Query& q) {
   return e;
 }
 
-// gk_tf's blob (fts.cpp) as doubles.
-std::vector<double> blob_doubles(const Stmt& st, int col) {
-  const void* p = sqlite3_column_blob(st.raw(), col);
-  size_t n = static_cast<size_t>(sqlite3_column_bytes(st.raw(), col)) / sizeof(double);
-  std::vector<double> out(n);
-  if (p && n) std::memcpy(out.data(), p, n * sizeof(double));
-  return out;
-}
-
-// BM25 as gk_score computes it (fts.cpp), from gk_tf's blob and the row's length in tokens.
-double bm25(const std::vector<double>& tf, int64_t len, const std::vector<double>& idf) {
-  constexpr double k1 = 1.2, b = 0.75;
-  double rows = tf[0], tokens = tf[1];
-  double avg = rows > 0 && tokens > 0 ? tokens / rows : 1.0;
-  double norm = k1 * (1 - b + b * static_cast<double>(len) / avg);
-  double score = 0;
-  for (size_t i = 3; i < tf.size() && i - 3 < idf.size(); ++i) score += idf[i - 3] * tf[i] * (k1 + 1) / (tf[i] + norm);
-  return score;
-}
-
-// Lengths in tokens (all columns) of rows `seqs` from an FTS5 %_docsize table (varints per
-// column). Dense rows are read in one range scan, sparse ones one lookup each: FTS5's own
-// xColumnSize looks up every row, ~2 us each, half the cost of ranking a window of 1,000.
-Result<std::unordered_map<int64_t, int64_t>> doc_lengths(const Index& ix, const std::string& table, std::vector<int64_t> seqs) {
-  std::sort(seqs.begin(), seqs.end());
-  std::unordered_map<int64_t, int64_t> out;
-  auto decode = [](const unsigned char* p, int n) {
-    int64_t sum = 0;
-    for (int i = 0; i < n;) {
-      uint64_t v = 0;
-      int k = 0;
-      for (; k < 8 && i < n; ++k) {
-        unsigned char c = p[i++];
-        v = (v << 7) | (c & 0x7f);
-        if (!(c & 0x80)) break;
-      }
-      if (k == 8 && i < n) v = (v << 8) | p[i++];
-      sum += static_cast<int64_t>(v);
-    }
-    return sum;
-  };
-  bool dense = seqs.back() - seqs.front() + 1 <= 8 * static_cast<int64_t>(seqs.size());
-  Stmt st(ix.db(), dense ? "SELECT id, sz FROM " + table + " WHERE id BETWEEN ? AND ?" : "SELECT id, sz FROM " + table + " WHERE id = ?");
-  if (!st.ok()) return make_error(st.error(), ix.path());
-  auto read_rows = [&]() -> bool {
-    int rc;
-    while ((rc = st.step()) == SQLITE_ROW) {
-      auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(st.raw(), 1));
-      out[st.integer(0)] = decode(p, sqlite3_column_bytes(st.raw(), 1));
-    }
-    return rc == SQLITE_DONE;
-  };
-  if (dense) {
-    st.bind(1, seqs.front()).bind(2, seqs.back());
-    if (!read_rows()) return make_error(std::string("damaged: ") + sqlite3_errmsg(ix.db()), ix.path());
-  } else {
-    for (int64_t seq : seqs) {
-      sqlite3_reset(st.raw());
-      st.bind(1, seq);
-      if (!read_rows()) return make_error(std::string("damaged: ") + sqlite3_errmsg(ix.db()), ix.path());
-    }
-  }
-  return out;
-}
-
 int64_t count_capped(const Index& ix, const std::string& match, int64_t cap, int64_t& last_rowid) {
   Stmt& st = ix.prepared("SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?");
   st.bind(1, match).bind(2, cap);
@@ -352,13 +285,15 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
     score_sql += b;
   }
   score_sql += ")";
-  // gk_tf over the titles table takes the positive phrases (they come first): BM25 of the title alone.
+  // The same over the titles table: the positive phrases (they come first), BM25 of the title alone.
   size_t positive = static_cast<size_t>(std::count_if(phrases.begin(), phrases.end(), [](const Phrase& p) { return p.group >= 0; }));
-  auto tf_sql = [&](const char* table, size_t n) {
-    std::string out = std::string("gk_tf(") + table + ", " + std::to_string(n);
-    for (size_t i = 0; i < n; ++i) out += ", " + std::to_string(phrases[i].group);
-    return out + ")";
-  };
+  std::string title_score_sql = "gk_score(titles, " + std::to_string(positive);
+  for (size_t i = 0; i < positive; ++i) {
+    char b[64];
+    std::snprintf(b, sizeof b, ", %d, %.17g", phrases[i].group, idf[i]);
+    title_score_sql += b;
+  }
+  title_score_sql += ")";
 
   // Candidates in stream order: rows with every group in the title first (tier 1, read from the
   // titles table: short doclists), then the other matches (tier 2), each newest first. The first
@@ -368,8 +303,6 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
     int64_t seq;
     int title;
     double score;
-    int table = -1;          // scored; else 0: tf from titles, 1: tf from fts (score_window)
-    std::vector<double> tf;  // gk_tf's blob
   };
   std::vector<Ranked> window;
   const size_t kWindow = std::max<size_t>(1, req.rank_window);
@@ -384,7 +317,7 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   std::vector<int64_t> title_rows;
   const int all_groups = static_cast<int>(q->all_of.size());
   {
-    Stmt st(ix.db(), "SELECT rowid, " + tf_sql("titles", positive) + " FROM titles WHERE titles MATCH ? ORDER BY rowid DESC");
+    Stmt st(ix.db(), "SELECT rowid, " + title_score_sql + " FROM titles WHERE titles MATCH ? ORDER BY rowid DESC");
     if (!st.ok()) return make_error(st.error(), ix.path());
     const std::string texpr = title_expression(*q);
     st.bind(1, texpr);
@@ -398,17 +331,16 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
       auto ok = accept(seq, &tg, true);
       if (!ok) return ok.error();
       if (!*ok) continue;
+      double v = st.real(1);
       if (checked && tg < all_groups) {
         // A checked term's phrases are in the title, the term itself is not: score it as tier 2 does.
         Stmt one(ix.db(), "SELECT " + score_sql + " FROM fts WHERE fts MATCH ? AND rowid = ?");
         one.bind(1, expr).bind(2, seq);
         if (!one.ok() || one.step() != SQLITE_ROW) return damaged();
-        double v = one.real(0);
-        int t = static_cast<int>(v / kTitleUnit);
-        window.push_back({seq, tg, v - t * kTitleUnit, -1, {}});
-      } else {
-        window.push_back({seq, tg, 0, 0, blob_doubles(st, 1)});
+        v = one.real(0);
       }
+      int t = static_cast<int>(v / kTitleUnit);
+      window.push_back({seq, checked ? tg : t, v - t * kTitleUnit});
       ++total;
     }
     if (window.size() < kWindow) {
@@ -434,7 +366,7 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   }
   auto in_titles = [&](int64_t seq) { return std::binary_search(title_rows.begin(), title_rows.end(), seq, std::greater<int64_t>()); };
   if (!capped) {  // tier 2: the other matches of the main index
-    Stmt st(ix.db(), "SELECT rowid, " + tf_sql("fts", phrases.size()) + " FROM fts WHERE fts MATCH ? ORDER BY rowid DESC");
+    Stmt st(ix.db(), "SELECT rowid, " + score_sql + " FROM fts WHERE fts MATCH ? ORDER BY rowid DESC");
     if (!st.ok()) return make_error(st.error(), ix.path());
     st.bind(1, expr);
     int rc = SQLITE_DONE;
@@ -447,7 +379,9 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
       auto ok = accept(seq, &tg, false);
       if (!ok) return ok.error();
       if (!*ok) continue;
-      window.push_back({seq, tg, 0, 1, blob_doubles(st, 1)});
+      double v = st.real(1);
+      int t = static_cast<int>(v / kTitleUnit);
+      window.push_back({seq, checked ? tg : t, v - t * kTitleUnit});
       ++total;
     }
     if (window.size() < kWindow) {
@@ -470,23 +404,6 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
         ++total;
       }
       if (!capped && rc != SQLITE_DONE) return damaged();
-    }
-  }
-  // BM25 of the window rows read with gk_tf, their lengths read together (score_window).
-  for (int table : {0, 1}) {
-    std::vector<int64_t> seqs;
-    for (const auto& w : window)
-      if (w.table == table) seqs.push_back(w.seq);
-    if (seqs.empty()) continue;
-    auto lens = doc_lengths(ix, table == 0 ? "titles_docsize" : "fts_docsize", seqs);
-    if (!lens) return lens.error();
-    for (auto& w : window) {
-      if (w.table != table) continue;
-      if (w.tf.size() < 3) return damaged();
-      auto len = lens->find(w.seq);
-      if (len == lens->end()) return damaged();
-      w.score = bm25(w.tf, len->second, idf);
-      if (!checked) w.title = static_cast<int>(w.tf[2]);
     }
   }
   std::sort(window.begin(), window.end(), [](const Ranked& a, const Ranked& b) {
