@@ -170,6 +170,14 @@ std::string title_expression(const Query& q) {
     }
     e += ")";
   }
+  // A row whose title holds an excluded term (one the index answers exactly) is not a result:
+  // pruned here instead of by reading its text (`政务 -政务公开`: most titles with 政务).
+  for (const auto& t : q.none_of) {
+    if (t.needs_check()) continue;
+    e += " NOT (";
+    for (size_t r = 0; r < t.phrases.size(); ++r) e += (r ? " AND \"" : "\"") + t.phrases[r] + "\"";
+    e += ")";
+  }
   return e;
 }
 

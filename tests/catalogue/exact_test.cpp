@@ -266,6 +266,8 @@ BOOST_AUTO_TEST_CASE(title_matches_come_from_the_titles_table_with_exclusions_ap
       {"通知 -" + excluded, [&](auto& x) { return has(x, "通知") && !has(x, excluded); }, {"通知"}},
       {"扶贫 OR 教育 -贫困", [](auto& x) { return (has(x, "扶贫") || has(x, "教育")) && !has(x, "贫困"); }, {}},
       {"青川市 -〔2022〕", [](auto& x) { return has(x, "青川市") && !has(x, "〔2022〕"); }, {"青川市"}},
+      {"通知 -扶贫", [](auto& x) { return has(x, "通知") && !has(x, "扶贫"); }, {"通知"}},
+      {"政务 -政务公开 -的", [](auto& x) { return has(x, "政务") && !has(x, "政务公开") && !has(x, "的"); }, {"政务"}},
   };
   for (const auto& k : cases) {
     SearchRequest req;
