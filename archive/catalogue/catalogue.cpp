@@ -44,19 +44,29 @@ using Plan = std::vector<std::tuple<std::string, std::string, int>>;  // key, ob
 
 // Appends the planned versions (sorted here) one group per transaction, reading one entry at a
 // time so memory stays small however many versions there are.
-Status append_plan(Index& ix, const ocfl::Store& store, Plan plan, int64_t* count = nullptr) {
+// `known` holds inventories the caller already read while planning (kept only for modest plans,
+// so memory stays bounded); others are read again here.
+Status append_plan(Index& ix, const ocfl::Store& store, Plan plan, int64_t* count = nullptr,
+                   const std::map<std::string, ocfl::Inventory>* known = nullptr) {
   std::sort(plan.begin(), plan.end());
   std::string cur_id, cur_group;
-  ocfl::Inventory inv;
+  ocfl::Inventory read;
+  const ocfl::Inventory* inv = nullptr;
   bool open = false;
   for (const auto& [key, id, n] : plan) {
     if (id != cur_id) {
-      auto i = store.inventory(id);
-      if (!i) return i.error();
-      inv = std::move(*i);
+      auto k = known ? known->find(id) : std::map<std::string, ocfl::Inventory>::const_iterator{};
+      if (known && k != known->end()) {
+        inv = &k->second;
+      } else {
+        auto i = store.inventory(id);
+        if (!i) return i.error();
+        read = std::move(*i);
+        inv = &read;
+      }
       cur_id = id;
     }
-    auto e = read_entry(store, inv, n);
+    auto e = read_entry(store, *inv, n);
     if (!e) return e.error();
     if (open && group_of(key) != cur_group) {
       if (auto s = ix.commit_group(); !s) return s;
@@ -188,6 +198,8 @@ Status index_versions(const ocfl::Store& store, const std::vector<std::pair<std:
   for (const auto& [id, n] : object_versions) want[id] = std::max(want[id], n);
   std::string last = ix->last_key();
   Plan plan;
+  std::map<std::string, ocfl::Inventory> known;  // read once for planning and for the entries
+  constexpr size_t kKeepInventories = 20000;       // beyond this, entries read them again
   for (const auto& [id, n] : want) {
     std::string full = store.object_path(id);
     std::string dir = full.substr(std::min(full.size(), store.root().size() + 1));
@@ -199,6 +211,7 @@ Status index_versions(const ocfl::Store& store, const std::vector<std::pair<std:
       if (!inv->versions.count(k)) return make_error("object '" + id + "' has no version v" + std::to_string(k));
       plan.emplace_back(version_key(*inv, k), id, k);
     }
+    if (want.size() <= kKeepInventories) known.emplace(id, std::move(*inv));
   }
   if (plan.empty()) return {};
   // New groups must start after the last one in the file: a version sorting before it, or one
@@ -208,7 +221,7 @@ Status index_versions(const ocfl::Store& store, const std::vector<std::pair<std:
     ix = make_error("closed before the rebuild replaces the file");
     return rebuild_locked(store, p).status();
   }
-  return append_plan(*ix, store, std::move(plan));
+  return append_plan(*ix, store, std::move(plan), nullptr, &known);
 }
 
 Result<Index> open_checked(const ocfl::Store& store, const std::string& path, OpenReport& report) {
