@@ -2,11 +2,13 @@
 // (archive/catalogue, docs/search.md).
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 #include <map>
 
 #include "archive/catalogue/catalogue.h"
 #include "archive/catalogue/query.h"
+#include "archive/ingest/audit_hook.h"
 #include "archive/ocfl/json.h"
 #include "cli/command.h"
 #include "cli/options.h"
@@ -294,6 +296,20 @@ int run_reindex(const cli::Args& args) {
   auto r = catalogue::rebuild(*s, path);
   if (!r) return cli::fail(r.error().str());
   std::cout << "indexed " << r->versions << " versions of " << r->objects << " objects into " << path << "\n";
+  // Logged like every write (signed when the archive has a key); the catalogue is derived data,
+  // so a failure to log is a note, not a failed reindex.
+  auto key = ingest::load_signing_key(s->root());
+  if (!key) {
+    std::cerr << "gongkai: note: the reindex was not logged: " << key.error().str() << "\n";
+    return cli::kOk;
+  }
+  audit::Entry e;
+  e.action = audit::kActionReindex;
+  e.detail = {{"catalogue", std::filesystem::path(path).filename().string()},
+              {"objects", std::to_string(r->objects)},
+              {"versions", std::to_string(r->versions)}};
+  if (auto l = ingest::log_operation(s->root(), std::move(e), *key ? &**key : nullptr); !l)
+    std::cerr << "gongkai: note: the reindex was not logged: " << l.error().str() << "\n";
   return cli::kOk;
 }
 

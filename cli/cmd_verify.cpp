@@ -1,6 +1,7 @@
 // gongkai archive verify: recompute and cross-check everything an archive claims (archive/verify).
 #include <iostream>
 
+#include "archive/ingest/audit_hook.h"
 #include "archive/verify/verify.h"
 #include "cli/command.h"
 #include "cli/options.h"
@@ -11,18 +12,42 @@ using namespace gk;
 namespace {
 
 const char* kHelp =
-    "usage: gongkai archive verify ROOT [--key PUB ...] [--threads N]\n"
+    "usage: gongkai archive verify ROOT [--key PUB ...] [--threads N] [--no-log]\n"
     "\n"
     "Reads every content file of the archive and checks its sha512 (manifest) and sm3 (fixity),\n"
     "every inventory against its sidecar, the storage root's files, the OCFL 1.1 rules, the audit\n"
     "log's tree heads (signatures with PUB, by default the public key the archive carries) and\n"
     "that every version has its log entry and every entry its version, with the digests it\n"
     "recorded. Prints one line per problem (kind, object, version, file, what) and exits 1 if\n"
-    "there is any. Nothing is repaired.\n";
+    "there is any. Nothing is repaired.\n"
+    "\n"
+    "The run itself is then logged (a signed \"verify\" entry with its result) when the archive\n"
+    "is writable and its signing key loads; otherwise, or with --no-log, it is not, and a note\n"
+    "says why. Logging never changes the exit code.\n";
+
+// A verification is an operation on the archive (issue: every operation is logged). Signed or
+// not at all: an unsigned entry would itself be reported by the next verify.
+void log_run(const std::string& root, const verify::VerifyReport& r) {
+  auto key = ingest::load_signing_key(root);
+  if (!key || !*key) {
+    std::cerr << "gongkai: note: this verification was not logged: "
+              << (key ? std::string("the archive has no signing key") : key.error().str()) << "\n";
+    return;
+  }
+  audit::Entry e;
+  e.action = audit::kActionVerify;
+  e.detail = {{"result", r.ok() ? "passed" : "failed"},    {"problems", std::to_string(r.problems.size())},
+              {"objects", std::to_string(r.objects)},       {"versions", std::to_string(r.versions)},
+              {"files", std::to_string(r.files)},           {"bytes", std::to_string(r.bytes)},
+              {"log-entries", std::to_string(r.entries)}};
+  auto seq = ingest::log_operation(root, std::move(e), &**key);
+  if (!seq) std::cerr << "gongkai: note: this verification was not logged: " << seq.error().str() << "\n";
+  else std::cout << "logged as audit entry " << *seq << "\n";
+}
 
 int run(const cli::Args& args) {
   std::string err;
-  auto o = cli::parse_options(args, {"key", "threads"}, {"help"}, err);
+  auto o = cli::parse_options(args, {"key", "threads"}, {"help", "no-log"}, err);
   if (!o) return cli::fail(err + "\n" + kHelp, cli::kUsage);
   if (o->has("help")) {
     std::cout << kHelp;
@@ -50,6 +75,7 @@ int run(const cli::Args& args) {
             << " signed heads";
   if (!r->ok()) std::cout << "; " << r->problems.size() << " problem(s)";
   std::cout << "\n";
+  if (!o->has("no-log")) log_run(o->positional[0], *r);
   return r->ok() ? cli::kOk : cli::kFailed;
 }
 

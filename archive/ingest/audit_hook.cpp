@@ -7,6 +7,7 @@
 #include "archive/ocfl/fsutil.h"
 #include "archive/ocfl/json.h"
 #include "archive/ocfl/store.h"
+#include "common/digest.h"
 #include "common/files.h"
 
 namespace fs = std::filesystem;
@@ -91,9 +92,36 @@ Result<KeygenResult> keygen(const std::string& root, const std::string& private_
   // Relative to the root for the default location, so that root and key can be moved together.
   cfg["signing_key"] = is_default ? "../" + fs::path(r.private_path).filename().string() : r.private_path;
   cfg["public_key"] = std::string("extensions/") + kSigningExtension + "/" + r.fingerprint + ".pem";
-  if (auto s = gk::write_file_atomic(config_path(root), ocfl::write_json(ocfl::Json(std::move(cfg)))); !s) return s.error();
+  std::string cfg_text = ocfl::write_json(ocfl::Json(std::move(cfg)));
+  if (auto s = gk::write_file_atomic(config_path(root), cfg_text); !s) return s.error();
   if (auto s = gk::sync_directory(public_key_dir(root)); !s) return s.error();
+  // The key's arrival is itself logged, signed by the new key: the entry pins config.json.
+  auto key = audit::PrivateKey::load(r.private_path);
+  if (!key) return key.error();
+  audit::Entry e;
+  e.action = audit::kActionKeyRotate;
+  e.digests = {{"sha512", digest_hex(DigestAlgorithm::sha512, cfg_text)}, {"sm3", digest_hex(DigestAlgorithm::sm3, cfg_text)}};
+  e.detail = {{"fingerprint", r.fingerprint},
+              {"public-key", std::string("extensions/") + kSigningExtension + "/" + r.fingerprint + ".pem"},
+              {"digests-of", std::string("extensions/") + kSigningExtension + "/config.json"}};
+  if (auto l = log_operation(root, std::move(e), &*key); !l)
+    return make_error("the key was made, but its audit entry was not written: " + l.error().str());
   return r;
+}
+
+Result<uint64_t> log_operation(const std::string& root, audit::Entry e, const audit::PrivateKey* key) {
+  if (e.actor.empty()) {
+    const char* user = std::getenv("USER");
+    e.actor = user && *user ? user : "gongkai";
+  }
+  // recover: as every writer does, cut a torn last line that no signed head covers.
+  auto log = audit::AuditLog::open(audit::audit_dir(root), audit::OpenOptions{false, true});
+  if (!log) return log.error();
+  auto seq = log->append(std::move(e));
+  if (!seq) return seq.error();
+  if (key)
+    if (auto h = log->sign_head(*key); !h) return h.error();
+  return seq;
 }
 
 Status after_commit(const std::string& root, const std::vector<CommittedVersion>& versions, const audit::PrivateKey* key) {

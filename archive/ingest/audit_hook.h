@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "archive/audit/entry.h"
 #include "archive/audit/keys.h"
 #include "archive/ingest/metadata.h"
 #include "common/status.h"
@@ -42,6 +43,11 @@ struct CommittedVersion {
 // Later hooks (the catalogue index) belong here too. Failure means: committed but not logged.
 Status after_commit(const std::string& root, const std::vector<CommittedVersion>& versions,
                     const audit::PrivateKey* key);
+
+// Appends one entry for an operation on the archive as a whole (export, reindex, verify,
+// key-rotate: no object) and signs a tree head with `key` when not null: the rule of every write.
+// An empty actor is the login name. Returns the entry's seq.
+Result<uint64_t> log_operation(const std::string& root, audit::Entry e, const audit::PrivateKey* key);
 
 // The signing key for writes to `root` (see KEY HANDLING); nullopt when none is configured.
 Result<std::optional<audit::PrivateKey>> load_signing_key(const std::string& root,

@@ -284,12 +284,7 @@ Status log_export(const ExportOptions& o, const std::string& out, const ExportSu
               {"digests-of", "tagmanifest-sha512.txt"}};
   if (!o.category.empty()) e.detail["category"] = o.category;
   if (!o.issuer.empty()) e.detail["issuer"] = o.issuer;
-  // recover: as every writer does (archive/ingest), cut a torn last line no signed head covers.
-  auto log = audit::AuditLog::open(audit::audit_dir(o.root), audit::OpenOptions{false, true});
-  if (!log) return log.error();
-  if (auto r = log->append(std::move(e)); !r) return r.error();
-  if (key)
-    if (auto h = log->sign_head(*key); !h) return h.error();
+  if (auto r = ingest::log_operation(o.root, std::move(e), key); !r) return r.error();
   return {};
 }
 

@@ -95,13 +95,20 @@ BOOST_AUTO_TEST_CASE(every_write_is_logged_and_signed) {
 
   auto log = gk::audit::AuditLog::open(gk::audit::audit_dir(root), {true, false});
   BOOST_REQUIRE_MESSAGE(log, err(log));
-  BOOST_REQUIRE(log->size() == 3);
+  BOOST_REQUIRE(log->size() == 4);
+  // Entry 0: the key's arrival, signed by it, pinning config.json.
+  auto k = log->entry(0);
+  BOOST_REQUIRE(k);
+  BOOST_TEST(k->action == "key-rotate");
+  BOOST_TEST(k->object.empty());
+  BOOST_TEST(k->digests.at("sha512") == gk::digest_hex(gk::DigestAlgorithm::sha512, cfg));
+  BOOST_TEST(k->detail.at("digests-of") == "extensions/gongkai-signing/config.json");
   auto st = gk::ocfl::Store::open(root);
   const char* actions[] = {"version-add", "version-add", "status-change"};
   const char* actors[] = {"mailto:li@example.gov.cn", "王芳", "赵"};
   const char* statuses[] = {"发布", "修改", "废止"};
   for (uint64_t i = 0; i < 3; ++i) {
-    auto e = log->entry(i);
+    auto e = log->entry(i + 1);
     BOOST_REQUIRE(e);
     std::string v = std::string("v").append(std::to_string(i + 1));
     BOOST_TEST(e->action == actions[i]);
@@ -118,7 +125,7 @@ BOOST_AUTO_TEST_CASE(every_write_is_logged_and_signed) {
   }
   // A signed head after every write, verifiable with the public key the archive carries.
   BOOST_REQUIRE(log->latest_head());
-  BOOST_TEST(log->latest_head()->size == 3);
+  BOOST_TEST(log->latest_head()->size == 4);
   std::string fp;
   for (auto& e : fs::directory_iterator(root + "/extensions/gongkai-signing"))
     if (e.path().extension() == ".pem") fp = e.path().string();
@@ -127,7 +134,7 @@ BOOST_AUTO_TEST_CASE(every_write_is_logged_and_signed) {
   std::vector<gk::audit::PublicKey> trusted{*pub};
   auto rep = gk::audit::verify_log(gk::audit::audit_dir(root), trusted);
   BOOST_REQUIRE_MESSAGE(rep, err(rep));
-  BOOST_TEST(rep->heads == 3);
+  BOOST_TEST(rep->heads == 4);
   BOOST_TEST(rep->unsigned_entries == 0);
   // The storage root still validates (audit and signing directories are documented extensions).
   auto v = run_gk({"archive", "validate", root});
@@ -265,6 +272,39 @@ BOOST_AUTO_TEST_CASE(metadata_round_trip_and_line_diff) {
   auto changed = many;
   changed[10] = "other";
   BOOST_TEST(line_diff(many, changed, false) == "  … 8 unchanged line(s)\n  same\n  same\n- same\n+ other\n  same\n  same\n  … 7 unchanged line(s)\n");
+}
+
+// Operations on the archive as a whole are logged too: verify (signed, with its result; not at
+// all without a usable key or with --no-log) and reindex.
+BOOST_AUTO_TEST_CASE(verify_and_reindex_runs_are_logged) {
+  TempDir t("oplog");
+  std::string root = t / "root";
+  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
+  auto unkeyed = run_gk({"archive", "verify", root});
+  BOOST_TEST(unkeyed.err.find("this verification was not logged: the archive has no signing key") != std::string::npos,
+             unkeyed.err);
+  BOOST_REQUIRE(run_gk({"archive", "keygen", root}).code == 0);
+  BOOST_REQUIRE(run_gk({"archive", "add", root, "--record", seed_record()}).code == 0);
+  auto v1 = run_gk({"archive", "verify", root});
+  BOOST_TEST(v1.code == 0, v1.out + v1.err);
+  BOOST_TEST(v1.out.find("logged as audit entry 2\n") != std::string::npos, v1.out);
+  auto v2 = run_gk({"archive", "verify", root});  // the signed entry is no problem for the next run
+  BOOST_TEST(v2.code == 0, v2.out + v2.err);
+  BOOST_TEST(v2.out.find("logged as audit entry 3\n") != std::string::npos, v2.out);
+  BOOST_TEST(run_gk({"archive", "verify", root, "--no-log"}).out.find("logged") == std::string::npos);
+  auto re = run_gk({"archive", "reindex", root});
+  BOOST_TEST(re.code == 0, re.err);
+  auto log = gk::audit::AuditLog::open(gk::audit::audit_dir(root), {true, false});
+  BOOST_REQUIRE(log);
+  BOOST_REQUIRE(log->size() == 5u);
+  auto e = log->entry(2);
+  BOOST_REQUIRE(e);
+  BOOST_TEST(e->action == "verify");
+  BOOST_TEST(e->detail.at("result") == "passed");
+  BOOST_TEST(e->detail.at("versions") == "1");
+  BOOST_TEST(log->entry(4)->action == "reindex");
+  BOOST_TEST(log->entry(4)->detail.at("versions") == "1");
+  BOOST_TEST(log->latest_head()->size == 5u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
