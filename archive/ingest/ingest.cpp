@@ -286,16 +286,20 @@ Result<AddOutcome> Archive::add(const AddRequest& request) {
     std::map<std::string, ObjectState> known;
     auto p = prepare_add(store_, request, known, now_local_rfc3339());
     if (!p) return p.error();
-    std::vector<Prepared> group;
-    group.push_back(std::move(*p));
-    std::vector<AddOutcome> out;
-    std::optional<Error> audit_error;
-    Status s = commit(group, out, audit_error);
-    if (!s && is_conflict(s.error()) && attempt < 3) continue;
-    if (!s) return s.error();
-    if (audit_error) return *audit_error;
-    return out.front();
+    if (auto r = commit_one(std::move(*p), attempt)) return std::move(*r);
   }
+}
+
+std::optional<Result<AddOutcome>> Archive::commit_one(Prepared p, int attempt) {
+  std::vector<Prepared> group;
+  group.push_back(std::move(p));
+  std::vector<AddOutcome> out;
+  std::optional<Error> audit_error;
+  Status s = commit(group, out, audit_error);
+  if (!s && is_conflict(s.error()) && attempt < 3) return std::nullopt;
+  if (!s) return Result<AddOutcome>(s.error());
+  if (audit_error) return Result<AddOutcome>(*audit_error);
+  return Result<AddOutcome>(out.front());
 }
 
 BatchReport Archive::add_batch(const std::vector<AddRequest>& requests, const std::function<void()>& tick) {
@@ -386,15 +390,7 @@ Result<AddOutcome> Archive::change_status(const std::string& id, const std::stri
     }
     p.action = audit::kActionStatusChange;
     finish_version(p, *st, effective(user), message, time.empty() ? now_local_rfc3339() : time);
-    std::vector<Prepared> group;
-    group.push_back(std::move(p));
-    std::vector<AddOutcome> out;
-    std::optional<Error> audit_error;
-    Status s = commit(group, out, audit_error);
-    if (!s && is_conflict(s.error()) && attempt < 3) continue;
-    if (!s) return s.error();
-    if (audit_error) return *audit_error;
-    return out.front();
+    if (auto r = commit_one(std::move(p), attempt)) return std::move(*r);
   }
 }
 

@@ -97,6 +97,9 @@ class Archive {
   // indexes the new versions in the catalogue, or, with `to_index`, leaves that to the caller.
   Status commit(std::vector<Prepared>& group, std::vector<AddOutcome>& out, std::optional<Error>& audit_error,
                 std::vector<std::pair<std::string, int>>* to_index = nullptr);
+  // Commits one version; nullopt when another writer took the object meanwhile and `attempt`
+  // leaves room for the caller to prepare it again.
+  std::optional<Result<AddOutcome>> commit_one(Prepared p, int attempt);
 
   ocfl::Store store_;
   std::optional<audit::PrivateKey> key_;
