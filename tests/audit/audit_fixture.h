@@ -1,5 +1,7 @@
 // Shared helpers for the audit tests: a scratch directory and file surgery for tamper tests.
 #pragma once
+#include "tests/support/io.h"
+#include "tests/support/temp_dir.h"
 #include <unistd.h>
 
 #include <atomic>
@@ -10,42 +12,12 @@
 
 namespace audit_test {
 
+using gk_test::slurp;
+using gk_test::spit;
+using gk_test::TempDir;
+using gk_test::why;
+
 namespace fs = std::filesystem;
-
-// The error text of a Result/Status, or "" when it is ok (safe to use in *_MESSAGE macros,
-// which evaluate the message even when the check passes).
-template <class R>
-std::string why(const R& r) {
-  return r.is_ok() ? std::string() : r.error().str();
-}
-
-// A fresh directory per test, removed afterwards.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() / ("gk_audit_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
-
-inline std::string slurp(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-inline void spit(const std::string& p, const std::string& bytes) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
 
 // Byte offset of the start of 1-based line `n`.
 inline size_t line_start(const std::string& text, int n) {

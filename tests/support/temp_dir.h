@@ -3,6 +3,7 @@
 #pragma once
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <string>
 
@@ -10,8 +11,8 @@ namespace gk_test {
 
 struct TempDir {
   std::filesystem::path path;
-  explicit TempDir(const std::string& tag) {
-    static int counter = 0;
+  explicit TempDir(const std::string& tag = "test") {
+    static std::atomic<int> counter{0};
     path = std::filesystem::temp_directory_path() /
            ("gk_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
     std::filesystem::remove_all(path);

@@ -3,6 +3,8 @@
 // holds record.xml, document.pdf, metadata.json; its "version-add"/"status-change" entry records
 // the digests of metadata.json and, in detail, "sha512:<path>"/"sm3:<path>" of the other files.
 #pragma once
+#include "tests/support/io.h"
+#include "tests/support/temp_dir.h"
 #include <unistd.h>
 
 #include <atomic>
@@ -20,39 +22,12 @@
 
 namespace verify_test {
 
+using gk_test::slurp;
+using gk_test::spit;
+using gk_test::TempDir;
+using gk_test::why;
+
 namespace fs = std::filesystem;
-
-template <class R>
-std::string why(const R& r) {
-  return r.is_ok() ? std::string() : r.error().str();
-}
-
-inline std::string slurp(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-inline void spit(const std::string& p, const std::string& bytes) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() / ("gk_verify_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 // A PDF-like file: the header, an XMP packet declaring PDF/A-1b, `pages` page objects, filler.
 inline std::string fake_pdf(const std::string& title, int pages, size_t filler, unsigned seed, bool pdfa = true) {
