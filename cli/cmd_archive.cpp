@@ -23,8 +23,9 @@ const char* kInitHelp =
     "\n"
     "Creates an OCFL 1.1 storage root in ROOT (missing or empty directory), with the storage\n"
     "layout extension 0004-hashed-n-tuple-storage-layout (sha256, 3 tuples of 3): object ids are\n"
-    "hashed, never used as paths. An existing storage root is left as it is. No signing key is\n"
-    "made: see `gongkai archive keygen`.\n";
+    "hashed, never used as paths, and an empty search catalogue beside it (ROOT.catalogue.sqlite,\n"
+    "derived data). An existing storage root is left as it is. No signing key is made: see\n"
+    "`gongkai archive keygen` (which logs the key's arrival in the audit log).\n";
 
 const char* kKeygenHelp =
     "usage: gongkai archive keygen ROOT [--key PATH]\n"
@@ -34,7 +35,8 @@ const char* kKeygenHelp =
     "keep it safe and back it up separately. The public key goes into the root\n"
     "(extensions/gongkai-signing/<fingerprint>.pem) and extensions/gongkai-signing/config.json\n"
     "records where the private key is. Every later write signs a tree head with it; another key\n"
-    "can be given per command with --key or the GONGKAI_KEY environment variable.\n"
+    "can be given per command with --key or the GONGKAI_KEY environment variable. The key's\n"
+    "arrival is the first thing it signs: a key-rotate entry pinning config.json.\n"
     "Refused if the archive already has a signing key.\n";
 
 const char* kValidateHelp =
