@@ -14,6 +14,10 @@ namespace {
 // First byte of a marker token: not a byte of any UTF-8 word character, so markers never mix
 // with bigrams.
 constexpr char kMarker = '\x01';
+// The separator token: one position between the bigrams of two runs, so that the last bigram of
+// one run and the first of the next are never at consecutive positions ("甲乙，乙丙" must not
+// match the phrase 甲乙 乙丙 of "甲乙丙").
+constexpr char kSeparator = '\x02';
 
 struct Tokenizer {};  // stateless: FTS5 wants an object per table
 
@@ -30,7 +34,7 @@ int tk_tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
   std::string_view s(text, static_cast<size_t>(n));
   char buf[16];
   size_t prev_start = 0, prev_end = 0;
-  bool have_prev = false, emitted = false;
+  bool have_prev = false, emitted = false, separate = false;
   int run_len = 0;
   // Distinct characters of this text, in order of first appearance, for the marker tokens.
   std::vector<std::pair<size_t, size_t>> chars;
@@ -55,6 +59,7 @@ int tk_tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
       // A query's 1-character run is looked up by its marker.
       if (!document && run_len == 1)
         if (int rc = marker(prev_start, prev_end, 0); rc != SQLITE_OK) return rc;
+      separate |= run_len >= 2;
       have_prev = false;
       run_len = 0;
       continue;
@@ -62,6 +67,13 @@ int tk_tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
     if (document) {
       char32_t key = (c >= 'A' && c <= 'Z') ? c + 32 : c;
       if (seen.insert(key).second) chars.emplace_back(start, i);
+    }
+    if (have_prev && separate) {
+      // Emitted lazily, before the next bigram: runs of one character emit nothing, and nothing
+      // follows the last run.
+      if (int rc = emit(ctx, 0, &kSeparator, 1, static_cast<int>(prev_start), static_cast<int>(prev_start)); rc != SQLITE_OK)
+        return rc;
+      separate = false;
     }
     if (have_prev) {
       int k = fold_copy(prev_start, prev_end, buf);
