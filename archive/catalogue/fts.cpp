@@ -14,9 +14,10 @@ namespace {
 // First byte of a marker token: not a byte of any UTF-8 word character, so markers never mix
 // with bigrams.
 constexpr char kMarker = '\x01';
-// The separator token: one position between the bigrams of two runs, so that the last bigram of
-// one run and the first of the next are never at consecutive positions ("甲乙，乙丙" must not
-// match the phrase 甲乙 乙丙 of "甲乙丙").
+// First byte of a separator token: one position between the bigrams of two runs, so that the
+// last bigram of one run and the first of the next are never at consecutive positions ("甲乙，乙丙"
+// must not match the phrase 甲乙 乙丙 of "甲乙丙"). The next run's first character follows, so a
+// phrase across runs (〔2022〕12号) reads a short doclist, not every boundary of every document.
 constexpr char kSeparator = '\x02';
 
 struct Tokenizer {};  // stateless: FTS5 wants an object per table
@@ -71,7 +72,9 @@ int tk_tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
     if (have_prev && separate) {
       // Emitted lazily, before the next bigram: runs of one character emit nothing, and nothing
       // follows the last run.
-      if (int rc = emit(ctx, 0, &kSeparator, 1, static_cast<int>(prev_start), static_cast<int>(prev_start)); rc != SQLITE_OK)
+      buf[0] = kSeparator;
+      int k = 1 + fold_copy(prev_start, prev_end, buf + 1);
+      if (int rc = emit(ctx, 0, buf, k, static_cast<int>(prev_start), static_cast<int>(prev_start)); rc != SQLITE_OK)
         return rc;
       separate = false;
     }

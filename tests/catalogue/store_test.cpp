@@ -280,7 +280,7 @@ BOOST_AUTO_TEST_CASE(stale_missing_and_damaged_catalogues_are_rebuilt) {
   BOOST_TEST(rep3.notices[0] == "catalogue " + f.cat() + " is damaged (file is not a database); rebuilding it from the store");
   BOOST_TEST((gk::read_file(f.cat()).value() == good));
 
-  // An older format (3: bigrams of adjacent runs at consecutive positions) is rebuilt, not read.
+  // An older format (3: bigrams of adjacent runs at consecutive positions; 4: one separator token for all) is rebuilt.
   {
     sqlite3* db = nullptr;
     BOOST_REQUIRE(sqlite3_open(f.cat().c_str(), &db) == SQLITE_OK);
@@ -290,7 +290,7 @@ BOOST_AUTO_TEST_CASE(stale_missing_and_damaged_catalogues_are_rebuilt) {
   OpenReport rep4;
   BOOST_REQUIRE(open_checked(*f.store, "", rep4));
   BOOST_REQUIRE(rep4.notices.size() == 1u);
-  BOOST_TEST(rep4.notices[0] == "catalogue " + f.cat() + " is damaged (catalogue format is not version 4); rebuilding it from the store");
+  BOOST_TEST(rep4.notices[0] == "catalogue " + f.cat() + " is damaged (catalogue format is not version 5); rebuilding it from the store");
   BOOST_TEST((gk::read_file(f.cat()).value() == good));
 }
 
