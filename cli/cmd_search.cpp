@@ -32,7 +32,7 @@ const char* kSearchHelp =
     "  --validity V       有效性 (有效, 失效, 废止)   --status S           发布, 修改, 废止, 失效, 撤回\n"
     "  --as-of DATE       the versions current on that day (default: the newest)\n"
     "  --include-withdrawn  show withdrawn (撤回) items too\n"
-    "  --exact-total      count every match (by default counting stops at 10,000: \"10000+\")\n"
+    "  --exact-total      count every match (by default counting stops at 1,000: \"1000+\")\n"
     "  --catalogue FILE   catalogue file (default: ROOT's parent/<name>.catalogue.sqlite)\n";
 
 const char* kCatalogueHelp =
@@ -180,7 +180,7 @@ int run_search(const cli::Args& args) {
     return cli::kOk;
   }
   int64_t pages = (res->total + res->per_page - 1) / res->per_page;
-  // Counting stops at 10,000 results unless --exact-total: the total is then "N+" (a lower bound).
+  // Counting stops at 1,000 results unless --exact-total: the total is then "N+" (a lower bound).
   const char* more = res->total_exact ? "" : "+";
   std::cout << "共 " << res->total << more << " 条结果";
   if (res->total > 0) std::cout << "，第 " << res->page << "/" << pages << more << " 页";

@@ -4,6 +4,7 @@
 // Tokenizer contract (docs/search.md): for each run of word characters c0..cN-1 (text.h), a
 // document yields the overlapping bigrams c0c1, c1c2, ... at consecutive positions; then, once per
 // distinct word character X of the text, a marker token "\x01X" colocated with the last token.
+// Between the bigrams of two runs comes a separator "\x02C" (C: the next run's first character).
 // A query yields a run's bigrams, or the marker of a 1-character run. Two bigrams at consecutive
 // positions always come from one run, so the phrase of a run's bigrams matches exactly the
 // documents containing that run, and a marker exactly the documents containing the character
@@ -11,10 +12,21 @@
 #pragma once
 #include <sqlite3.h>
 
+#include <cstddef>
+#include <cstdint>
+
 #include "common/status.h"
 
 namespace gk::catalogue {
 
 Status register_sqlite_extensions(sqlite3* db);
+
+// BM25 document lengths by rowid, handed to gk_score as a pointer argument
+// (sqlite3_bind_pointer, type kRowLengthsType); rows outside it, or a NULL argument, ask FTS5.
+struct RowLengths {
+  const uint32_t* len = nullptr;
+  size_t size = 0;
+};
+inline constexpr const char* kRowLengthsType = "gk_row_lengths";
 
 }  // namespace gk::catalogue

@@ -141,7 +141,8 @@ Index::~Index() {
   if (db_) sqlite3_close_v2(db_);
 }
 Index::Index(Index&& o) noexcept
-    : db_(o.db_), path_(std::move(o.path_)), cache_(std::move(o.cache_)), group_last_(std::move(o.group_last_)), in_group_(o.in_group_) {
+    : db_(o.db_), path_(std::move(o.path_)), cache_(std::move(o.cache_)), group_last_(std::move(o.group_last_)), in_group_(o.in_group_),
+      lengths_(std::move(o.lengths_)), lengths_version_(o.lengths_version_) {
   o.db_ = nullptr;
   o.in_group_ = false;
 }
@@ -154,6 +155,8 @@ Index& Index::operator=(Index&& o) noexcept {
     cache_ = std::move(o.cache_);
     group_last_ = std::move(o.group_last_);
     in_group_ = o.in_group_;
+    lengths_ = std::move(o.lengths_);
+    lengths_version_ = o.lengths_version_;
     o.db_ = nullptr;
     o.in_group_ = false;
   }
@@ -236,7 +239,63 @@ Status Index::commit_group() {
     return make_error(st.error().message, path_);
   }
   in_group_ = false;
+  lengths_.reset();
   return {};
+}
+
+namespace {
+
+// Sum of the SQLite varints (one per column) of an FTS5 docsize blob; false if malformed.
+bool sum_varints(const unsigned char* p, int n, uint64_t& total) {
+  total = 0;
+  for (int i = 0; i < n;) {
+    uint64_t v = 0;
+    for (int k = 0;; ++k) {
+      if (i >= n) return false;
+      unsigned char b = p[i++];
+      if (k == 8) {
+        v = (v << 8) | b;
+        break;
+      }
+      v = (v << 7) | (b & 0x7F);
+      if (!(b & 0x80)) break;
+    }
+    total += v;
+  }
+  return true;
+}
+
+Status read_docsizes(sqlite3* db, const std::string& table, std::vector<uint32_t>& out) {
+  Stmt st(db, "SELECT id, sz FROM " + table + "_docsize");
+  if (!st.ok()) return make_error("damaged: " + st.error());
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    int64_t id = st.integer(0);
+    uint64_t total = 0;
+    auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(st.raw(), 1));
+    if (id < 0 || id > (int64_t{1} << 32) || !sum_varints(p, sqlite3_column_bytes(st.raw(), 1), total) || total > UINT32_MAX)
+      return make_error("damaged: bad " + table + "_docsize row " + std::to_string(id));
+    if (static_cast<size_t>(id) >= out.size()) out.resize(static_cast<size_t>(id) + 1, 0);
+    out[static_cast<size_t>(id)] = static_cast<uint32_t>(total);
+  }
+  if (rc != SQLITE_DONE) return make_error(std::string("damaged: ") + sqlite3_errmsg(db));
+  return {};
+}
+
+}  // namespace
+
+Result<const DocLengths*> Index::doc_lengths() const {
+  Stmt& v = prepared("PRAGMA data_version");
+  if (!v.ok() || v.step() != SQLITE_ROW) return make_error(std::string("damaged: ") + sqlite3_errmsg(db_), path_);
+  int64_t version = v.integer(0);
+  if (!lengths_ || version != lengths_version_) {
+    auto fresh = std::make_unique<DocLengths>();
+    if (auto s = read_docsizes(db_, "fts", fresh->fts); !s) return Error{path_, 0, s.error().message};
+    if (auto s = read_docsizes(db_, "titles", fresh->titles); !s) return Error{path_, 0, s.error().message};
+    lengths_ = std::move(fresh);
+    lengths_version_ = version;
+  }
+  return lengths_.get();
 }
 
 Status Index::append(const Entry& e) {

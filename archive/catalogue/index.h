@@ -43,6 +43,13 @@ std::string searchable_text(const Entry& e);
 
 class Stmt;
 
+// BM25 document lengths: the token counts FTS5 keeps per row (all columns of `fts`, and the
+// `titles` table), by rowid. Read in one scan of each docsize table (about 4 ms each at 100,000
+// rows) instead of one lookup through FTS5 per scored row (0.6 µs: 0.6 ms per ranked window).
+struct DocLengths {
+  std::vector<uint32_t> fts, titles;
+};
+
 struct ObjectState {
   std::string object_id;
   int head = 0;
@@ -77,6 +84,8 @@ class Index {
   sqlite3* db() const { return db_; }
   const std::string& path() const { return path_; }
   Stmt& prepared(const char* sql) const;  // cached per call site, reset, bindings cleared
+  // Read on first use; read again after a commit here or by another connection.
+  Result<const DocLengths*> doc_lengths() const;
 
  private:
   Index(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
@@ -85,6 +94,8 @@ class Index {
   mutable std::map<const char*, std::unique_ptr<Stmt>> cache_;
   std::string group_last_;  // last key added in the open group
   bool in_group_ = false;
+  mutable std::unique_ptr<DocLengths> lengths_;
+  mutable int64_t lengths_version_ = -1;  // PRAGMA data_version they were read at
 };
 
 // Runs `sql` (no results). Errors carry SQLite's message.

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "archive/catalogue/fts.h"
 #include "archive/catalogue/query.h"
 #include "archive/catalogue/text.h"
 
@@ -264,6 +265,11 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
     return true;
   };
 
+  auto lengths = ix.doc_lengths();
+  if (!lengths) return lengths.error();
+  RowLengths fts_lengths{(*lengths)->fts.data(), (*lengths)->fts.size()};
+  RowLengths title_lengths{(*lengths)->titles.data(), (*lengths)->titles.size()};
+
   // BM25 statistics over the whole index: N rows, and per phrase its document frequency, counted
   // up to kDfCount matches and above that extrapolated from the density of the newest matches.
   int64_t n_rows = 0;
@@ -286,7 +292,8 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
       idf[i] = v > 1e-6 ? v : 1e-6;  // as FTS5's bm25: a term in most documents weighs almost nothing
     }
   }
-  std::string score_sql = "gk_score(fts, " + std::to_string(phrases.size());
+  // ?9: the BM25 lengths of the table (RowLengths); the other parameters are numbered ?1, ?2.
+  std::string score_sql = "gk_score(fts, ?9, " + std::to_string(phrases.size());
   for (size_t i = 0; i < phrases.size(); ++i) {
     char b[64];
     std::snprintf(b, sizeof b, ", %d, %.17g", phrases[i].group, idf[i]);
@@ -295,7 +302,7 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   score_sql += ")";
   // The same over the titles table: the positive phrases (they come first), BM25 of the title alone.
   size_t positive = static_cast<size_t>(std::count_if(phrases.begin(), phrases.end(), [](const Phrase& p) { return p.group >= 0; }));
-  std::string title_score_sql = "gk_score(titles, " + std::to_string(positive);
+  std::string title_score_sql = "gk_score(titles, ?9, " + std::to_string(positive);
   for (size_t i = 0; i < positive; ++i) {
     char b[64];
     std::snprintf(b, sizeof b, ", %d, %.17g", phrases[i].group, idf[i]);
@@ -325,10 +332,11 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   std::vector<int64_t> title_rows;
   const int all_groups = static_cast<int>(q->all_of.size());
   {
-    Stmt st(ix.db(), "SELECT rowid, " + title_score_sql + " FROM titles WHERE titles MATCH ? ORDER BY rowid DESC");
+    Stmt st(ix.db(), "SELECT rowid, " + title_score_sql + " FROM titles WHERE titles MATCH ?1 ORDER BY rowid DESC");
     if (!st.ok()) return make_error(st.error(), ix.path());
     const std::string texpr = title_expression(*q);
     st.bind(1, texpr);
+    sqlite3_bind_pointer(st.raw(), 9, &title_lengths, kRowLengthsType, nullptr);
     int rc;
     int64_t last_scored = -1;
     while (window.size() < kWindow && (rc = st.step()) == SQLITE_ROW) {
@@ -342,8 +350,9 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
       double v = st.real(1);
       if (checked && tg < all_groups) {
         // A checked term's phrases are in the title, the term itself is not: score it as tier 2 does.
-        Stmt one(ix.db(), "SELECT " + score_sql + " FROM fts WHERE fts MATCH ? AND rowid = ?");
+        Stmt one(ix.db(), "SELECT " + score_sql + " FROM fts WHERE fts MATCH ?1 AND rowid = ?2");
         one.bind(1, expr).bind(2, seq);
+        sqlite3_bind_pointer(one.raw(), 9, &fts_lengths, kRowLengthsType, nullptr);
         if (!one.ok() || one.step() != SQLITE_ROW) return damaged();
         v = one.real(0);
       }
@@ -374,9 +383,10 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   }
   auto in_titles = [&](int64_t seq) { return std::binary_search(title_rows.begin(), title_rows.end(), seq, std::greater<int64_t>()); };
   if (!capped) {  // tier 2: the other matches of the main index
-    Stmt st(ix.db(), "SELECT rowid, " + score_sql + " FROM fts WHERE fts MATCH ? ORDER BY rowid DESC");
+    Stmt st(ix.db(), "SELECT rowid, " + score_sql + " FROM fts WHERE fts MATCH ?1 ORDER BY rowid DESC");
     if (!st.ok()) return make_error(st.error(), ix.path());
     st.bind(1, expr);
+    sqlite3_bind_pointer(st.raw(), 9, &fts_lengths, kRowLengthsType, nullptr);
     int rc = SQLITE_DONE;
     int64_t last_scored = -1;
     while (window.size() < kWindow && (rc = st.step()) == SQLITE_ROW) {

@@ -36,7 +36,9 @@ struct SearchRequest {
   int page = 1, per_page = 20;
   std::string mark_open = "【", mark_close = "】";  // around matched terms in snippets
   // Results are counted up to this many (at least to the end of the page); 0 counts them all.
-  int64_t count_limit = 10000;
+  // Past it the total is a lower bound ("1000+"): counting every match of a common phrase reads
+  // its positions in every document (docs/search.md).
+  int64_t count_limit = 1000;
   // How many results, in (title groups, newest) order, BM25 orders; the rest follow newest first.
   size_t rank_window = 1000;
 };
