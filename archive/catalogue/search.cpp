@@ -15,7 +15,7 @@ namespace gk::catalogue {
 
 namespace {
 
-constexpr int64_t kDfCount = 2000;    // document frequencies counted exactly up to this
+constexpr int64_t kDfCount = 500;     // document frequencies counted exactly up to this
 constexpr double kTitleUnit = 1e6;    // gk_score = title groups * kTitleUnit + BM25
 
 const std::set<std::string> kGenres{"决议", "决定", "命令", "令", "公报", "公告", "通告", "意见", "通知", "通报", "报告",

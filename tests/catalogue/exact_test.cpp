@@ -330,7 +330,7 @@ BOOST_AUTO_TEST_CASE(title_matches_are_ordered_by_the_title_alone) {
 }
 
 BOOST_AUTO_TEST_CASE(window_scores_equal_fts5_bm25) {
-  // gk_score with the caller's idf (exact below 2,000 matches): for rows without every group in
+  // gk_score with the caller's idf (exact below 500 matches; the corpus has 400 documents): for rows without every group in
   // the title the scores equal FTS5's own bm25(fts, 10, 4, 1).
   auto& c = corpus();
   for (std::string query : {"扶贫 教育", "政务 OR 公开 工作", "年度 扶贫 -教育"}) {
