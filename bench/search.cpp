@@ -181,7 +181,8 @@ Built build(const std::string& path, int n, bool per_doc) {
     std::fprintf(stderr, "%s\n", ix.error().str().c_str());
     std::exit(1);
   }
-  std::string group;
+  // A group (equal created time) is added newest first (index.h): generated, then added backwards.
+  std::vector<Entry> group;
   for (int i = 0; i < n; ++i) {
     auto g0 = Clock::now();
     double gc = thread_cpu_ms();
@@ -192,12 +193,19 @@ Built build(const std::string& path, int n, bool per_doc) {
     if (per_doc) {
       s = ix->append(e);
     } else {
-      std::string g = e.key.substr(0, e.key.find('\x1f'));
-      if (i > 0 && g != group) s = ix->commit_group();
-      if (s && (i == 0 || g != group)) s = ix->begin_group();
-      group = g;
-      if (s) s = ix->add(e);
-      if (s && i == n - 1) s = ix->commit_group();
+      auto group_of = [](const Entry& x) { return x.key.substr(0, x.key.find('\x1f')); };
+      if (!group.empty() && group_of(group.back()) != group_of(e)) {
+        s = ix->begin_group(group.size());
+        for (size_t k = group.size(); s && k-- > 0;) s = ix->add(group[k]);
+        if (s) s = ix->commit_group();
+        group.clear();
+      }
+      group.push_back(std::move(e));
+      if (s && i == n - 1) {
+        s = ix->begin_group(group.size());
+        for (size_t k = group.size(); s && k-- > 0;) s = ix->add(group[k]);
+        if (s) s = ix->commit_group();
+      }
     }
     if (!s) {
       std::fprintf(stderr, "%s\n", s.error().str().c_str());

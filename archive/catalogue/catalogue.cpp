@@ -42,45 +42,48 @@ std::string group_of(const std::string& key) { return key.substr(0, key.find('\x
 
 using Plan = std::vector<std::tuple<std::string, std::string, int>>;  // key, object id, version
 
-// Appends the planned versions (sorted here) one group per transaction, reading one entry at a
-// time so memory stays small however many versions there are.
+// Appends the planned versions (sorted here) one group per transaction, each group newest first
+// (index.h), reading one entry at a time so memory stays small however many versions there are.
 // `known` holds inventories the caller already read while planning (kept only for modest plans,
 // so memory stays bounded); others are read again here.
 Status append_plan(Index& ix, const ocfl::Store& store, Plan plan, int64_t* count = nullptr,
                    const std::map<std::string, ocfl::Inventory>* known = nullptr) {
   std::sort(plan.begin(), plan.end());
-  std::string cur_id, cur_group;
+  std::string cur_id;
   ocfl::Inventory read;
   const ocfl::Inventory* inv = nullptr;
-  bool open = false;
-  for (const auto& [key, id, n] : plan) {
-    if (id != cur_id) {
-      auto k = known ? known->find(id) : std::map<std::string, ocfl::Inventory>::const_iterator{};
-      if (known && k != known->end()) {
-        inv = &k->second;
-      } else {
-        auto i = store.inventory(id);
-        if (!i) return i.error();
-        read = std::move(*i);
-        inv = &read;
+  for (size_t begin = 0, end = 0; begin < plan.size(); begin = end) {
+    const std::string group = group_of(std::get<0>(plan[begin]));
+    for (end = begin + 1; end < plan.size() && group_of(std::get<0>(plan[end])) == group;) ++end;
+    if (auto s = ix.begin_group(end - begin); !s) return s;
+    for (size_t i = end; i-- > begin;) {
+      const auto& [key, id, n] = plan[i];
+      if (id != cur_id) {
+        auto k = known ? known->find(id) : std::map<std::string, ocfl::Inventory>::const_iterator{};
+        if (known && k != known->end()) {
+          inv = &k->second;
+        } else {
+          auto got = store.inventory(id);
+          if (!got) {
+            ix.abort_group();
+            return got.error();
+          }
+          read = std::move(*got);
+          inv = &read;
+        }
+        cur_id = id;
       }
-      cur_id = id;
+      auto e = read_entry(store, *inv, n);
+      if (!e) {
+        ix.abort_group();
+        return e.error();
+      }
+      if (auto s = ix.add(*e); !s) return s;
+      if (count) ++*count;
     }
-    auto e = read_entry(store, *inv, n);
-    if (!e) return e.error();
-    if (open && group_of(key) != cur_group) {
-      if (auto s = ix.commit_group(); !s) return s;
-      open = false;
-    }
-    if (!open) {
-      if (auto s = ix.begin_group(); !s) return s;
-      open = true;
-      cur_group = group_of(key);
-    }
-    if (auto s = ix.add(*e); !s) return s;
-    if (count) ++*count;
+    if (auto s = ix.commit_group(); !s) return s;
   }
-  return open ? ix.commit_group() : Status{};
+  return {};
 }
 
 Result<RebuildReport> rebuild_locked(const ocfl::Store& store, const std::string& path) {
@@ -163,15 +166,15 @@ Status build_file(std::vector<Entry> entries, const std::string& path, bool dura
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.key < b.key; });
   auto ix = Index::create(path, durable);
   if (!ix) return ix.error();
-  for (size_t i = 0; i < entries.size(); ++i) {
-    if (i == 0 || group_of(entries[i].key) != group_of(entries[i - 1].key)) {
-      if (i > 0)
-        if (auto s = ix->commit_group(); !s) return s;
-      if (auto s = ix->begin_group(); !s) return s;
-    }
-    if (auto s = ix->add(entries[i]); !s) return s;
+  for (size_t begin = 0, end = 0; begin < entries.size(); begin = end) {
+    const std::string group = group_of(entries[begin].key);
+    for (end = begin + 1; end < entries.size() && group_of(entries[end].key) == group;) ++end;
+    if (auto s = ix->begin_group(end - begin); !s) return s;
+    for (size_t i = end; i-- > begin;)  // newest first (index.h)
+      if (auto s = ix->add(entries[i]); !s) return s;
+    if (auto s = ix->commit_group(); !s) return s;
   }
-  return entries.empty() ? Status{} : ix->commit_group();
+  return {};
 }
 
 Result<RebuildReport> rebuild(const ocfl::Store& store, const std::string& path) {

@@ -12,7 +12,7 @@ namespace gk::catalogue {
 namespace {
 
 constexpr int kApplicationId = 0x676b6361;  // "gkca"
-constexpr int kFormatVersion = 6;
+constexpr int kFormatVersion = 7;
 
 // Settings that decide the file's bytes are fixed here, before the first table exists.
 const char* kSchema = R"sql(
@@ -20,7 +20,7 @@ PRAGMA page_size=4096;
 PRAGMA auto_vacuum=NONE;
 PRAGMA encoding='UTF-8';
 PRAGMA application_id=1735091041;
-PRAGMA user_version=6;
+PRAGMA user_version=7;
 BEGIN;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE objects(dir TEXT PRIMARY KEY, object_id TEXT NOT NULL, head INTEGER NOT NULL) WITHOUT ROWID;
@@ -141,8 +141,9 @@ Index::~Index() {
   if (db_) sqlite3_close_v2(db_);
 }
 Index::Index(Index&& o) noexcept
-    : db_(o.db_), path_(std::move(o.path_)), cache_(std::move(o.cache_)), group_last_(std::move(o.group_last_)), in_group_(o.in_group_),
-      lengths_(std::move(o.lengths_)), lengths_version_(o.lengths_version_) {
+    : db_(o.db_), path_(std::move(o.path_)), cache_(std::move(o.cache_)), group_last_(std::move(o.group_last_)),
+      group_floor_(std::move(o.group_floor_)), group_prev_(std::move(o.group_prev_)), next_seq_(o.next_seq_), left_(o.left_),
+      in_group_(o.in_group_), lengths_(std::move(o.lengths_)), lengths_version_(o.lengths_version_) {
   o.db_ = nullptr;
   o.in_group_ = false;
 }
@@ -154,6 +155,10 @@ Index& Index::operator=(Index&& o) noexcept {
     path_ = std::move(o.path_);
     cache_ = std::move(o.cache_);
     group_last_ = std::move(o.group_last_);
+    group_floor_ = std::move(o.group_floor_);
+    group_prev_ = std::move(o.group_prev_);
+    next_seq_ = o.next_seq_;
+    left_ = o.left_;
     in_group_ = o.in_group_;
     lengths_ = std::move(o.lengths_);
     lengths_version_ = o.lengths_version_;
@@ -212,11 +217,22 @@ Result<Index> Index::open(const std::string& path, bool writable, bool check) {
   return ix;
 }
 
-Status Index::begin_group() {
+Status Index::begin_group(size_t count) {
   if (in_group_) return make_error("catalogue group already open", path_);
+  if (count == 0) return make_error("catalogue group of no entries", path_);
   if (auto s = exec(db_, "BEGIN IMMEDIATE"); !s) return s;
-  group_last_ = last_key();
   in_group_ = true;
+  group_floor_ = last_key();
+  group_last_.clear();
+  group_prev_.clear();
+  Stmt& m = prepared("SELECT coalesce(max(seq), 0) FROM versions");
+  if (!m.ok() || m.step() != SQLITE_ROW) {
+    std::string msg = std::string("catalogue database error: ") + sqlite3_errmsg(db_);
+    abort_group();
+    return make_error(msg, path_);
+  }
+  next_seq_ = m.integer(0) + static_cast<int64_t>(count);
+  left_ = count;
   return {};
 }
 
@@ -227,6 +243,10 @@ void Index::abort_group() {
 
 Status Index::commit_group() {
   if (!in_group_) return make_error("no catalogue group open", path_);
+  if (left_ != 0) {
+    abort_group();
+    return make_error("catalogue group ended " + std::to_string(left_) + " entries short", path_);
+  }
   Stmt& s = prepared("UPDATE meta SET value = ? WHERE key = 'last_key'");
   s.bind(1, group_last_);
   if (!s.ok() || s.step() != SQLITE_DONE) {
@@ -270,7 +290,7 @@ Status read_docsizes(sqlite3* db, const std::string& table, std::vector<uint32_t
   if (!st.ok()) return make_error("damaged: " + st.error());
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) {
-    int64_t id = st.integer(0);
+    int64_t id = -st.integer(0);  // FTS5 rowid -seq (index.h)
     uint64_t total = 0;
     auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(st.raw(), 1));
     if (id < 0 || id > (int64_t{1} << 32) || !sum_varints(p, sqlite3_column_bytes(st.raw(), 1), total) || total > UINT32_MAX)
@@ -299,7 +319,7 @@ Result<const DocLengths*> Index::doc_lengths() const {
 }
 
 Status Index::append(const Entry& e) {
-  if (auto s = begin_group(); !s) return s;
+  if (auto s = begin_group(1); !s) return s;
   if (auto s = add(e); !s) return s;
   return commit_group();
 }
@@ -310,18 +330,17 @@ Status Index::add(const Entry& e) {
     abort_group();
     return make_error(msg, path_);
   };
-  if (e.key <= group_last_) return fail("catalogue append out of order: " + e.key);
+  if (e.key <= group_floor_ || (!group_prev_.empty() && e.key >= group_prev_))
+    return fail("catalogue append out of order: " + e.key);
+  if (left_ == 0) return fail("catalogue group has more entries than announced: " + e.key);
   std::string created_date = e.created.substr(0, 10);
-  int64_t seq = 1;
+  const int64_t seq = next_seq_;
   {
-    Stmt& s = prepared("SELECT coalesce(max(seq), 0) + 1 FROM versions");
-    if (!s.ok() || s.step() != SQLITE_ROW) return fail("catalogue database error: " + s.error());
-    seq = s.integer(0);
-  }
-  {
+    // A version is current until the next one is created. Within a group the next version is
+    // added first (newest first): it is looked up here; an earlier group's is set below.
     Stmt& s = prepared("INSERT INTO versions(seq, object_id, version, created, created_date, until_date, index_no, title, "
            "issuer, doc_number, genre, subject, keywords, summary, written_date, published_date, mode, scope, "
-           "validity, status, digest) VALUES(?,?,?,?,?,NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+           "validity, status, digest) VALUES(?,?,?,?,?,(SELECT n.created_date FROM versions n WHERE n.object_id = ?2 AND n.version = ?3 + 1),?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!s.ok()) return fail(s.error());
     s.bind(1, seq).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version)).bind(4, e.created).bind(5, created_date);
     s.bind(6, e.index_no).bind(7, e.title).bind(8, e.issuer).bind(9, e.doc_number).bind(10, e.genre);
@@ -331,8 +350,8 @@ Status Index::add(const Entry& e) {
     if (s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
   }
   if (e.version > 1) {
-    Stmt& s = prepared("UPDATE versions SET until_date = ? WHERE object_id = ? AND version < ? AND until_date IS NULL");
-    s.bind(1, created_date).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version));
+    Stmt& s = prepared("UPDATE versions SET until_date = ? WHERE object_id = ? AND version = ?");
+    s.bind(1, created_date).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version - 1));
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
   }
   {
@@ -342,12 +361,12 @@ Status Index::add(const Entry& e) {
   }
   {
     Stmt& s = prepared("INSERT INTO fts(rowid, title, meta, body) VALUES(?, ?, ?, ?)");
-    s.bind(1, seq).bind(2, e.title).bind(3, meta_text(e)).bind(4, e.body);
+    s.bind(1, -seq).bind(2, e.title).bind(3, meta_text(e)).bind(4, e.body);
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
   }
   {
     Stmt& s = prepared("INSERT INTO titles(rowid, title) VALUES(?, ?)");
-    s.bind(1, seq).bind(2, e.title);
+    s.bind(1, -seq).bind(2, e.title);
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
   }
   {
@@ -356,7 +375,10 @@ Status Index::add(const Entry& e) {
     s.bind(1, e.object_dir.empty() ? e.object_id : e.object_dir).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version));
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
   }
-  group_last_ = e.key;
+  if (group_last_.empty()) group_last_ = e.key;
+  group_prev_ = e.key;
+  --next_seq_;
+  --left_;
   return {};
 }
 

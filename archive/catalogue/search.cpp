@@ -182,13 +182,14 @@ std::string title_expression(const Query& q) {
   return e;
 }
 
-int64_t count_capped(const Index& ix, const std::string& match, int64_t cap, int64_t& last_rowid) {
-  Stmt& st = ix.prepared("SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?");
+// FTS5 rowids are -seq (index.h): ascending rowid order is newest first.
+int64_t count_capped(const Index& ix, const std::string& match, int64_t cap, int64_t& last_seq) {
+  Stmt& st = ix.prepared("SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid LIMIT ?");  // newest first
   st.bind(1, match).bind(2, cap);
   int64_t n = 0;
   while (st.step() == SQLITE_ROW) {
     ++n;
-    last_rowid = st.integer(0);
+    last_seq = -st.integer(0);
   }
   return n;
 }
@@ -332,7 +333,7 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   std::vector<int64_t> title_rows;
   const int all_groups = static_cast<int>(q->all_of.size());
   {
-    Stmt st(ix.db(), "SELECT rowid, " + title_score_sql + " FROM titles WHERE titles MATCH ?1 ORDER BY rowid DESC");
+    Stmt st(ix.db(), "SELECT -rowid, " + title_score_sql + " FROM titles WHERE titles MATCH ?1 ORDER BY rowid");
     if (!st.ok()) return make_error(st.error(), ix.path());
     const std::string texpr = title_expression(*q);
     st.bind(1, texpr);
@@ -351,7 +352,7 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
       if (checked && tg < all_groups) {
         // A checked term's phrases are in the title, the term itself is not: score it as tier 2 does.
         Stmt one(ix.db(), "SELECT " + score_sql + " FROM fts WHERE fts MATCH ?1 AND rowid = ?2");
-        one.bind(1, expr).bind(2, seq);
+        one.bind(1, expr).bind(2, -seq);
         sqlite3_bind_pointer(one.raw(), 9, &fts_lengths, kRowLengthsType, nullptr);
         if (!one.ok() || one.step() != SQLITE_ROW) return damaged();
         v = one.real(0);
@@ -363,8 +364,8 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
     if (window.size() < kWindow) {
       if (rc != SQLITE_DONE) return damaged();
     } else {
-      Stmt& more = ix.prepared("SELECT rowid FROM titles WHERE titles MATCH ? AND rowid < ? ORDER BY rowid DESC");
-      more.bind(1, texpr).bind(2, last_scored < 0 ? INT64_MAX : last_scored);
+      Stmt& more = ix.prepared("SELECT -rowid FROM titles WHERE titles MATCH ? AND rowid > ? ORDER BY rowid");
+      more.bind(1, texpr).bind(2, last_scored < 0 ? INT64_MIN : -last_scored);
       while ((rc = more.step()) == SQLITE_ROW) {
         if (limit > 0 && total >= limit) {
           capped = true;
@@ -383,7 +384,7 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   }
   auto in_titles = [&](int64_t seq) { return std::binary_search(title_rows.begin(), title_rows.end(), seq, std::greater<int64_t>()); };
   if (!capped) {  // tier 2: the other matches of the main index
-    Stmt st(ix.db(), "SELECT rowid, " + score_sql + " FROM fts WHERE fts MATCH ?1 ORDER BY rowid DESC");
+    Stmt st(ix.db(), "SELECT -rowid, " + score_sql + " FROM fts WHERE fts MATCH ?1 ORDER BY rowid");
     if (!st.ok()) return make_error(st.error(), ix.path());
     st.bind(1, expr);
     sqlite3_bind_pointer(st.raw(), 9, &fts_lengths, kRowLengthsType, nullptr);
@@ -406,8 +407,8 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
       if (rc != SQLITE_DONE) return damaged();
     } else {
       // Past the window: no scores, only rowids (cheaper), until the page is filled and counted.
-      Stmt& more = ix.prepared("SELECT rowid FROM fts WHERE fts MATCH ? AND rowid < ? ORDER BY rowid DESC");
-      more.bind(1, expr).bind(2, last_scored < 0 ? INT64_MAX : last_scored);
+      Stmt& more = ix.prepared("SELECT -rowid FROM fts WHERE fts MATCH ? AND rowid > ? ORDER BY rowid");
+      more.bind(1, expr).bind(2, last_scored < 0 ? INT64_MIN : -last_scored);
       while ((rc = more.step()) == SQLITE_ROW) {
         if (limit > 0 && total >= limit) {
           capped = true;
