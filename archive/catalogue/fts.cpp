@@ -5,6 +5,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "archive/catalogue/index.h"
 #include "archive/catalogue/text.h"
 
 namespace gk::catalogue {
@@ -152,7 +153,7 @@ void score_fn(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ct
   int len = 0;
   if (api->xRowCount(fts, &rows) != SQLITE_OK || api->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK)
     return sqlite3_result_error(ctx, "gk_score: cannot read sizes", -1);
-  sqlite3_int64 seq = -api->xRowid(fts);  // rowid -seq (index.h)
+  sqlite3_int64 seq = seq_of_rowid(api->xRowid(fts));
   if (lengths && seq >= 0 && static_cast<uint64_t>(seq) < lengths->size) len = static_cast<int>(lengths->len[seq]);
   else if (api->xColumnSize(fts, -1, &len) != SQLITE_OK) return sqlite3_result_error(ctx, "gk_score: cannot read sizes", -1);
   double avg = rows > 0 && tokens > 0 ? static_cast<double>(tokens) / static_cast<double>(rows) : 1.0;

@@ -21,7 +21,7 @@ namespace gk::catalogue {
 
 Status register_sqlite_extensions(sqlite3* db);
 
-// BM25 document lengths by seq (the FTS5 rowid negated), handed to gk_score as a pointer argument
+// BM25 document lengths by seq (seq_of_rowid, index.h), handed to gk_score as a pointer argument
 // (sqlite3_bind_pointer, type kRowLengthsType); rows outside it, or a NULL argument, ask FTS5.
 struct RowLengths {
   const uint32_t* len = nullptr;

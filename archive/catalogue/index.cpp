@@ -12,7 +12,7 @@ namespace gk::catalogue {
 namespace {
 
 constexpr int kApplicationId = 0x676b6361;  // "gkca"
-constexpr int kFormatVersion = 7;
+constexpr int kFormatVersion = 8;
 
 // Settings that decide the file's bytes are fixed here, before the first table exists.
 const char* kSchema = R"sql(
@@ -20,7 +20,7 @@ PRAGMA page_size=4096;
 PRAGMA auto_vacuum=NONE;
 PRAGMA encoding='UTF-8';
 PRAGMA application_id=1735091041;
-PRAGMA user_version=7;
+PRAGMA user_version=8;
 BEGIN;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE objects(dir TEXT PRIMARY KEY, object_id TEXT NOT NULL, head INTEGER NOT NULL) WITHOUT ROWID;
@@ -142,7 +142,7 @@ Index::~Index() {
 }
 Index::Index(Index&& o) noexcept
     : db_(o.db_), path_(std::move(o.path_)), cache_(std::move(o.cache_)), group_last_(std::move(o.group_last_)),
-      group_floor_(std::move(o.group_floor_)), group_prev_(std::move(o.group_prev_)), next_seq_(o.next_seq_), left_(o.left_),
+      group_floor_(std::move(o.group_floor_)), group_prev_(std::move(o.group_prev_)), group_first_(o.group_first_), next_seq_(o.next_seq_), left_(o.left_),
       in_group_(o.in_group_), lengths_(std::move(o.lengths_)), lengths_version_(o.lengths_version_) {
   o.db_ = nullptr;
   o.in_group_ = false;
@@ -157,6 +157,7 @@ Index& Index::operator=(Index&& o) noexcept {
     group_last_ = std::move(o.group_last_);
     group_floor_ = std::move(o.group_floor_);
     group_prev_ = std::move(o.group_prev_);
+    group_first_ = o.group_first_;
     next_seq_ = o.next_seq_;
     left_ = o.left_;
     in_group_ = o.in_group_;
@@ -231,7 +232,11 @@ Status Index::begin_group(size_t count) {
     abort_group();
     return make_error(msg, path_);
   }
-  next_seq_ = m.integer(0) + static_cast<int64_t>(count);
+  group_first_ = next_seq_ = m.integer(0) + 1;
+  if (next_seq_ + static_cast<int64_t>(count) >= (int64_t{1} << 31)) {
+    abort_group();
+    return make_error("catalogue is full (2^31 versions)", path_);
+  }
   left_ = count;
   return {};
 }
@@ -290,7 +295,7 @@ Status read_docsizes(sqlite3* db, const std::string& table, std::vector<uint32_t
   if (!st.ok()) return make_error("damaged: " + st.error());
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) {
-    int64_t id = -st.integer(0);  // FTS5 rowid -seq (index.h)
+    int64_t id = seq_of_rowid(st.integer(0));
     uint64_t total = 0;
     auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(st.raw(), 1));
     if (id < 0 || id > (int64_t{1} << 32) || !sum_varints(p, sqlite3_column_bytes(st.raw(), 1), total) || total > UINT32_MAX)
@@ -361,12 +366,12 @@ Status Index::add(const Entry& e) {
   }
   {
     Stmt& s = prepared("INSERT INTO fts(rowid, title, meta, body) VALUES(?, ?, ?, ?)");
-    s.bind(1, -seq).bind(2, e.title).bind(3, meta_text(e)).bind(4, e.body);
+    s.bind(1, fts_rowid(group_first_, seq)).bind(2, e.title).bind(3, meta_text(e)).bind(4, e.body);
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
   }
   {
     Stmt& s = prepared("INSERT INTO titles(rowid, title) VALUES(?, ?)");
-    s.bind(1, -seq).bind(2, e.title);
+    s.bind(1, fts_rowid(group_first_, seq)).bind(2, e.title);
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
   }
   {
@@ -377,7 +382,7 @@ Status Index::add(const Entry& e) {
   }
   if (group_last_.empty()) group_last_ = e.key;
   group_prev_ = e.key;
-  --next_seq_;
+  ++next_seq_;
   --left_;
   return {};
 }

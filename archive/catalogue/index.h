@@ -9,10 +9,11 @@
 // order and group by the same rule (catalogue.h), so the incremental path and a rebuild execute
 // the same statements in the same transactions and produce the same bytes.
 //
-// Rows: versions.seq numbers entries in canonical order (1, 2, ...); the FTS5 tables use rowid
-// -seq, so that FTS5's fast ascending scan reads the newest first (its descending scan re-reads
-// every leaf page: ~18 % of query time). FTS5 takes rowids in ascending order within a
-// transaction, so a group's entries are added newest first (descending keys).
+// Rows: a group's entries are added newest first (descending keys) and numbered in the order
+// added (versions.seq 1, 2, ...; appended, so B-tree pages fill). The FTS5 tables use rowid
+// fts_rowid(first seq of the group, seq): ascending within a group, as FTS5 wants them within a
+// transaction, and below every older group's, so FTS5's fast ascending scan reads newest first
+// (its descending scan re-reads every leaf page: ~18 % of query time).
 #pragma once
 #include <sqlite3.h>
 
@@ -47,6 +48,13 @@ struct Entry {
 std::string searchable_text(const Entry& e);
 
 class Stmt;
+
+// FTS5 rowid of version `seq` whose group starts at `group_first` (both < 2^31); seq is its low
+// 32 bits.
+inline int64_t fts_rowid(int64_t group_first, int64_t seq) { return -group_first * (int64_t{1} << 32) + seq; }
+inline int64_t seq_of_rowid(int64_t rowid) { return rowid & 0xFFFFFFFF; }
+// The first seq of the group of an FTS5 rowid.
+inline int64_t group_first_of_rowid(int64_t rowid) { return (seq_of_rowid(rowid) - rowid) >> 32; }
 
 // BM25 document lengths: the token counts FTS5 keeps per row (all columns of `fts`, and the
 // `titles` table), by rowid. Read in one scan of each docsize table (about 4 ms each at 100,000
@@ -101,7 +109,8 @@ class Index {
   std::string group_last_;   // the group's newest key (its first): the new last_key()
   std::string group_floor_;  // last_key() before the group: every key must be above it
   std::string group_prev_;   // key added last: the next must be below it
-  int64_t next_seq_ = 0;     // seq of the next entry (counting down)
+  int64_t group_first_ = 0;  // seq of the group's first entry
+  int64_t next_seq_ = 0;     // seq of the next entry
   size_t left_ = 0;          // entries still expected in the open group
   bool in_group_ = false;
   mutable std::unique_ptr<DocLengths> lengths_;

@@ -182,14 +182,15 @@ std::string title_expression(const Query& q) {
   return e;
 }
 
-// FTS5 rowids are -seq (index.h): ascending rowid order is newest first.
-int64_t count_capped(const Index& ix, const std::string& match, int64_t cap, int64_t& last_seq) {
+// Ascending FTS5 rowids are newest first (index.h). `oldest_group` gets the first seq of the
+// group of the last row read.
+int64_t count_capped(const Index& ix, const std::string& match, int64_t cap, int64_t& oldest_group) {
   Stmt& st = ix.prepared("SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid LIMIT ?");  // newest first
   st.bind(1, match).bind(2, cap);
   int64_t n = 0;
   while (st.step() == SQLITE_ROW) {
     ++n;
-    last_seq = -st.integer(0);
+    oldest_group = group_first_of_rowid(st.integer(0));
   }
   return n;
 }
@@ -286,9 +287,10 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
     for (const auto& g : q->all_of)
       for (const auto& t : g) runs.insert(runs.end(), t.phrases.begin(), t.phrases.end());
     for (size_t i = 0; i < phrases.size() && i < runs.size(); ++i) {
-      int64_t last = n_rows;
-      double df = static_cast<double>(count_capped(ix, "\"" + runs[i] + "\"", kDfCount, last));
-      if (df >= kDfCount) df = df * static_cast<double>(n_rows) / static_cast<double>(std::max<int64_t>(1, n_rows - last + 1));
+      int64_t first = n_rows;
+      double df = static_cast<double>(count_capped(ix, "\"" + runs[i] + "\"", kDfCount, first));
+      // The rows read are at most those from the last row's group on: a slight overestimate.
+      if (df >= kDfCount) df = df * static_cast<double>(n_rows) / static_cast<double>(std::max<int64_t>(1, n_rows - first + 1));
       double v = std::log((static_cast<double>(n_rows) - df + 0.5) / (df + 0.5));
       idf[i] = v > 1e-6 ? v : 1e-6;  // as FTS5's bm25: a term in most documents weighs almost nothing
     }
@@ -316,7 +318,7 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   // kWindow results are ranked by (title groups, BM25, newest); the rest follow in stream order.
   // Totals are exact up to count_limit, a lower bound beyond.
   struct Ranked {
-    int64_t seq;
+    int64_t seq, rowid;
     int title;
     double score;
   };
@@ -333,17 +335,17 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   std::vector<int64_t> title_rows;
   const int all_groups = static_cast<int>(q->all_of.size());
   {
-    Stmt st(ix.db(), "SELECT -rowid, " + title_score_sql + " FROM titles WHERE titles MATCH ?1 ORDER BY rowid");
+    Stmt st(ix.db(), "SELECT rowid, " + title_score_sql + " FROM titles WHERE titles MATCH ?1 ORDER BY rowid");
     if (!st.ok()) return make_error(st.error(), ix.path());
     const std::string texpr = title_expression(*q);
     st.bind(1, texpr);
     sqlite3_bind_pointer(st.raw(), 9, &title_lengths, kRowLengthsType, nullptr);
     int rc;
-    int64_t last_scored = -1;
+    int64_t last_scored = INT64_MIN;  // rowid of the last row read (none yet: from the start)
     while (window.size() < kWindow && (rc = st.step()) == SQLITE_ROW) {
-      int64_t seq = st.integer(0);
-      last_scored = seq;
-      title_rows.push_back(seq);
+      int64_t rowid = st.integer(0), seq = seq_of_rowid(rowid);
+      last_scored = rowid;
+      title_rows.push_back(rowid);
       int tg = -1;
       auto ok = accept(seq, &tg, true);
       if (!ok) return ok.error();
@@ -352,27 +354,27 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
       if (checked && tg < all_groups) {
         // A checked term's phrases are in the title, the term itself is not: score it as tier 2 does.
         Stmt one(ix.db(), "SELECT " + score_sql + " FROM fts WHERE fts MATCH ?1 AND rowid = ?2");
-        one.bind(1, expr).bind(2, -seq);
+        one.bind(1, expr).bind(2, rowid);
         sqlite3_bind_pointer(one.raw(), 9, &fts_lengths, kRowLengthsType, nullptr);
         if (!one.ok() || one.step() != SQLITE_ROW) return damaged();
         v = one.real(0);
       }
       int t = static_cast<int>(v / kTitleUnit);
-      window.push_back({seq, checked ? tg : t, v - t * kTitleUnit});
+      window.push_back({seq, rowid, checked ? tg : t, v - t * kTitleUnit});
       ++total;
     }
     if (window.size() < kWindow) {
       if (rc != SQLITE_DONE) return damaged();
     } else {
-      Stmt& more = ix.prepared("SELECT -rowid FROM titles WHERE titles MATCH ? AND rowid > ? ORDER BY rowid");
-      more.bind(1, texpr).bind(2, last_scored < 0 ? INT64_MIN : -last_scored);
+      Stmt& more = ix.prepared("SELECT rowid FROM titles WHERE titles MATCH ? AND rowid > ? ORDER BY rowid");
+      more.bind(1, texpr).bind(2, last_scored);
       while ((rc = more.step()) == SQLITE_ROW) {
         if (limit > 0 && total >= limit) {
           capped = true;
           break;
         }
-        int64_t seq = more.integer(0);
-        title_rows.push_back(seq);
+        int64_t rowid = more.integer(0), seq = seq_of_rowid(rowid);
+        title_rows.push_back(rowid);
         auto ok = accept(seq, nullptr, true);
         if (!ok) return ok.error();
         if (!*ok) continue;
@@ -382,40 +384,40 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
       if (!capped && rc != SQLITE_DONE) return damaged();
     }
   }
-  auto in_titles = [&](int64_t seq) { return std::binary_search(title_rows.begin(), title_rows.end(), seq, std::greater<int64_t>()); };
+  auto in_titles = [&](int64_t rowid) { return std::binary_search(title_rows.begin(), title_rows.end(), rowid); };
   if (!capped) {  // tier 2: the other matches of the main index
-    Stmt st(ix.db(), "SELECT -rowid, " + score_sql + " FROM fts WHERE fts MATCH ?1 ORDER BY rowid");
+    Stmt st(ix.db(), "SELECT rowid, " + score_sql + " FROM fts WHERE fts MATCH ?1 ORDER BY rowid");
     if (!st.ok()) return make_error(st.error(), ix.path());
     st.bind(1, expr);
     sqlite3_bind_pointer(st.raw(), 9, &fts_lengths, kRowLengthsType, nullptr);
     int rc = SQLITE_DONE;
-    int64_t last_scored = -1;
+    int64_t last_scored = INT64_MIN;  // rowid of the last row read (none yet: from the start)
     while (window.size() < kWindow && (rc = st.step()) == SQLITE_ROW) {
-      int64_t seq = st.integer(0);
-      last_scored = seq;
-      if (in_titles(seq)) continue;
+      int64_t rowid = st.integer(0), seq = seq_of_rowid(rowid);
+      last_scored = rowid;
+      if (in_titles(rowid)) continue;
       int tg = -1;
       auto ok = accept(seq, &tg, false);
       if (!ok) return ok.error();
       if (!*ok) continue;
       double v = st.real(1);
       int t = static_cast<int>(v / kTitleUnit);
-      window.push_back({seq, checked ? tg : t, v - t * kTitleUnit});
+      window.push_back({seq, rowid, checked ? tg : t, v - t * kTitleUnit});
       ++total;
     }
     if (window.size() < kWindow) {
       if (rc != SQLITE_DONE) return damaged();
     } else {
       // Past the window: no scores, only rowids (cheaper), until the page is filled and counted.
-      Stmt& more = ix.prepared("SELECT -rowid FROM fts WHERE fts MATCH ? AND rowid > ? ORDER BY rowid");
-      more.bind(1, expr).bind(2, last_scored < 0 ? INT64_MIN : -last_scored);
+      Stmt& more = ix.prepared("SELECT rowid FROM fts WHERE fts MATCH ? AND rowid > ? ORDER BY rowid");
+      more.bind(1, expr).bind(2, last_scored);
       while ((rc = more.step()) == SQLITE_ROW) {
         if (limit > 0 && total >= limit) {
           capped = true;
           break;
         }
-        int64_t seq = more.integer(0);
-        if (in_titles(seq)) continue;
+        int64_t rowid = more.integer(0), seq = seq_of_rowid(rowid);
+        if (in_titles(rowid)) continue;
         auto ok = accept(seq, nullptr, false);
         if (!ok) return ok.error();
         if (!*ok) continue;
@@ -427,7 +429,7 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   }
   std::sort(window.begin(), window.end(), [](const Ranked& a, const Ranked& b) {
     if (a.title != b.title) return a.title > b.title;
-    return a.score != b.score ? a.score > b.score : a.seq > b.seq;
+    return a.score != b.score ? a.score > b.score : a.rowid < b.rowid;  // then newest (read order)
   });
 
   SearchResult res;
