@@ -194,18 +194,16 @@ Built build(const std::string& path, int n, bool per_doc) {
       s = ix->append(e);
     } else {
       auto group_of = [](const Entry& x) { return x.key.substr(0, x.key.find('\x1f')); };
-      if (!group.empty() && group_of(group.back()) != group_of(e)) {
-        s = ix->begin_group(group.size());
-        for (size_t k = group.size(); s && k-- > 0;) s = ix->add(group[k]);
-        if (s) s = ix->commit_group();
+      auto flush = [&]() {
+        gk::Status st = ix->begin_group(group.size());
+        for (size_t k = group.size(); st && k-- > 0;) st = ix->add(group[k]);
+        if (st) st = ix->commit_group();
         group.clear();
-      }
+        return st;
+      };
+      if (!group.empty() && group_of(group.back()) != group_of(e)) s = flush();
       group.push_back(std::move(e));
-      if (s && i == n - 1) {
-        s = ix->begin_group(group.size());
-        for (size_t k = group.size(); s && k-- > 0;) s = ix->add(group[k]);
-        if (s) s = ix->commit_group();
-      }
+      if (s && i == n - 1) s = flush();
     }
     if (!s) {
       std::fprintf(stderr, "%s\n", s.error().str().c_str());
