@@ -2,7 +2,6 @@
 
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "archive/catalogue/index.h"
@@ -40,9 +39,17 @@ int tk_tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
   size_t prev_start = 0, prev_end = 0;
   bool have_prev = false, emitted = false, separate = false;
   int run_len = 0;
-  // Distinct characters of this text, in order of first appearance, for the marker tokens.
+  // Distinct characters of this text, in order of first appearance, for the marker tokens; `seen`
+  // is one bit per code point, cleared again below (a hash set cost an allocation per character).
   std::vector<std::pair<size_t, size_t>> chars;
-  std::unordered_set<char32_t> seen;
+  thread_local std::vector<uint64_t> seen((0x10FFFF >> 6) + 1, 0);
+  std::vector<char32_t> keys;
+  struct Clear {  // on every return, errors too: the next text starts with no bit set
+    std::vector<char32_t>& keys;
+    ~Clear() {
+      for (char32_t key : keys) seen[key >> 6] = 0;
+    }
+  } clear{keys};
   auto fold_copy = [&](size_t from, size_t to, char* out) {
     int k = 0;
     for (size_t i = from; i < to; ++i) {
@@ -70,7 +77,12 @@ int tk_tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
     }
     if (document) {
       char32_t key = (c >= 'A' && c <= 'Z') ? c + 32 : c;
-      if (seen.insert(key).second) chars.emplace_back(start, i);
+      uint64_t& word = seen[key >> 6];
+      if (!(word & (uint64_t{1} << (key & 63)))) {
+        word |= uint64_t{1} << (key & 63);
+        keys.push_back(key);
+        chars.emplace_back(start, i);
+      }
     }
     if (have_prev && separate) {
       // Emitted lazily, before the next bigram: runs of one character emit nothing, and nothing
