@@ -110,20 +110,3 @@ BOOST_AUTO_TEST_CASE(terms_with_punctuation_equal_brute_force) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
-
-BOOST_AUTO_TEST_SUITE(catalogue_rowids)
-
-BOOST_AUTO_TEST_CASE(fts_rowids_read_newer_groups_first_and_give_back_seq) {
-  // Groups [1, 3], [4, 4], [5, 9]: rows added in seq order within a group.
-  std::vector<std::pair<int64_t, int64_t>> rows{{1, 1}, {1, 2}, {1, 3}, {4, 4}, {5, 5}, {5, 9}, {5, (int64_t{1} << 31) - 1}};
-  for (auto [first, seq] : rows) {
-    int64_t r = fts_rowid(first, seq);
-    BOOST_TEST(seq_of_rowid(r) == seq);
-    BOOST_TEST(group_first_of_rowid(r) == first);
-  }
-  BOOST_TEST(fts_rowid(1, 1) < fts_rowid(1, 3));               // within a group: order added
-  BOOST_TEST(fts_rowid(4, 4) < fts_rowid(1, 1));               // a newer group comes first
-  BOOST_TEST(fts_rowid(5, (int64_t{1} << 31) - 1) < fts_rowid(4, 4));
-}
-
-BOOST_AUTO_TEST_SUITE_END()
