@@ -331,27 +331,34 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   bool capped = false;
   // Tier 1, from the titles table. Its rows hold every group in the title, so among them BM25 of
   // the title alone orders (a point query on the main index per row would cost ~0.1 ms: the whole
-  // window of 1,000 would take 100 ms). Every row read is remembered (descending): tier 2 skips it.
+  // window of 1,000 would take 100 ms). Every row it reads is remembered (ascending rowids): tier
+  // 2, the other matches of the main index, skips them.
   std::vector<int64_t> title_rows;
   const int all_groups = static_cast<int>(q->all_of.size());
-  {
-    Stmt st(ix.db(), "SELECT rowid, " + title_score_sql + " FROM titles WHERE titles MATCH ?1 ORDER BY rowid");
+  const std::string texpr = title_expression(*q);
+  auto read_tier = [&](bool titles) -> Status {
+    const std::string& match = titles ? texpr : expr;
+    Stmt st(ix.db(), titles ? "SELECT rowid, " + title_score_sql + " FROM titles WHERE titles MATCH ?1 ORDER BY rowid"
+                            : "SELECT rowid, " + score_sql + " FROM fts WHERE fts MATCH ?1 ORDER BY rowid");
     if (!st.ok()) return make_error(st.error(), ix.path());
-    const std::string texpr = title_expression(*q);
-    st.bind(1, texpr);
-    sqlite3_bind_pointer(st.raw(), 9, &title_lengths, kRowLengthsType, nullptr);
-    int rc;
-    int64_t last_scored = INT64_MIN;  // rowid of the last row read (none yet: from the start)
+    st.bind(1, match);
+    sqlite3_bind_pointer(st.raw(), 9, titles ? &title_lengths : &fts_lengths, kRowLengthsType, nullptr);
+    auto own = [&](int64_t rowid) {  // whether this tier answers for the row
+      if (titles) title_rows.push_back(rowid);
+      return titles || !std::binary_search(title_rows.begin(), title_rows.end(), rowid);
+    };
+    int rc = SQLITE_DONE;
+    int64_t last = INT64_MIN;  // rowid of the last row read (none yet: from the start)
     while (window.size() < kWindow && (rc = st.step()) == SQLITE_ROW) {
       int64_t rowid = st.integer(0), seq = seq_of_rowid(rowid);
-      last_scored = rowid;
-      title_rows.push_back(rowid);
+      last = rowid;
+      if (!own(rowid)) continue;
       int tg = -1;
-      auto ok = accept(seq, &tg, true);
+      auto ok = accept(seq, &tg, titles);
       if (!ok) return ok.error();
       if (!*ok) continue;
       double v = st.real(1);
-      if (checked && tg < all_groups) {
+      if (titles && checked && tg < all_groups) {
         // A checked term's phrases are in the title, the term itself is not: score it as tier 2 does.
         Stmt one(ix.db(), "SELECT " + score_sql + " FROM fts WHERE fts MATCH ?1 AND rowid = ?2");
         one.bind(1, expr).bind(2, rowid);
@@ -363,70 +370,29 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
       window.push_back({seq, rowid, checked ? tg : t, v - t * kTitleUnit});
       ++total;
     }
-    if (window.size() < kWindow) {
-      if (rc != SQLITE_DONE) return damaged();
-    } else {
-      Stmt& more = ix.prepared("SELECT rowid FROM titles WHERE titles MATCH ? AND rowid > ? ORDER BY rowid");
-      more.bind(1, texpr).bind(2, last_scored);
-      while ((rc = more.step()) == SQLITE_ROW) {
-        if (limit > 0 && total >= limit) {
-          capped = true;
-          break;
-        }
-        int64_t rowid = more.integer(0), seq = seq_of_rowid(rowid);
-        title_rows.push_back(rowid);
-        auto ok = accept(seq, nullptr, true);
-        if (!ok) return ok.error();
-        if (!*ok) continue;
-        if (static_cast<size_t>(total) < page_end) rest.push_back(seq);
-        ++total;
+    if (window.size() < kWindow) return rc == SQLITE_DONE ? Status{} : Status(damaged());
+    // Past the window: no scores, only rowids (cheaper), until the page is filled and counted.
+    Stmt& more = titles ? ix.prepared("SELECT rowid FROM titles WHERE titles MATCH ? AND rowid > ? ORDER BY rowid")
+                        : ix.prepared("SELECT rowid FROM fts WHERE fts MATCH ? AND rowid > ? ORDER BY rowid");
+    more.bind(1, match).bind(2, last);
+    while ((rc = more.step()) == SQLITE_ROW) {
+      if (limit > 0 && total >= limit) {
+        capped = true;
+        return {};
       }
-      if (!capped && rc != SQLITE_DONE) return damaged();
-    }
-  }
-  auto in_titles = [&](int64_t rowid) { return std::binary_search(title_rows.begin(), title_rows.end(), rowid); };
-  if (!capped) {  // tier 2: the other matches of the main index
-    Stmt st(ix.db(), "SELECT rowid, " + score_sql + " FROM fts WHERE fts MATCH ?1 ORDER BY rowid");
-    if (!st.ok()) return make_error(st.error(), ix.path());
-    st.bind(1, expr);
-    sqlite3_bind_pointer(st.raw(), 9, &fts_lengths, kRowLengthsType, nullptr);
-    int rc = SQLITE_DONE;
-    int64_t last_scored = INT64_MIN;  // rowid of the last row read (none yet: from the start)
-    while (window.size() < kWindow && (rc = st.step()) == SQLITE_ROW) {
-      int64_t rowid = st.integer(0), seq = seq_of_rowid(rowid);
-      last_scored = rowid;
-      if (in_titles(rowid)) continue;
-      int tg = -1;
-      auto ok = accept(seq, &tg, false);
+      int64_t rowid = more.integer(0), seq = seq_of_rowid(rowid);
+      if (!own(rowid)) continue;
+      auto ok = accept(seq, nullptr, titles);
       if (!ok) return ok.error();
       if (!*ok) continue;
-      double v = st.real(1);
-      int t = static_cast<int>(v / kTitleUnit);
-      window.push_back({seq, rowid, checked ? tg : t, v - t * kTitleUnit});
+      if (static_cast<size_t>(total) < page_end) rest.push_back(seq);
       ++total;
     }
-    if (window.size() < kWindow) {
-      if (rc != SQLITE_DONE) return damaged();
-    } else {
-      // Past the window: no scores, only rowids (cheaper), until the page is filled and counted.
-      Stmt& more = ix.prepared("SELECT rowid FROM fts WHERE fts MATCH ? AND rowid > ? ORDER BY rowid");
-      more.bind(1, expr).bind(2, last_scored);
-      while ((rc = more.step()) == SQLITE_ROW) {
-        if (limit > 0 && total >= limit) {
-          capped = true;
-          break;
-        }
-        int64_t rowid = more.integer(0), seq = seq_of_rowid(rowid);
-        if (in_titles(rowid)) continue;
-        auto ok = accept(seq, nullptr, false);
-        if (!ok) return ok.error();
-        if (!*ok) continue;
-        if (static_cast<size_t>(total) < page_end) rest.push_back(seq);
-        ++total;
-      }
-      if (!capped && rc != SQLITE_DONE) return damaged();
-    }
-  }
+    return rc == SQLITE_DONE ? Status{} : Status(damaged());
+  };
+  if (auto s = read_tier(true); !s) return s.error();
+  if (!capped)
+    if (auto s = read_tier(false); !s) return s.error();
   std::sort(window.begin(), window.end(), [](const Ranked& a, const Ranked& b) {
     if (a.title != b.title) return a.title > b.title;
     return a.score != b.score ? a.score > b.score : a.rowid < b.rowid;  // then newest (read order)

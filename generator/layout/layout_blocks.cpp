@@ -137,7 +137,7 @@ Status Layouter::number_pages() {
   for (size_t i = 0; i < doc_.pages.size(); ++i) {
     std::string label = pn.format;
     if (auto at = label.find("{n}"); at != std::string::npos) label.replace(at, 3, std::to_string(i + 1));
-    Span sp{*text::from_utf8(label), {}, {}, {}};
+    Span sp{*text::from_utf8(label), {}, {}, {}, {}};
     auto g = shape({sp}, st, fonts_, doc_);
     if (!g) return g.error();
     double w = natural_width(*g, 0, g->size(), 0);

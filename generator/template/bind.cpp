@@ -223,7 +223,7 @@ class Binder {
       if (!r) return make_error(r.error().message, src.file, src.line);
       norm = *text::from_utf8(*r);
     }
-    if (!norm.empty()) out.push_back(Span{norm, {}, {}, src});
+    if (!norm.empty()) out.push_back(Span{norm, {}, {}, src, {}});
     return {};
   }
 
@@ -233,7 +233,7 @@ class Binder {
       if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
         auto u = normalize(*text::from_utf8(c.value()), false);
         bool blank = std::all_of(u.begin(), u.end(), [](char32_t ch) { return ch == ' '; });
-        if (!blank) out.push_back(Span{normalize(*text::from_utf8(c.value()), true), {}, {}, template_ref(parent)});
+        if (!blank) out.push_back(Span{normalize(*text::from_utf8(c.value()), true), {}, {}, template_ref(parent), {}});
         continue;
       }
       if (c.type() != pugi::node_element) continue;
