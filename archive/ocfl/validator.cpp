@@ -219,7 +219,7 @@ struct RootCheck {
 
 ValidationReport Validator::validate_storage_root(const std::string& root) const {
   ValidationReport r;
-  RootCheck c{root, options_, &r, {}, false, {}, {}};
+  RootCheck c{root, options_, &r, {}, false, {}, {}, false, false, {}, {}, {}};
   c.run();
   return r;
 }
@@ -229,7 +229,7 @@ struct StorageRootWalk::Impl {
 };
 
 StorageRootWalk::StorageRootWalk(std::string root, const ValidatorOptions& o)
-    : impl_(new Impl{RootCheck{std::move(root), o, nullptr, {}, false, {}, {}}}) {
+    : impl_(new Impl{RootCheck{std::move(root), o, nullptr, {}, false, {}, {}, false, false, {}, {}, {}}}) {
   impl_->check.defer = true;
 }
 

@@ -24,7 +24,7 @@ const font::FontMap& fonts() {
 }
 
 Para para(const std::string& text, ParaStyle st = {}) {
-  return Para{st, {Span{*text::from_utf8(text), {}, {}, {"r.xml", 7}}}};
+  return Para{st, {Span{*text::from_utf8(text), {}, {}, {"r.xml", 7}, {}}}};
 }
 
 std::string han(size_t n, size_t seed = 0) {
