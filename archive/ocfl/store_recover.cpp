@@ -118,6 +118,9 @@ Result<RecoveryReport> Store::recover() {
     auto l = fsx::FileLock::acquire(dir + "/lock", true, false);
     if (!l) {
       if (l.error().message == "busy") continue;  // a live writer
+      // A writer that committed removes its directory: between the listing above and here it
+      // may have gone (seen as "cannot open lock file: No such file or directory").
+      if (!fs::exists(dir, ec)) continue;
       return l.error();
     }
     auto journal_text = gk::read_file(dir + "/journal.json");
