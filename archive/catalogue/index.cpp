@@ -179,6 +179,11 @@ Stmt& Index::prepared(const char* sql) const {
   return *slot;
 }
 
+void Index::reset_statements() const {
+  for (auto& [sql, st] : cache_)
+    if (st && st->ok()) sqlite3_reset(st->raw());
+}
+
 Result<Index> Index::create(const std::string& path, bool durable) {
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) return make_error("catalogue file already exists", path);
@@ -313,6 +318,7 @@ Result<const DocLengths*> Index::doc_lengths() const {
   Stmt& v = prepared("PRAGMA data_version");
   if (!v.ok() || v.step() != SQLITE_ROW) return make_error(std::string("damaged: ") + sqlite3_errmsg(db_), path_);
   int64_t version = v.integer(0);
+  sqlite3_reset(v.raw());
   if (!lengths_ || version != lengths_version_) {
     auto fresh = std::make_unique<DocLengths>();
     if (auto s = read_docsizes(db_, "fts", fresh->fts); !s) return Error{path_, 0, s.error().message};
@@ -391,13 +397,17 @@ int Index::head_of(const std::string& object_dir) const {
   Stmt& s = prepared("SELECT head FROM objects WHERE dir = ?");
   s.bind(1, object_dir);
   if (!s.ok() || s.step() != SQLITE_ROW) return 0;
-  return static_cast<int>(s.integer(0));
+  int head = static_cast<int>(s.integer(0));
+  sqlite3_reset(s.raw());
+  return head;
 }
 
 std::string Index::last_key() const {
   Stmt& s = prepared("SELECT value FROM meta WHERE key = 'last_key'");
   if (!s.ok() || s.step() != SQLITE_ROW) return {};
-  return s.text(0);
+  std::string key = s.text(0);
+  sqlite3_reset(s.raw());
+  return key;
 }
 
 Result<std::map<std::string, ObjectState>> Index::objects() const {

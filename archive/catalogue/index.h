@@ -98,6 +98,8 @@ class Index {
   sqlite3* db() const { return db_; }
   const std::string& path() const { return path_; }
   Stmt& prepared(const char* sql) const;  // cached per call site, reset, bindings cleared
+  // Resets every cached statement: one left mid-scan holds a read lock that blocks writers.
+  void reset_statements() const;
   // Read on first use; read again after a commit here or by another connection.
   Result<const DocLengths*> doc_lengths() const;
 

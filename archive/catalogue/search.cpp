@@ -198,6 +198,10 @@ int64_t count_capped(const Index& ix, const std::string& match, int64_t cap, int
 }  // namespace
 
 Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
+  struct ResetOnReturn {  // scans that stop early (counting, paging) must not keep a read lock
+    const Index& ix;
+    ~ResetOnReturn() { ix.reset_statements(); }
+  } reset_on_return{ix};
   auto q = parse_query(req.query);
   if (!q) return make_error("query: " + q.error().message);
   if (auto s = validate_filters(req.filters); !s) return s.error();

@@ -108,3 +108,33 @@ BOOST_AUTO_TEST_CASE(versions_in_one_group_get_until_dates_and_newest_first_orde
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(catalogue_index_readers)
+
+// A search leaves no statement running: a reader that stops counting early must not keep its
+// read lock, or every writer (index_versions in another process) waits for it.
+BOOST_AUTO_TEST_CASE(a_search_holds_no_lock_after_it_returns) {
+  TempDir dir{"reader"};
+  std::string path = (dir.path / "c.sqlite").string();
+  std::vector<Entry> entries;
+  for (int i = 0; i < 30; ++i) entries.push_back(entry("o" + std::to_string(100 + i), 1, "2024-05-01T08:00:00+08:00"));
+  BOOST_REQUIRE(build_file(entries, path, false));
+  auto ix = Index::open(path, false, false);
+  BOOST_REQUIRE(ix);
+  SearchRequest req;
+  req.query = "扶贫";
+  req.per_page = 2;
+  req.count_limit = 5;  // stops inside the scan
+  req.rank_window = 3;
+  auto res = search(*ix, req);
+  BOOST_REQUIRE(res);
+  BOOST_TEST(!res->total_exact);
+  sqlite3* w = nullptr;
+  BOOST_REQUIRE(sqlite3_open(path.c_str(), &w) == SQLITE_OK);
+  BOOST_TEST(sqlite3_exec(w, "BEGIN IMMEDIATE; UPDATE meta SET value = value WHERE key = 'last_key'; COMMIT", nullptr,
+                          nullptr, nullptr) == SQLITE_OK, sqlite3_errmsg(w));
+  sqlite3_exec(w, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(w);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
