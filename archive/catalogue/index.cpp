@@ -238,6 +238,7 @@ Status Index::begin_group(size_t count) {
     return make_error(msg, path_);
   }
   group_first_ = next_seq_ = m.integer(0) + 1;
+  sqlite3_reset(m.raw());
   if (next_seq_ + static_cast<int64_t>(count) >= (int64_t{1} << 31)) {
     abort_group();
     return make_error("catalogue is full (2^31 versions)", path_);

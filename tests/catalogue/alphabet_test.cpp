@@ -51,16 +51,7 @@ struct Small {
     ix.emplace(std::move(*opened));
   }
 
-  std::set<std::string> run(const std::string& term) {
-    SearchRequest req;
-    req.query = "\"" + term + "\"";
-    req.per_page = 1000;
-    auto res = search(*ix, req);
-    BOOST_REQUIRE_MESSAGE(res, term + ": " + err(res));
-    std::set<std::string> ids;
-    for (const auto& h : res->hits) ids.insert(h.object_id);
-    return ids;
-  }
+  std::set<std::string> run(const std::string& term) { return ids_of(*ix, "\"" + term + "\""); }
   std::set<std::string> brute(const std::string& term) {
     std::set<std::string> ids;
     for (size_t i = 0; i < bodies.size(); ++i)

@@ -3,9 +3,11 @@
 #pragma once
 #include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -193,5 +195,19 @@ std::string err(const T& r) {
 }
 
 inline std::string q(const std::string& s) { return "'" + s + "'"; }  // shell quoting (no ' inside)
+
+// Object ids of every hit of `query` (one page of up to 1,000).
+inline std::set<std::string> ids_of(const gk::catalogue::Index& ix, const std::string& query,
+                                    gk::catalogue::Filters f = {}) {
+  gk::catalogue::SearchRequest req;
+  req.query = query;
+  req.filters = f;
+  req.per_page = 1000;
+  auto res = search(ix, req);
+  BOOST_REQUIRE_MESSAGE(res, err(res));
+  std::set<std::string> out;
+  for (const auto& h : res->hits) out.insert(h.object_id);
+  return out;
+}
 
 }  // namespace cat_test

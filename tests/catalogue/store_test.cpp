@@ -18,18 +18,6 @@ std::string created_at(int minute) {
   return b;
 }
 
-std::set<std::string> ids_of(const Index& ix, const std::string& query, Filters f = {}) {
-  SearchRequest req;
-  req.query = query;
-  req.filters = f;
-  req.per_page = 1000;
-  auto res = search(ix, req);
-  BOOST_REQUIRE_MESSAGE(res, err(res));
-  std::set<std::string> out;
-  for (const auto& h : res->hits) out.insert(h.object_id);
-  return out;
-}
-
 struct StoreFixture {
   TempDir dir{"store"};
   std::string root = (dir.path / "archive").string();
