@@ -12,7 +12,7 @@ namespace gk::catalogue {
 namespace {
 
 constexpr int kApplicationId = 0x676b6361;  // "gkca"
-constexpr int kFormatVersion = 9;
+constexpr int kFormatVersion = 8;
 
 // Settings that decide the file's bytes are fixed here, before the first table exists.
 const char* kSchema = R"sql(
@@ -20,7 +20,7 @@ PRAGMA page_size=4096;
 PRAGMA auto_vacuum=NONE;
 PRAGMA encoding='UTF-8';
 PRAGMA application_id=1735091041;
-PRAGMA user_version=9;
+PRAGMA user_version=8;
 BEGIN;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE objects(dir TEXT PRIMARY KEY, object_id TEXT NOT NULL, head INTEGER NOT NULL) WITHOUT ROWID;
@@ -69,14 +69,8 @@ Result<sqlite3*> open_db(const std::string& path, int flags) {
   // pages nearly every touch misses the TLB. mimalloc, the process allocator (linked in by
   // CMake), can back its segments with 2 MiB pages: the 100k-document bench built in 125 s
   // instead of 198 s with glibc malloc, to the same bytes (docs/search.md).
-  // FTS5 frees its whole pending index at every commit and builds it again for the next group:
-  // returning those pages to the OS at once made the kernel zero fresh 2 MiB pages for every
-  // group (7 % of a build). Freed memory now stays with the process for 10 s before it goes back.
   static std::once_flag large_pages;
-  std::call_once(large_pages, [] {
-    mi_option_enable(mi_option_large_os_pages);
-    mi_option_set(mi_option_decommit_delay, 10000);
-  });
+  std::call_once(large_pages, [] { mi_option_enable(mi_option_large_os_pages); });
   sqlite3* db = nullptr;
   // One connection is used by one thread at a time: no per-call mutex.
   int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -86,12 +80,8 @@ Result<sqlite3*> open_db(const std::string& path, int flags) {
     return make_error("cannot open catalogue: " + msg, path);
   }
   sqlite3_busy_timeout(db, 10000);
-  // Cache and mmap sizes change speed only, never the file's bytes. secure_delete (on in Debian's
-  // build) zeroes every page FTS5's merges free, which costs writes: the catalogue is derived from
-  // public records, with nothing to scrub. It decides what free pages hold, so every writer sets it
-  // the same way (format 9).
-  sqlite3_exec(db, "PRAGMA cache_size=-262144; PRAGMA mmap_size=4294967296; PRAGMA secure_delete=OFF", nullptr,
-               nullptr, nullptr);
+  // Cache and mmap sizes change speed only, never the file's bytes.
+  sqlite3_exec(db, "PRAGMA cache_size=-262144; PRAGMA mmap_size=4294967296", nullptr, nullptr, nullptr);
   sqlite3_extended_result_codes(db, 1);
   if (auto s = register_sqlite_extensions(db); !s) {
     sqlite3_close(db);

@@ -137,28 +137,4 @@ BOOST_AUTO_TEST_CASE(a_search_holds_no_lock_after_it_returns) {
   sqlite3_close(w);
 }
 
-// Debian's SQLite zeroes freed pages by default; the catalogue turns that off on every connection
-// (it costs writes in FTS5's merges, and the file's bytes depend on it, so all writers agree).
-BOOST_AUTO_TEST_CASE(every_connection_leaves_freed_pages_unscrubbed) {
-  TempDir dir{"secure"};
-  std::string path = (dir.path / "c.sqlite").string();
-  auto pragma = [](const Index& ix) {
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(ix.db(), "PRAGMA secure_delete", -1, &st, nullptr);
-    int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-    sqlite3_finalize(st);
-    return v;
-  };
-  {
-    auto ix = Index::create(path, false);
-    BOOST_REQUIRE(ix);
-    BOOST_TEST(pragma(*ix) == 0);
-  }
-  for (bool writable : {true, false}) {
-    auto ix = Index::open(path, writable, false);
-    BOOST_REQUIRE(ix);
-    BOOST_TEST(pragma(*ix) == 0);
-  }
-}
-
 BOOST_AUTO_TEST_SUITE_END()
