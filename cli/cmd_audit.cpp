@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "archive/audit/log.h"
+#include "archive/ingest/audit_hook.h"
 #include "archive/verify/entries.h"
 #include "cli/command.h"
 #include "cli/options.h"
@@ -23,6 +24,13 @@ const char* kProveHelp =
 const char* kConsistencyHelp =
     "usage: gongkai audit consistency ROOT OLD_HEAD_FILE [--out FILE]\n"
     "Consistency proof that the log of the latest signed head extends the log of OLD_HEAD_FILE.\n";
+const char* kRecoverHelp =
+    "usage: gongkai audit recover ROOT [--key PATH]\n"
+    "Logs the versions a crash left without an audit entry (committed, then interrupted before the\n"
+    "append; `gongkai archive verify` reports them as unlogged). Each entry is rebuilt from the\n"
+    "version's metadata.json and marked \"recovered\" with who logged it and when; then a tree head\n"
+    "is signed. Versions made in the last 10 minutes are left to their writer. Run it when the\n"
+    "archive is otherwise idle.\n";
 const char* kCheckHelp =
     "usage: gongkai audit check --key PUB --head HEAD [--proof FILE]\n"
     "       gongkai audit check --key PUB --old-head OLD --head NEW --proof FILE\n"
@@ -145,6 +153,24 @@ int check(const cli::Args& a) {
   return cli::kOk;
 }
 
+int recover(const cli::Args& a) {
+  int rc = 0;
+  auto o = parse(a, {"key"}, kRecoverHelp, rc);
+  if (!o) return rc;
+  if (o->positional.size() != 1) return usage("audit recover needs ROOT", kRecoverHelp);
+  const std::string& root = o->positional[0];
+  auto key = ingest::load_signing_key(root, o->get("key").value_or(""));
+  if (!key) return cli::fail(key.error().str());
+  auto r = ingest::log_unlogged_versions(root, *key ? &**key : nullptr);
+  if (!r) return cli::fail(r.error().str());
+  for (const auto& v : r->logged) std::cout << "logged: " << v.object_id << " " << v.version << " (" << v.action << ")\n";
+  for (const auto& v : r->recent) std::cout << "left to its writer (made in the last 10 minutes): " << v << "\n";
+  std::cout << r->logged.size() << " version(s) had no audit entry and are now logged"
+            << (*key ? ", under a signed tree head" : " (no signing key: unsigned)") << "\n";
+  return cli::kOk;
+}
+
+GK_SUBCOMMAND("audit", "recover", "log the versions a crash left without an audit entry", recover);
 GK_SUBCOMMAND("audit", "head", "print the latest signed tree head of an archive's audit log", head);
 GK_SUBCOMMAND("audit", "prove", "inclusion proof for the log entry of one version", prove);
 GK_SUBCOMMAND("audit", "consistency", "consistency proof from an older tree head to the latest", consistency);

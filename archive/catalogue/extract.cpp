@@ -10,6 +10,7 @@
 
 #include "archive/catalogue/catalogue.h"
 #include "archive/ocfl/json.h"
+#include "archive/ocfl/rules.h"
 #include "common/files.h"
 #include "generator/record/record.h"
 
@@ -144,32 +145,12 @@ Result<std::string> pdf_text(const std::string& pdf_bytes) {
   return text;
 }
 
-int64_t epoch_of(const std::string& rfc3339) {
-  int y, mo, d, h, mi, s;
-  if (std::sscanf(rfc3339.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6) return 0;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  int64_t t = static_cast<int64_t>(timegm(&tm));
-  size_t z = rfc3339.find_first_of("Z+-", 19);
-  if (z != std::string::npos && rfc3339[z] != 'Z' && z + 5 < rfc3339.size() + 1) {
-    int oh = 0, om = 0;
-    std::sscanf(rfc3339.c_str() + z + 1, "%2d:%2d", &oh, &om);
-    int64_t off = oh * 3600 + om * 60;
-    t += rfc3339[z] == '+' ? -off : off;
-  }
-  return t;
-}
 
 }  // namespace
 
 std::string order_key(const std::string& created_max, const std::string& object_id, int version) {
   char head[32], tail[16];
-  std::snprintf(head, sizeof head, "%015lld", static_cast<long long>(epoch_of(created_max) + 100000000000LL));
+  std::snprintf(head, sizeof head, "%015lld", static_cast<long long>(ocfl::rfc3339_epoch(created_max) + 100000000000LL));
   std::snprintf(tail, sizeof tail, "%010d", version);
   return std::string(head) + "\x1f" + object_id + "\x1f" + tail;
 }
@@ -178,9 +159,9 @@ std::string version_key(const ocfl::Inventory& inv, int n) {
   std::string latest;
   int64_t best = 0;
   for (const auto& [k, ver] : inv.versions)
-    if (k <= n && (latest.empty() || epoch_of(ver.created) > best)) {
+    if (k <= n && (latest.empty() || ocfl::rfc3339_epoch(ver.created) > best)) {
       latest = ver.created;
-      best = epoch_of(ver.created);
+      best = ocfl::rfc3339_epoch(ver.created);
     }
   return order_key(latest, inv.id, n);
 }

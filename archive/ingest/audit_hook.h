@@ -49,6 +49,20 @@ Status after_commit(const std::string& root, const std::vector<CommittedVersion>
 // An empty actor is the login name. Returns the entry's seq.
 Result<uint64_t> log_operation(const std::string& root, audit::Entry e, const audit::PrivateKey* key);
 
+// A crash between a commit and its audit append leaves versions without an entry (`archive
+// verify` reports them as unlogged). This appends one entry for each such version, rebuilt from
+// its metadata.json as the writer would have made it (action: status-change when the files equal
+// the previous version's, else version-add; actor: the version's user), with detail "recovered"
+// saying it was logged late and by whom, then signs a tree head with `key` when not null.
+// Versions created less than `grace_seconds` ago are left alone (their writer may be about to log
+// them) and returned in `recent`. Logged versions are returned oldest first.
+struct LogRecovery {
+  std::vector<CommittedVersion> logged;
+  std::vector<std::string> recent;  // "<object id> <version>"
+};
+Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::PrivateKey* key,
+                                          int64_t grace_seconds = 600);
+
 // The signing key for writes to `root` (see KEY HANDLING); nullopt when none is configured.
 Result<std::optional<audit::PrivateKey>> load_signing_key(const std::string& root,
                                                           const std::string& explicit_path = {});

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <ctime>
 
 namespace gk::ocfl {
 
@@ -101,6 +103,27 @@ bool is_uri(const std::string& s) {
   for (unsigned char c : s)
     if (c <= 0x20 || c == 0x7f) return false;
   return true;
+}
+
+int64_t rfc3339_epoch(const std::string& rfc3339) {
+  int y, mo, d, h, mi, s;
+  if (std::sscanf(rfc3339.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6) return 0;
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  int64_t t = static_cast<int64_t>(timegm(&tm));
+  size_t z = rfc3339.find_first_of("Z+-", 19);
+  if (z != std::string::npos && rfc3339[z] != 'Z' && z + 5 < rfc3339.size() + 1) {
+    int oh = 0, om = 0;
+    std::sscanf(rfc3339.c_str() + z + 1, "%2d:%2d", &oh, &om);
+    int64_t off = oh * 3600 + om * 60;
+    t += rfc3339[z] == '+' ? -off : off;
+  }
+  return t;
 }
 
 }  // namespace gk::ocfl

@@ -1,6 +1,7 @@
 // Syntactic rules of OCFL 1.1 shared by the validator and the store: logical and content paths,
 // version directory names, RFC 3339 timestamps, URIs.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,8 @@ std::optional<VersionName> parse_version_name(const std::string& name);
 std::string version_name(int number);  // unpadded, as we write them
 
 bool is_rfc3339(const std::string& s);  // with offset or Z, to seconds, optional fraction
+// Seconds since 1970 (UTC) of an RFC 3339 time with offset or Z; 0 when it does not parse.
+int64_t rfc3339_epoch(const std::string& rfc3339);
 bool is_uri(const std::string& s);      // scheme ":" something, no spaces
 
 }  // namespace gk::ocfl

@@ -144,7 +144,7 @@ struct Run {
         at = index->find_located(o.id, v.name);
         index->mark(o.id, v.name);
       }
-      if (at.empty()) out.push_back({"unlogged", o.id, v.name, "", "version has no entry in the audit log"});
+      if (at.empty()) out.push_back({"unlogged", o.id, v.name, "", "version has no entry in the audit log (`gongkai audit recover` logs it)"});
       else if (at.size() > 1)
         out.push_back({"log", o.id, v.name, audit::kLogFile,
                        "version has " + std::to_string(at.size()) + " version entries (seq " + std::to_string(at[0].seq) + ", " +

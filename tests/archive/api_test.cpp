@@ -308,3 +308,92 @@ BOOST_AUTO_TEST_CASE(verify_and_reindex_runs_are_logged) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(audit_recovery)
+
+// A crash between a commit and its audit append (simulated: the audit step switched off) leaves
+// versions that verify reports as unlogged; `audit recover` logs them from their metadata.json.
+BOOST_AUTO_TEST_CASE(recover_logs_versions_a_crash_left_without_an_entry) {
+  TempDir t("recover");
+  std::string root = t / "root";
+  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
+  BOOST_REQUIRE(run_gk({"archive", "keygen", root}).code == 0);
+  auto a = Archive::open(root);
+  BOOST_REQUIRE_MESSAGE(a, err(a));
+  auto key = load_signing_key(root);
+  BOOST_REQUIRE(key && *key);
+  a->set_signing_key(std::move(*key));
+  BOOST_REQUIRE(a->add(request(seed_record(), "2024-03-01T09:00:00+08:00")));
+  a->set_audit_enabled(false);
+  std::string r2 = variant(t / "v2.xml", {{"执行中遇到的问题", "执行过程中遇到的问题"}});
+  BOOST_REQUIRE(a->add(request(r2, "2024-03-02T09:00:00+08:00")));
+  BOOST_REQUIRE(a->change_status(kSeedId, kExpired, "", {"王芳", ""}, "2024-03-03T09:00:00+08:00"));
+  std::string r4 = variant(t / "v4.xml", {{"执行中遇到的问题", "执行时遇到的问题"}});
+  BOOST_REQUIRE(a->add(request(r4, "")));  // now: its writer may still be logging it
+  a = gk::make_error("closed");
+
+  auto before = run_gk({"archive", "verify", root});
+  BOOST_TEST(before.code == 1);
+  for (const char* v : {"v2", "v3", "v4"})
+    BOOST_TEST(before.out.find(std::string("unlogged: ") + kSeedId + " " + v + ":") != std::string::npos, before.out);
+
+  auto r = run_gk({"audit", "recover", root});
+  BOOST_REQUIRE_MESSAGE(r.code == 0, r.err);
+  BOOST_TEST(r.out.find(std::string("logged: ") + kSeedId + " v2 (version-add)") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find(std::string("logged: ") + kSeedId + " v3 (status-change)") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find(std::string("left to its writer (made in the last 10 minutes): ") + kSeedId + " v4") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("2 version(s) had no audit entry and are now logged, under a signed tree head") != std::string::npos, r.out);
+
+  // The entries are what the writer would have appended, plus the note that they came late.
+  {  // (the read lock is dropped before the next writer)
+    auto log = gk::audit::AuditLog::open(gk::audit::audit_dir(root), {true, false});
+    BOOST_REQUIRE(log);
+    // key-rotate, v1, the verify run, then v2 and v3 in order of creation, under a signed head.
+    BOOST_REQUIRE(log->size() == 5);
+    BOOST_TEST(log->latest_head()->size == 5);
+    auto st = gk::ocfl::Store::open(root);
+    BOOST_REQUIRE(st);
+    const char* actors[] = {"mailto:li@example.gov.cn", "王芳"};
+    for (uint64_t i = 3; i < 5; ++i) {
+      auto e = log->entry(i);
+      BOOST_REQUIRE(e);
+      std::string v = i == 3 ? "v2" : "v3";
+      BOOST_TEST(e->version == v);
+      BOOST_TEST(e->actor == actors[i - 3]);
+      auto meta = st->read_file(kSeedId, v, "metadata.json");
+      BOOST_REQUIRE(meta);
+      BOOST_TEST(e->digests.at("sha512") == gk::digest_hex(gk::DigestAlgorithm::sha512, *meta));
+      BOOST_TEST(e->digests.at("sm3") == gk::digest_hex(gk::DigestAlgorithm::sm3, *meta));
+      BOOST_TEST(e->detail.at("status") == (i == 3 ? "修改" : "失效"));
+      auto rec = st->read_file(kSeedId, v, "record.xml");
+      BOOST_TEST(e->detail.at("sha512:record.xml") == gk::digest_hex(gk::DigestAlgorithm::sha512, *rec));
+      BOOST_TEST(e->detail.at("recovered").find("logged after a crash between commit (2024-03-0") == 0, e->detail.at("recovered"));
+    }
+  }
+  auto after = run_gk({"archive", "verify", root});
+  BOOST_TEST(after.out.find("unlogged: " + std::string(kSeedId) + " v2") == std::string::npos, after.out);
+  BOOST_TEST(after.out.find("unlogged: " + std::string(kSeedId) + " v3") == std::string::npos, after.out);
+  BOOST_TEST(after.out.find("unlogged: " + std::string(kSeedId) + " v4") != std::string::npos, after.out);
+  BOOST_TEST(after.out.find("changed") == std::string::npos, after.out);
+
+  // Again: nothing more to log, nothing appended (6: the second verify run is logged too).
+  auto again = run_gk({"audit", "recover", root});
+  BOOST_TEST(again.code == 0);
+  BOOST_TEST(again.out.find("0 version(s) had no audit entry") != std::string::npos, again.out);
+  BOOST_TEST(gk::audit::AuditLog::open(gk::audit::audit_dir(root), {true, false})->size() == 6);
+}
+
+BOOST_AUTO_TEST_CASE(recover_refuses_bad_input_and_writes_nothing) {
+  TempDir t("recover-bad");
+  auto usage = run_gk({"audit", "recover"});
+  BOOST_TEST(usage.code == 2);
+  BOOST_TEST(usage.err.find("audit recover needs ROOT") != std::string::npos, usage.err);
+  fs::create_directories(t / "plain");
+  auto before = snapshot(t / "plain");
+  auto r = run_gk({"audit", "recover", t / "plain"});
+  BOOST_TEST(r.code == 1);
+  BOOST_TEST(r.err.find("gongkai: ") == 0, r.err);
+  BOOST_TEST((snapshot(t / "plain") == before));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

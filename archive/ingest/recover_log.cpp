@@ -1,0 +1,91 @@
+#include <algorithm>
+#include <ctime>
+#include <tuple>
+
+#include "archive/audit/log.h"
+#include "archive/ingest/audit_hook.h"
+#include "archive/ingest/ingest.h"
+#include "archive/ocfl/rules.h"
+#include "archive/ocfl/store.h"
+#include "archive/verify/entries.h"
+#include "common/digest.h"
+
+namespace gk::ingest {
+
+Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::PrivateKey* key, int64_t grace_seconds) {
+  auto store = ocfl::Store::open(root);
+  if (!store) return store.error();
+  // Opened for writing first: its lock keeps other writers' appends out while the versions are
+  // compared with the entries.
+  auto log = audit::AuditLog::open(audit::audit_dir(root), audit::OpenOptions{false, true});
+  if (!log) return log.error();
+  auto index = verify::LogIndex::build(*log);
+  if (!index) return index.error();
+  auto ids = store->list_objects();
+  if (!ids) return ids.error();
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  struct Found {
+    int64_t created;
+    std::string object;
+    int number;
+    CommittedVersion version;
+  };
+  std::vector<Found> found;
+  LogRecovery out;
+  for (const auto& id : *ids) {
+    auto inv = store->inventory(id);
+    if (!inv) return inv.error();
+    std::map<std::string, FileDigests> previous;
+    for (const auto& [n, ver] : inv->versions) {
+      std::string name = ocfl::version_name(n);
+      auto meta_text = store->read_file(*inv, name, kMetadataFile);
+      if (!meta_text)
+        return make_error("object '" + id + "' " + name + ": no readable " + kMetadataFile + ": " + meta_text.error().message);
+      auto meta = Metadata::from_json(*meta_text, id + " " + name + "/" + kMetadataFile);
+      if (!meta) return meta.error();
+      bool same_files = n > 1 && meta->files == previous;
+      previous = meta->files;
+      if (!index->find(id, name).empty()) continue;
+      int64_t created = ocfl::rfc3339_epoch(ver.created);
+      if (now - created < grace_seconds) {
+        out.recent.push_back(id + " " + name);
+        continue;
+      }
+      CommittedVersion c{id, name, same_files ? audit::kActionStatusChange : audit::kActionVersionAdd,
+                         meta->user_address.empty() ? meta->user_name : meta->user_address, digest_of(*meta_text), {}};
+      c.detail["status"] = meta->status;
+      c.detail["user"] = meta->user_name;
+      c.detail["message"] = meta->message;
+      for (const auto& [path, d] : meta->files) {
+        c.detail["sha512:" + path] = d.sha512;
+        c.detail["sm3:" + path] = d.sm3;
+      }
+      const char* login = std::getenv("USER");
+      c.detail["recovered"] = "logged after a crash between commit (" + ver.created + ") and audit append, by " +
+                              (login && *login ? login : "gongkai") + " at " + audit::now_rfc3339_utc();
+      found.push_back({created, id, n, std::move(c)});
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
+    return std::tie(a.created, a.object, a.number) < std::tie(b.created, b.object, b.number);
+  });
+  if (found.empty()) return out;
+  std::vector<audit::Entry> entries;
+  for (auto& f : found) {
+    audit::Entry e;
+    e.actor = f.version.actor;
+    e.action = f.version.action;
+    e.object = f.version.object_id;
+    e.version = f.version.version;
+    e.digests = {{"sha512", f.version.metadata.sha512}, {"sm3", f.version.metadata.sm3}};
+    e.detail = f.version.detail;
+    entries.push_back(std::move(e));
+    out.logged.push_back(std::move(f.version));
+  }
+  if (auto r = log->append_all(std::move(entries)); !r) return r.error();
+  if (key)
+    if (auto h = log->sign_head(*key); !h) return h.error();
+  return out;
+}
+
+}  // namespace gk::ingest
