@@ -10,6 +10,7 @@
 #include <future>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -18,6 +19,7 @@
 #include "archive/ocfl/validator_snapshot.h"
 #include "archive/verify/entries.h"
 #include "archive/verify/verify_internal.h"
+#include "common/digest.h"
 #include "common/files.h"
 
 namespace fs = std::filesystem;
@@ -156,6 +158,22 @@ struct Run {
     }
   }
 
+  // config.json against the digests its key-rotate entry records: a changed signing_key path is
+  // caught too, which the form check of verify_object.cpp cannot see.
+  template <class Add>
+  void check_signing_config(const audit::Entry& e, const std::string& rel, Add& add) {
+    std::error_code ec;
+    if (!fs::exists(root + "/" + rel, ec)) return;  // reported as missing with the signing files
+    auto text = read_file(root + "/" + rel);
+    auto want = e.digests.find("sha512");
+    if (!text || want == e.digests.end()) return;
+    std::string have = digest_hex(DigestAlgorithm::sha512, *text);
+    if (have != want->second)
+      add({"changed", "", "", rel,
+           "differs from the digests its key-rotate entry (seq " + std::to_string(e.seq) + ") records: sha512 " +
+               want->second.substr(0, 16) + "..., the archive has " + have.substr(0, 16) + "..."});
+  }
+
   // One pass over the log: verify_log's checks, and the version index with each line's offset.
   void check_log(std::vector<Problem>& problems) {
     auto add = [&](Problem p) { problems.push_back(std::move(p)); };
@@ -174,9 +192,16 @@ struct Run {
     }
     LogIndex idx;
     uint64_t entries = 0;
+    // The latest key-rotate entry pins the bytes of the signing configuration (archive keygen).
+    const std::string signing_config = "extensions/gongkai-signing/config.json";
+    std::optional<audit::Entry> key_entry;
     auto each = [&](const audit::Entry& e, std::string_view line, uint64_t offset) -> Status {
       idx.add(e, offset, static_cast<uint32_t>(line.size()));
       entries = e.seq + 1;
+      if (e.action == audit::kActionKeyRotate) {
+        auto of = e.detail.find("digests-of");
+        if (of != e.detail.end() && of->second == signing_config) key_entry = e;
+      }
       return {};
     };
     bool indexed = false;
@@ -207,6 +232,7 @@ struct Run {
     }
     idx.finish();
     report.entries = entries;
+    if (key_entry) check_signing_config(*key_entry, signing_config, add);
     index.emplace(std::move(idx));
     reader.emplace(dir + "/" + audit::kLogFile);
   }

@@ -259,10 +259,9 @@ namespace {
 constexpr const char* kSigningDir = "gongkai-signing";  // archive/ingest/audit_hook.h
 
 // extensions/gongkai-signing/: public keys and config.json, exactly as `archive keygen` writes
-// them. Nothing records config.json's bytes, so it is checked for form: canonical JSON with
-// exactly "public_key" (one of the public keys beside it) and "signing_key" (a path outside the
-// root: keygen refuses a private key inside it). A changed signing_key path that keeps that form
-// is not detectable; it cannot forge anything (writers refuse keys not published here).
+// them: config.json is checked for form here (canonical JSON with exactly "public_key", one of the
+// public keys beside it, and "signing_key", a path outside the root: keygen refuses a private key
+// inside it); its bytes are compared with the digests of its key-rotate entry in verify.cpp.
 void check_signing(const std::string& root, std::vector<Problem>& out) {
   std::string dir = root + "/extensions/" + kSigningDir, rel_dir = std::string("extensions/") + kSigningDir;
   std::error_code ec;

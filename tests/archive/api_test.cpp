@@ -397,3 +397,31 @@ BOOST_AUTO_TEST_CASE(recover_refuses_bad_input_and_writes_nothing) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(signing_config)
+
+// keygen's key-rotate entry records the digests of config.json; verify compares them, so a
+// signing_key path changed in keygen's own form is caught (the form check alone cannot see it).
+BOOST_AUTO_TEST_CASE(verify_compares_config_json_with_its_key_rotate_entry) {
+  TempDir t("signcfg");
+  std::string root = t / "root";
+  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
+  BOOST_REQUIRE(run_gk({"archive", "keygen", root}).code == 0);
+  BOOST_REQUIRE(run_gk({"archive", "add", root, "--record", seed_record()}).code == 0);
+  auto clean = run_gk({"archive", "verify", root});
+  BOOST_TEST(clean.code == 0, clean.out + clean.err);
+  std::string cfg_path = root + "/extensions/gongkai-signing/config.json";
+  std::string cfg = slurp(cfg_path);
+  spit(cfg_path, replace(cfg, "../root.audit-key.pem", "../other-key.pem"));
+  auto r = run_gk({"archive", "verify", root});
+  BOOST_TEST(r.code == 1);
+  BOOST_TEST(r.out.find("changed: extensions/gongkai-signing/config.json: differs from the digests its key-rotate entry (seq 0) records: sha512 ") !=
+                 std::string::npos,
+             r.out);
+  BOOST_TEST(r.out.find("signing configuration altered") == std::string::npos, r.out);  // the form is keygen's
+  spit(cfg_path, cfg);
+  auto back = run_gk({"archive", "verify", root});
+  BOOST_TEST(back.code == 0, back.out + back.err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
