@@ -30,6 +30,14 @@ AddRequest request(const std::string& record, const std::string& time) {
   return rq;
 }
 
+// An empty archive with a signing key, made with the CLI as an office would.
+std::string signed_archive(const TempDir& t) {
+  std::string root = t / "root";
+  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
+  BOOST_REQUIRE(run_gk({"archive", "keygen", root}).code == 0);
+  return root;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(archive_api)
@@ -309,15 +317,13 @@ BOOST_AUTO_TEST_CASE(verify_and_reindex_runs_are_logged) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_SUITE(audit_recovery)
+BOOST_AUTO_TEST_SUITE(audit_upkeep)
 
 // A crash between a commit and its audit append (simulated: the audit step switched off) leaves
 // versions that verify reports as unlogged; `audit recover` logs them from their metadata.json.
 BOOST_AUTO_TEST_CASE(recover_logs_versions_a_crash_left_without_an_entry) {
   TempDir t("recover");
-  std::string root = t / "root";
-  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
-  BOOST_REQUIRE(run_gk({"archive", "keygen", root}).code == 0);
+  std::string root = signed_archive(t);
   auto a = Archive::open(root);
   BOOST_REQUIRE_MESSAGE(a, err(a));
   auto key = load_signing_key(root);
@@ -396,17 +402,12 @@ BOOST_AUTO_TEST_CASE(recover_refuses_bad_input_and_writes_nothing) {
   BOOST_TEST((snapshot(t / "plain") == before));
 }
 
-BOOST_AUTO_TEST_SUITE_END()
-
-BOOST_AUTO_TEST_SUITE(signing_config)
 
 // keygen's key-rotate entry records the digests of config.json; verify compares them, so a
 // signing_key path changed in keygen's own form is caught (the form check alone cannot see it).
 BOOST_AUTO_TEST_CASE(verify_compares_config_json_with_its_key_rotate_entry) {
   TempDir t("signcfg");
-  std::string root = t / "root";
-  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
-  BOOST_REQUIRE(run_gk({"archive", "keygen", root}).code == 0);
+  std::string root = signed_archive(t);
   BOOST_REQUIRE(run_gk({"archive", "add", root, "--record", seed_record()}).code == 0);
   auto clean = run_gk({"archive", "verify", root});
   BOOST_TEST(clean.code == 0, clean.out + clean.err);
