@@ -136,42 +136,9 @@ int64_t Stmt::integer(int col) const { return sqlite3_column_int64(st_, col); }
 double Stmt::real(int col) const { return sqlite3_column_double(st_, col); }
 bool Stmt::is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
 
-Index::~Index() {
-  cache_.clear();
-  if (db_) sqlite3_close_v2(db_);
-}
-Index::Index(Index&& o) noexcept
-    : db_(o.db_), path_(std::move(o.path_)), cache_(std::move(o.cache_)), group_last_(std::move(o.group_last_)),
-      group_floor_(std::move(o.group_floor_)), group_prev_(std::move(o.group_prev_)), group_first_(o.group_first_), next_seq_(o.next_seq_), left_(o.left_),
-      in_group_(o.in_group_), lengths_(std::move(o.lengths_)), lengths_version_(o.lengths_version_) {
-  o.db_ = nullptr;
-  o.in_group_ = false;
-}
-Index& Index::operator=(Index&& o) noexcept {
-  if (this != &o) {
-    cache_.clear();
-    if (db_) sqlite3_close_v2(db_);
-    db_ = o.db_;
-    path_ = std::move(o.path_);
-    cache_ = std::move(o.cache_);
-    group_last_ = std::move(o.group_last_);
-    group_floor_ = std::move(o.group_floor_);
-    group_prev_ = std::move(o.group_prev_);
-    group_first_ = o.group_first_;
-    next_seq_ = o.next_seq_;
-    left_ = o.left_;
-    in_group_ = o.in_group_;
-    lengths_ = std::move(o.lengths_);
-    lengths_version_ = o.lengths_version_;
-    o.db_ = nullptr;
-    o.in_group_ = false;
-  }
-  return *this;
-}
-
 Stmt& Index::prepared(const char* sql) const {
   auto& slot = cache_[sql];
-  if (!slot) slot = std::make_unique<Stmt>(db_, sql);
+  if (!slot) slot = std::make_unique<Stmt>(db(), sql);
   if (slot->ok()) {
     sqlite3_reset(slot->raw());
     sqlite3_clear_bindings(slot->raw());
@@ -191,11 +158,11 @@ Result<Index> Index::create(const std::string& path, bool durable) {
   if (!db) return db.error();
   Index ix(*db, path);
   // journal_mode and synchronous change how a commit reaches the disk, not the bytes committed.
-  if (auto s = exec(ix.db_, std::string("PRAGMA journal_mode=") + (durable ? "DELETE" : "MEMORY") +
+  if (auto s = exec(ix.db(), std::string("PRAGMA journal_mode=") + (durable ? "DELETE" : "MEMORY") +
                                 ";PRAGMA synchronous=" + (durable ? "FULL" : "OFF"));
       !s)
     return s.error();
-  if (auto s = exec(ix.db_, kSchema); !s) return Error{path, 0, s.error().message};
+  if (auto s = exec(ix.db(), kSchema); !s) return Error{path, 0, s.error().message};
   return ix;
 }
 
@@ -204,20 +171,20 @@ Result<Index> Index::open(const std::string& path, bool writable, bool check) {
   if (!db) return db.error();
   Index ix(*db, path);
   if (writable) {
-    if (auto s = exec(ix.db_, "PRAGMA journal_mode=DELETE;PRAGMA synchronous=FULL"); !s)
+    if (auto s = exec(ix.db(), "PRAGMA journal_mode=DELETE;PRAGMA synchronous=FULL"); !s)
       return make_error("damaged: " + s.error().message, path);
   }
-  Stmt h(ix.db_, "PRAGMA application_id");
-  if (!h.ok() || h.step() != SQLITE_ROW) return make_error("damaged: " + (h.ok() ? std::string(sqlite3_errmsg(ix.db_)) : h.error()), path);
+  Stmt h(ix.db(), "PRAGMA application_id");
+  if (!h.ok() || h.step() != SQLITE_ROW) return make_error("damaged: " + (h.ok() ? std::string(sqlite3_errmsg(ix.db())) : h.error()), path);
   if (h.integer(0) != kApplicationId) return make_error("damaged: not a gongkai catalogue", path);
-  Stmt u(ix.db_, "PRAGMA user_version");
+  Stmt u(ix.db(), "PRAGMA user_version");
   if (!u.ok() || u.step() != SQLITE_ROW || u.integer(0) != kFormatVersion)
     return make_error("damaged: catalogue format is not version " + std::to_string(kFormatVersion), path);
   if (check) {
-    Stmt q(ix.db_, "PRAGMA quick_check");
+    Stmt q(ix.db(), "PRAGMA quick_check");
     if (!q.ok()) return make_error("damaged: " + q.error(), path);
     int rc = q.step();
-    if (rc != SQLITE_ROW) return make_error(std::string("damaged: ") + sqlite3_errmsg(ix.db_), path);
+    if (rc != SQLITE_ROW) return make_error(std::string("damaged: ") + sqlite3_errmsg(ix.db()), path);
     if (q.text(0) != "ok") return make_error("damaged: " + q.text(0), path);
   }
   return ix;
@@ -226,14 +193,14 @@ Result<Index> Index::open(const std::string& path, bool writable, bool check) {
 Status Index::begin_group(size_t count) {
   if (in_group_) return make_error("catalogue group already open", path_);
   if (count == 0) return make_error("catalogue group of no entries", path_);
-  if (auto s = exec(db_, "BEGIN IMMEDIATE"); !s) return s;
+  if (auto s = exec(db(), "BEGIN IMMEDIATE"); !s) return s;
   in_group_ = true;
   group_floor_ = last_key();
   group_last_.clear();
   group_prev_.clear();
   Stmt& m = prepared("SELECT coalesce(max(seq), 0) FROM versions");
   if (!m.ok() || m.step() != SQLITE_ROW) {
-    std::string msg = std::string("catalogue database error: ") + sqlite3_errmsg(db_);
+    std::string msg = std::string("catalogue database error: ") + sqlite3_errmsg(db());
     abort_group();
     return make_error(msg, path_);
   }
@@ -248,7 +215,7 @@ Status Index::begin_group(size_t count) {
 }
 
 void Index::abort_group() {
-  if (in_group_) exec(db_, "ROLLBACK");
+  if (in_group_) exec(db(), "ROLLBACK");
   in_group_ = false;
 }
 
@@ -261,11 +228,11 @@ Status Index::commit_group() {
   Stmt& s = prepared("UPDATE meta SET value = ? WHERE key = 'last_key'");
   s.bind(1, group_last_);
   if (!s.ok() || s.step() != SQLITE_DONE) {
-    std::string msg = std::string("catalogue database error: ") + sqlite3_errmsg(db_);
+    std::string msg = std::string("catalogue database error: ") + sqlite3_errmsg(db());
     abort_group();
     return make_error(msg, path_);
   }
-  if (auto st = exec(db_, "COMMIT"); !st) {
+  if (auto st = exec(db(), "COMMIT"); !st) {
     abort_group();
     return make_error(st.error().message, path_);
   }
@@ -317,13 +284,13 @@ Status read_docsizes(sqlite3* db, const std::string& table, std::vector<uint32_t
 
 Result<const DocLengths*> Index::doc_lengths() const {
   Stmt& v = prepared("PRAGMA data_version");
-  if (!v.ok() || v.step() != SQLITE_ROW) return make_error(std::string("damaged: ") + sqlite3_errmsg(db_), path_);
+  if (!v.ok() || v.step() != SQLITE_ROW) return make_error(std::string("damaged: ") + sqlite3_errmsg(db()), path_);
   int64_t version = v.integer(0);
   sqlite3_reset(v.raw());
   if (!lengths_ || version != lengths_version_) {
     auto fresh = std::make_unique<DocLengths>();
-    if (auto s = read_docsizes(db_, "fts", fresh->fts); !s) return Error{path_, 0, s.error().message};
-    if (auto s = read_docsizes(db_, "titles", fresh->titles); !s) return Error{path_, 0, s.error().message};
+    if (auto s = read_docsizes(db(), "fts", fresh->fts); !s) return Error{path_, 0, s.error().message};
+    if (auto s = read_docsizes(db(), "titles", fresh->titles); !s) return Error{path_, 0, s.error().message};
     lengths_ = std::move(fresh);
     lengths_version_ = version;
   }
@@ -359,33 +326,33 @@ Status Index::add(const Entry& e) {
     s.bind(11, e.subject).bind(12, join(e.keywords, "\n")).bind(13, e.summary).bind(14, e.written_date);
     s.bind(15, e.published_date).bind(16, e.mode).bind(17, e.scope).bind(18, e.validity).bind(19, e.status);
     s.bind(20, e.digest);
-    if (s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
+    if (s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db()));
   }
   if (e.version > 1) {
     Stmt& s = prepared("UPDATE versions SET until_date = ? WHERE object_id = ? AND version = ?");
     s.bind(1, created_date).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version - 1));
-    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
+    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db()));
   }
   {
     Stmt& s = prepared("INSERT INTO texts(seq, text) VALUES(?, ?)");
     s.bind(1, seq).bind(2, searchable_text(e));
-    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
+    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db()));
   }
   {
     Stmt& s = prepared("INSERT INTO fts(rowid, title, meta, body) VALUES(?, ?, ?, ?)");
     s.bind(1, fts_rowid(group_first_, seq)).bind(2, e.title).bind(3, meta_text(e)).bind(4, e.body);
-    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
+    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db()));
   }
   {
     Stmt& s = prepared("INSERT INTO titles(rowid, title) VALUES(?, ?)");
     s.bind(1, fts_rowid(group_first_, seq)).bind(2, e.title);
-    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
+    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db()));
   }
   {
     Stmt& s = prepared("INSERT INTO objects(dir, object_id, head) VALUES(?, ?, ?) "
            "ON CONFLICT(dir) DO UPDATE SET head = max(head, excluded.head)");
     s.bind(1, e.object_dir.empty() ? e.object_id : e.object_dir).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version));
-    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db_));
+    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db()));
   }
   if (group_last_.empty()) group_last_ = e.key;
   group_prev_ = e.key;
@@ -413,17 +380,17 @@ std::string Index::last_key() const {
 
 Result<std::map<std::string, ObjectState>> Index::objects() const {
   std::map<std::string, ObjectState> out;
-  Stmt s(db_, "SELECT dir, object_id, head FROM objects");
+  Stmt s(db(), "SELECT dir, object_id, head FROM objects");
   if (!s.ok()) return make_error(s.error(), path_);
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) out[s.text(0)] = {s.text(1), static_cast<int>(s.integer(2))};
-  if (rc != SQLITE_DONE) return make_error(std::string("damaged: ") + sqlite3_errmsg(db_), path_);
+  if (rc != SQLITE_DONE) return make_error(std::string("damaged: ") + sqlite3_errmsg(db()), path_);
   return out;
 }
 
 Result<int64_t> Index::version_count() const {
-  Stmt s(db_, "SELECT count(*) FROM versions");
-  if (!s.ok() || s.step() != SQLITE_ROW) return make_error(std::string("damaged: ") + sqlite3_errmsg(db_), path_);
+  Stmt s(db(), "SELECT count(*) FROM versions");
+  if (!s.ok() || s.step() != SQLITE_ROW) return make_error(std::string("damaged: ") + sqlite3_errmsg(db()), path_);
   return s.integer(0);
 }
 

@@ -70,9 +70,9 @@ struct ObjectState {
 
 class Index {
  public:
-  ~Index();
-  Index(Index&&) noexcept;  // (a moved-from Index holds no database)
-  Index& operator=(Index&&) noexcept;
+  ~Index() = default;
+  Index(Index&&) noexcept = default;  // (a moved-from Index holds no database)
+  Index& operator=(Index&&) noexcept = default;
   Index(const Index&) = delete;
 
   // Creates a new empty catalogue file (the path must not exist).
@@ -95,7 +95,7 @@ class Index {
   Result<std::map<std::string, ObjectState>> objects() const;  // by object_dir
   Result<int64_t> version_count() const;
 
-  sqlite3* db() const { return db_; }
+  sqlite3* db() const { return db_.get(); }
   const std::string& path() const { return path_; }
   Stmt& prepared(const char* sql) const;  // cached per call site, reset, bindings cleared
   // Resets every cached statement: one left mid-scan holds a read lock that blocks writers.
@@ -104,8 +104,11 @@ class Index {
   Result<const DocLengths*> doc_lengths() const;
 
  private:
+  struct Close {
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }  // after the statements (_v2)
+  };
   Index(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  sqlite3* db_ = nullptr;
+  std::unique_ptr<sqlite3, Close> db_;  // declared first: closed after cache_'s statements
   std::string path_;
   mutable std::map<const char*, std::unique_ptr<Stmt>> cache_;
   std::string group_last_;   // the group's newest key (its first): the new last_key()
