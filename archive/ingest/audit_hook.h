@@ -51,9 +51,10 @@ Result<uint64_t> log_operation(const std::string& root, audit::Entry e, const au
 
 // A crash between a commit and its audit append leaves versions without an entry (`archive
 // verify` reports them as unlogged). This appends one entry for each such version, rebuilt from
-// its metadata.json as the writer would have made it (action: status-change when the files equal
-// the previous version's, else version-add; actor: the version's user), with detail "recovered"
-// saying it was logged late and by whom, then signs a tree head with `key` when not null.
+// its metadata.json as the writer would have made it (actor: the version's user; action inferred:
+// status-change when the files equal the previous version's, else version-add, which misnames an
+// `archive add --status` of unchanged files), with detail "recovered" saying it was logged late,
+// by whom, and that the action was inferred; then signs a tree head with `key` when not null.
 // Versions created less than `grace_seconds` ago are left alone (their writer may be about to log
 // them) and returned in `recent`. Logged versions are returned oldest first.
 struct LogRecovery {

@@ -61,8 +61,11 @@ Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::
         c.detail["sm3:" + path] = d.sm3;
       }
       const char* login = std::getenv("USER");
+      // The action is inferred: `archive add --status` with unchanged files also makes such a version.
       c.detail["recovered"] = "logged after a crash between commit (" + ver.created + ") and audit append, by " +
-                              (login && *login ? login : "gongkai") + " at " + audit::now_rfc3339_utc();
+                              (login && *login ? login : "gongkai") + " at " + audit::now_rfc3339_utc() +
+                              "; action inferred from the files (" +
+                              (same_files ? "the same as the previous version's" : "changed") + ")";
       found.push_back({created, id, n, std::move(c)});
     }
   }
