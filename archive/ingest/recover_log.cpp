@@ -1,9 +1,13 @@
+// `gongkai audit recover`: entries for the versions a crash left between commit and audit append
+// (contract in audit_hook.h).
 #include <algorithm>
+#include <cstdlib>
 #include <ctime>
+#include <map>
 #include <tuple>
 
-#include "archive/audit/log.h"
 #include "archive/ingest/audit_hook.h"
+#include "archive/audit/log.h"
 #include "archive/ingest/ingest.h"
 #include "archive/ocfl/rules.h"
 #include "archive/ocfl/store.h"
