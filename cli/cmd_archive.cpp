@@ -2,6 +2,7 @@
 // checking it against OCFL 1.1.
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "archive/catalogue/catalogue.h"
@@ -40,12 +41,14 @@ const char* kKeygenHelp =
     "Refused if the archive already has a signing key.\n";
 
 const char* kValidateHelp =
-    "usage: gongkai archive validate ROOT [ID]\n"
+    "usage: gongkai archive validate ROOT [ID] [--all-warnings]\n"
     "\n"
     "Validates the storage root (or only the object ID) against OCFL 1.1: structure, inventories,\n"
     "sidecars and the digest of every content file. Prints one line per finding with the code of\n"
-    "the OCFL validation-codes table (E0xx error, W0xx warning), then a summary. Exit code 1 when\n"
-    "there is any error, 0 otherwise (warnings only). Read-only.\n";
+    "the OCFL validation-codes table (E0xx error, W0xx warning), then a summary. A warning code\n"
+    "found more than 3 times (W005 for every object: 索引号 ids are not URIs) is shown 3 times and\n"
+    "counted; --all-warnings prints every one. Exit code 1 when there is any error, 0 otherwise\n"
+    "(warnings only). Read-only.\n";
 
 std::optional<cli::Options> parse(const cli::Args& args, const std::set<std::string>& values, const char* help,
                                   size_t positionals_min, size_t positionals_max, int& code) {
@@ -97,7 +100,7 @@ std::set<std::string> documented_extensions(const std::string& root) {
 
 int run_validate(const cli::Args& args) {
   int code = 0;
-  auto o = parse(args, {}, kValidateHelp, 1, 2, code);
+  auto o = cli::parse_command(args, {}, {"all-warnings"}, kValidateHelp, 1, 2, code);
   if (!o) return code;
   const std::string& root = o->positional[0];
   ocfl::ValidatorOptions vo;
@@ -126,7 +129,16 @@ int run_validate(const cli::Args& args) {
     rep = validator.validate_storage_root(root);
     what = std::to_string(rep.objects) + " object(s)";
   }
-  std::cout << rep.str();
+  // Errors in full; a warning repeated per object would bury them (100,000 lines of W005).
+  const bool all = o->has("all-warnings");
+  std::map<std::string, size_t> seen, more;
+  for (const auto& f : rep.findings) {
+    if (all || f.severity == ocfl::Severity::error || seen[f.code]++ < 3)
+      std::cout << f.code << " " << f.path << ": " << f.message << "\n";
+    else
+      ++more[f.code];
+  }
+  for (const auto& [c, n] : more) std::cout << c << " in " << n << " more place(s) (--all-warnings lists them)\n";
   std::cout << (rep.valid() ? "valid: " : "INVALID: ") << what << ", " << rep.error_count() << " error(s), "
             << rep.warning_count() << " warning(s)\n";
   return rep.valid() ? cli::kOk : cli::kFailed;

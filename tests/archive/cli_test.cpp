@@ -6,6 +6,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <sstream>
+
 #include "archive_test_util.h"
 
 using namespace archive_test;
@@ -346,6 +348,44 @@ BOOST_AUTO_TEST_CASE(usage_errors_and_help) {
   BOOST_TEST(run_gk({"archive", "list", t.str(), "--bogus"}).code == 2);
   BOOST_TEST(run_gk({"archive", "diff", t.str(), "id", "v1"}).code == 2);
   BOOST_TEST(run_gk({"archive", "frobnicate"}).code == 2);
+}
+
+// W005 ("id is not a URI") holds for every object, as 索引号 ids are not URIs: validate shows a
+// warning code three times and counts the rest, so that errors are not buried.
+BOOST_AUTO_TEST_CASE(validate_counts_a_warning_found_in_every_object) {
+  TempDir t("w005");
+  std::string root = t / "root";
+  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
+  fs::create_directories(t / "recs");
+  for (auto name : {"announcement", "seed-notice", "traffic-notice"}) {
+    fs::copy_file(source(std::string("samples/notices/") + name + ".xml"), t / ("recs/" + std::string(name) + ".xml"));
+    spit(t / ("pdfs/" + std::string(name) + ".pdf"), fake_pdf(name));
+  }
+  for (auto n : {"91", "92"}) {
+    variant(t / ("recs/seed-" + std::string(n) + ".xml"), {{"2022-00012", std::string("2022-000") + n}});
+    spit(t / ("pdfs/seed-" + std::string(n) + ".pdf"), fake_pdf(n));
+  }
+  auto add = run_gk({"archive", "add", root, "--records", t / "recs", "--pdfs", t / "pdfs"});
+  BOOST_REQUIRE_MESSAGE(add.code == 0, add.out + add.err);
+  auto lines_starting = [](const std::string& out, const std::string& prefix) {
+    size_t n = 0;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);) n += line.rfind(prefix, 0) == 0;
+    return n;
+  };
+  auto v = run_gk({"archive", "validate", root});
+  BOOST_TEST(v.code == 0, v.out + v.err);
+  // Per object: W005 in the root inventory and in v1's, W008 (no user address) in both too.
+  BOOST_TEST(lines_starting(v.out, "W005 " + root) == 3, v.out);
+  BOOST_TEST(lines_starting(v.out, "W008 " + root) == 3, v.out);
+  BOOST_TEST(v.out.find("\nW005 in 7 more place(s) (--all-warnings lists them)\n") != std::string::npos, v.out);
+  BOOST_TEST(v.out.find("\nW008 in 7 more place(s) (--all-warnings lists them)\n") != std::string::npos, v.out);
+  BOOST_TEST(v.out.find("valid: 5 object(s), 0 error(s), 20 warning(s)") != std::string::npos, v.out);
+  auto all = run_gk({"archive", "validate", root, "--all-warnings"});
+  BOOST_TEST(all.code == 0, all.out + all.err);
+  BOOST_TEST(lines_starting(all.out, "W005 " + root) == 10, all.out);
+  BOOST_TEST(lines_starting(all.out, "W008 " + root) == 10, all.out);
+  BOOST_TEST(all.out.find("more place(s)") == std::string::npos, all.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
