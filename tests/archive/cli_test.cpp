@@ -14,6 +14,19 @@ using namespace archive_test;
 
 namespace {
 
+// An empty storage root in t/root, and the three sample notices in t/recs with PDFs in t/pdfs.
+std::string batch_root(const TempDir& t) {
+  std::string root = t / "root";
+  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
+  fs::create_directories(t / "recs");
+  for (auto name : {"announcement", "seed-notice", "traffic-notice"}) {
+    fs::copy_file(source(std::string("samples/notices/") + name + ".xml"), t / ("recs/" + std::string(name) + ".xml"),
+                  fs::copy_options::overwrite_existing);
+    spit(t / ("pdfs/" + std::string(name) + ".pdf"), fake_pdf(name));
+  }
+  return root;
+}
+
 Poco::Dynamic::Var parse_json(const std::string& text) {
   Poco::JSON::Parser p;
   return p.parse(text);
@@ -255,14 +268,7 @@ BOOST_AUTO_TEST_CASE(diff_shows_fields_and_body_lines) {
 
 BOOST_AUTO_TEST_CASE(batch_reports_the_bad_record_and_archives_the_rest) {
   TempDir t("batch");
-  std::string root = t / "root";
-  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
-  fs::create_directories(t / "recs");
-  for (auto name : {"announcement", "seed-notice", "traffic-notice"}) {
-    fs::copy_file(source(std::string("samples/notices/") + name + ".xml"), t / ("recs/" + std::string(name) + ".xml"),
-                  fs::copy_options::overwrite_existing);
-    spit(t / ("pdfs/" + std::string(name) + ".pdf"), fake_pdf(name));
-  }
+  std::string root = batch_root(t);
   variant(t / "recs/broken.xml", {{"    <index-no>11519900MB1A28365X/2022-00012</index-no>\n", ""}});
   spit(t / "pdfs/broken.pdf", fake_pdf("broken"));
   auto r = run_gk({"archive", "add", root, "--records", t / "recs", "--pdfs", t / "pdfs", "--user", "批量", "--address",
@@ -354,13 +360,7 @@ BOOST_AUTO_TEST_CASE(usage_errors_and_help) {
 // warning code three times and counts the rest, so that errors are not buried.
 BOOST_AUTO_TEST_CASE(validate_counts_a_warning_found_in_every_object) {
   TempDir t("w005");
-  std::string root = t / "root";
-  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
-  fs::create_directories(t / "recs");
-  for (auto name : {"announcement", "seed-notice", "traffic-notice"}) {
-    fs::copy_file(source(std::string("samples/notices/") + name + ".xml"), t / ("recs/" + std::string(name) + ".xml"));
-    spit(t / ("pdfs/" + std::string(name) + ".pdf"), fake_pdf(name));
-  }
+  std::string root = batch_root(t);
   for (auto n : {"91", "92"}) {
     variant(t / ("recs/seed-" + std::string(n) + ".xml"), {{"2022-00012", std::string("2022-000") + n}});
     spit(t / ("pdfs/seed-" + std::string(n) + ".pdf"), fake_pdf(n));
