@@ -44,11 +44,7 @@ struct Small {
       bodies.push_back(body);
       entries.push_back(std::move(e));
     }
-    std::string path = (dir.path / "s.sqlite").string();
-    BOOST_REQUIRE(build_file(entries, path, false));
-    auto opened = Index::open(path, false, true);
-    BOOST_REQUIRE_MESSAGE(opened, err(opened));
-    ix.emplace(std::move(*opened));
+    ix.emplace(built_index(entries, (dir.path / "s.sqlite").string()));
   }
 
   std::set<std::string> run(const std::string& term) { return ids_of(*ix, "\"" + term + "\""); }

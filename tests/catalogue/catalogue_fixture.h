@@ -210,4 +210,13 @@ inline std::set<std::string> ids_of(const gk::catalogue::Index& ix, const std::s
   return out;
 }
 
+// A catalogue file built from `entries` at `path` (the rebuild path), opened and checked.
+inline gk::catalogue::Index built_index(std::vector<gk::catalogue::Entry> entries, const std::string& path) {
+  auto built = gk::catalogue::build_file(std::move(entries), path, false);
+  BOOST_REQUIRE_MESSAGE(built, err(built));
+  auto opened = gk::catalogue::Index::open(path, false, true);
+  BOOST_REQUIRE_MESSAGE(opened, err(opened));
+  return std::move(*opened);
+}
+
 }  // namespace cat_test

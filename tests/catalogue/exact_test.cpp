@@ -54,11 +54,7 @@ struct Corpus {
       texts.push_back(t + "\n" + e.body);
       entries.push_back(std::move(e));
     }
-    std::string path = (dir.path / "c.sqlite").string();
-    BOOST_REQUIRE(build_file(entries, path, false));
-    auto opened = Index::open(path, false, true);
-    BOOST_REQUIRE_MESSAGE(opened, err(opened));
-    ix.emplace(std::move(*opened));
+    ix.emplace(built_index(entries, (dir.path / "c.sqlite").string()));
   }
 
   std::set<std::string> run(const std::string& query) {
