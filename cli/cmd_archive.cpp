@@ -134,7 +134,7 @@ int run_validate(const cli::Args& args) {
   std::map<std::string, size_t> seen, more;
   for (const auto& f : rep.findings) {
     if (all || f.severity == ocfl::Severity::error || seen[f.code]++ < 3)
-      std::cout << f.code << " " << f.path << ": " << f.message << "\n";
+      std::cout << f.str() << "\n";
     else
       ++more[f.code];
   }

@@ -124,6 +124,31 @@ Result<uint64_t> log_operation(const std::string& root, audit::Entry e, const au
   return seq;
 }
 
+CommittedVersion committed_version(const std::string& object_id, const std::string& version, const std::string& action,
+                                   const Metadata& meta, const FileDigests& metadata_digests) {
+  CommittedVersion c{object_id, version, action, meta.user_address.empty() ? meta.user_name : meta.user_address,
+                     metadata_digests, {}};
+  c.detail["status"] = meta.status;
+  c.detail["user"] = meta.user_name;
+  c.detail["message"] = meta.message;
+  for (const auto& [path, d] : meta.files) {
+    c.detail["sha512:" + path] = d.sha512;
+    c.detail["sm3:" + path] = d.sm3;
+  }
+  return c;
+}
+
+audit::Entry audit_entry(const CommittedVersion& v) {
+  audit::Entry e;
+  e.actor = v.actor;
+  e.action = v.action;
+  e.object = v.object_id;
+  e.version = v.version;
+  e.digests = {{"sha512", v.metadata.sha512}, {"sm3", v.metadata.sm3}};
+  e.detail = v.detail;
+  return e;
+}
+
 Status after_commit(const std::string& root, const std::vector<CommittedVersion>& versions, const audit::PrivateKey* key) {
   if (versions.empty()) return {};
   // recover: a writer killed mid-append left a torn last line that no signed head covers.
@@ -131,16 +156,7 @@ Status after_commit(const std::string& root, const std::vector<CommittedVersion>
   if (!log) return log.error();
   std::vector<audit::Entry> entries;
   entries.reserve(versions.size());
-  for (const auto& v : versions) {
-    audit::Entry e;
-    e.actor = v.actor;
-    e.action = v.action;
-    e.object = v.object_id;
-    e.version = v.version;
-    e.digests = {{"sha512", v.metadata.sha512}, {"sm3", v.metadata.sm3}};
-    e.detail = v.detail;
-    entries.push_back(std::move(e));
-  }
+  for (const auto& v : versions) entries.push_back(audit_entry(v));
   // One write and one fsync for the whole group (a batch of 1,000 versions is one flush).
   if (auto r = log->append_all(std::move(entries)); !r) return r.error();
   if (key)

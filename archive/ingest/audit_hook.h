@@ -38,6 +38,13 @@ struct CommittedVersion {
   std::map<std::string, std::string> detail;  // status, user, file digests (see docs)
 };
 
+// The CommittedVersion of a version with this metadata.json (its digests given): actor and detail
+// from the metadata, as both the write path and `audit recover` record them.
+CommittedVersion committed_version(const std::string& object_id, const std::string& version, const std::string& action,
+                                   const Metadata& meta, const FileDigests& metadata_digests);
+// The audit entry that logs it.
+audit::Entry audit_entry(const CommittedVersion& v);
+
 // Called once after every successful commit with the versions it made, in commit order. Today it
 // appends one audit entry per version and then signs a tree head with `key` (when not null).
 // Later hooks (the catalogue index) belong here too. Failure means: committed but not logged.

@@ -24,7 +24,6 @@ struct Prepared {
   Metadata meta;
   AddOutcome outcome;
   std::string action;
-  std::string actor;
   FileDigests metadata_digests;
   size_t request = 0;  // index of the request in a batch
   size_t bytes = 0;
@@ -100,7 +99,6 @@ void finish_version(Prepared& p, const ObjectState& st, const Actor& user, const
   p.nv.object_id = m.catalogue.index_no;
   p.nv.meta = {time, m.message, user.name, user.address};
   p.nv.expected_number = m.version;
-  p.actor = user.address.empty() ? user.name : user.address;
   p.outcome.object_id = m.catalogue.index_no;
   p.outcome.status = m.status;
 }
@@ -254,15 +252,7 @@ Status Archive::commit(std::vector<Prepared>& group, std::vector<AddOutcome>& ou
   for (size_t i = 0; i < order.size() && audit_; ++i) {
     const Prepared& p = *order[i];
     const AddOutcome& vi = p.outcome;
-    CommittedVersion c{vi.object_id, vi.version, p.action, p.actor, p.metadata_digests, {}};
-    c.detail["status"] = p.meta.status;
-    c.detail["user"] = p.meta.user_name;
-    c.detail["message"] = p.meta.message;
-    for (auto& [path, d] : p.meta.files) {
-      c.detail["sha512:" + path] = d.sha512;
-      c.detail["sm3:" + path] = d.sm3;
-    }
-    committed.push_back(std::move(c));
+    committed.push_back(committed_version(vi.object_id, vi.version, p.action, p.meta, p.metadata_digests));
   }
   if (audit_)
     if (auto s = after_commit(store_.root(), committed, key_ ? &*key_ : nullptr); !s)

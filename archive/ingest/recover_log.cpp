@@ -36,35 +36,36 @@ Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::
   };
   std::vector<Found> found;
   LogRecovery out;
+  // Metadata is read only for unlogged versions (and the version before each, for the action).
+  auto read_meta = [&](const ocfl::Inventory& inv, const std::string& name) -> Result<std::pair<std::string, Metadata>> {
+    auto text = store->read_file(inv, name, kMetadataFile);
+    if (!text) return make_error("object '" + inv.id + "' " + name + ": no readable " + kMetadataFile + ": " + text.error().message);
+    auto meta = Metadata::from_json(*text, inv.id + " " + name + "/" + kMetadataFile);
+    if (!meta) return meta.error();
+    return std::make_pair(std::move(*text), std::move(*meta));
+  };
+  const char* login = std::getenv("USER");
   for (const auto& id : *ids) {
     auto inv = store->inventory(id);
     if (!inv) return inv.error();
-    std::map<std::string, FileDigests> previous;
     for (const auto& [n, ver] : inv->versions) {
       std::string name = ocfl::version_name(n);
-      auto meta_text = store->read_file(*inv, name, kMetadataFile);
-      if (!meta_text)
-        return make_error("object '" + id + "' " + name + ": no readable " + kMetadataFile + ": " + meta_text.error().message);
-      auto meta = Metadata::from_json(*meta_text, id + " " + name + "/" + kMetadataFile);
-      if (!meta) return meta.error();
-      bool same_files = n > 1 && meta->files == previous;
-      previous = meta->files;
       if (!index->find(id, name).empty()) continue;
       int64_t created = ocfl::rfc3339_epoch(ver.created);
       if (now - created < grace_seconds) {
         out.recent.push_back(id + " " + name);
         continue;
       }
-      CommittedVersion c{id, name, same_files ? audit::kActionStatusChange : audit::kActionVersionAdd,
-                         meta->user_address.empty() ? meta->user_name : meta->user_address, digest_of(*meta_text), {}};
-      c.detail["status"] = meta->status;
-      c.detail["user"] = meta->user_name;
-      c.detail["message"] = meta->message;
-      for (const auto& [path, d] : meta->files) {
-        c.detail["sha512:" + path] = d.sha512;
-        c.detail["sm3:" + path] = d.sm3;
+      auto m = read_meta(*inv, name);
+      if (!m) return m.error();
+      bool same_files = false;
+      if (n > 1) {
+        auto before = read_meta(*inv, ocfl::version_name(n - 1));
+        if (!before) return before.error();
+        same_files = m->second.files == before->second.files;
       }
-      const char* login = std::getenv("USER");
+      CommittedVersion c = committed_version(id, name, same_files ? audit::kActionStatusChange : audit::kActionVersionAdd,
+                                             m->second, digest_of(m->first));
       // The action is inferred: `archive add --status` with unchanged files also makes such a version.
       c.detail["recovered"] = "logged after a crash between commit (" + ver.created + ") and audit append, by " +
                               (login && *login ? login : "gongkai") + " at " + audit::now_rfc3339_utc() +
@@ -79,14 +80,7 @@ Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::
   if (found.empty()) return out;
   std::vector<audit::Entry> entries;
   for (auto& f : found) {
-    audit::Entry e;
-    e.actor = f.version.actor;
-    e.action = f.version.action;
-    e.object = f.version.object_id;
-    e.version = f.version.version;
-    e.digests = {{"sha512", f.version.metadata.sha512}, {"sm3", f.version.metadata.sm3}};
-    e.detail = f.version.detail;
-    entries.push_back(std::move(e));
+    entries.push_back(audit_entry(f.version));
     out.logged.push_back(std::move(f.version));
   }
   if (auto r = log->append_all(std::move(entries)); !r) return r.error();

@@ -37,7 +37,7 @@ std::set<std::string> ValidationReport::codes() const {
 
 std::string ValidationReport::str() const {
   std::string out;
-  for (const auto& f : findings) out += f.code + " " + f.path + ": " + f.message + "\n";
+  for (const auto& f : findings) out += f.str() + "\n";
   return out;
 }
 

@@ -15,6 +15,7 @@ struct Finding {
   std::string code;     // "E060", "W004", ...
   std::string path;     // the file or directory concerned
   std::string message;  // what is wrong, in one line
+  std::string str() const { return code + " " + path + ": " + message; }  // "E060 <path>: <message>"
 };
 
 struct ValidationReport {
