@@ -9,6 +9,7 @@
 #include <map>
 #include <tuple>
 
+#include "archive/catalogue/check_stamp.h"
 #include "common/files.h"
 
 namespace fs = std::filesystem;
@@ -237,12 +238,17 @@ Result<Index> open_checked(const ocfl::Store& store, const std::string& path, Op
     return Index::open(p, false, false);
   };
   if (!fs::exists(p, ec)) return rebuild_with("catalogue " + p + " is missing; building it from the store");
-  auto ix = Index::open(p, /*writable=*/false, /*check=*/true);
+  // Read before checking: a commit while the check runs leaves the stamp stale, never fresh.
+  const std::string state = observe_state(store, p);
+  const bool unchanged = stamp_matches(p, state);
+  report.full_check = !unchanged;
+  auto ix = Index::open(p, /*writable=*/false, /*check=*/!unchanged);
   if (!ix) {
     const std::string& m = ix.error().message;
     if (m.rfind("damaged: ", 0) != 0) return ix.error();
     return rebuild_with("catalogue " + p + " is damaged (" + m.substr(9) + "); rebuilding it from the store");
   }
+  if (unchanged) return ix;
   auto objs = ix->objects();
   if (!objs) return rebuild_with("catalogue " + p + " is damaged (" + objs.error().message + "); rebuilding it from the store");
   auto scan = scan_store(store);
@@ -264,7 +270,10 @@ Result<Index> open_checked(const ocfl::Store& store, const std::string& path, Op
     if (!inv) return inv.error();
     if (inv->head_number() > have) missing.emplace_back(inv->id, inv->head_number());
   }
-  if (missing.empty()) return ix;
+  if (missing.empty()) {
+    write_stamp(p, state);
+    return ix;
+  }
   int64_t count = 0;
   for (const auto& m : missing) {
     std::string full = store.object_path(m.first);

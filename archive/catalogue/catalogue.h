@@ -53,11 +53,14 @@ std::string version_key(const ocfl::Inventory& inv, int n);
 
 struct OpenReport {
   std::vector<std::string> notices;  // what was repaired, one line each, for stderr
+  bool full_check = true;            // false: the check stamp showed nothing changed since the last
 };
 
 // Opens the catalogue of `store` for reading after making sure it can be trusted: a missing,
 // damaged (not a catalogue, SQLite quick_check fails) or stale (objects or versions in the
 // store it does not hold) catalogue is rebuilt or brought up to date, and `report` says so.
+// A full check that finds nothing to repair is recorded in "<path>.checked" (check_stamp.h);
+// while neither the catalogue nor the store changes, later opens skip it for up to an hour.
 Result<Index> open_checked(const ocfl::Store& store, const std::string& path, OpenReport& report);
 
 }  // namespace gk::catalogue

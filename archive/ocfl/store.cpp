@@ -177,6 +177,8 @@ std::string Store::object_path(const std::string& object_id) const {
   return root_ + "/" + layout_.object_path(object_id);
 }
 
+std::string Store::staging_path() const { return detail::staging_dir(root_); }
+
 bool Store::has_object(const std::string& object_id) const {
   return fs::exists(object_path(object_id) + "/inventory.json");
 }

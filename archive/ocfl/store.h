@@ -113,6 +113,10 @@ class Store {
   Result<RecoveryReport> recover();
   const RecoveryReport& recovery() const { return recovery_; }
   const std::string& root() const { return root_; }
+  // The writers' work area (extensions/gongkai-staging). Every commit creates and removes a
+  // txn-* directory in it, so its mtime moves on each commit: the catalogue's freshness stamp
+  // relies on that (archive/catalogue/check_stamp.h).
+  std::string staging_path() const;
   const StoreOptions& options() const { return options_; }
 
  private:

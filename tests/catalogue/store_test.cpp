@@ -1,7 +1,9 @@
 // The catalogue of an OCFL store: incremental = reindex (bytes), filters, as-of, withdrawn items,
 // stale / missing / damaged catalogues, and the CLI's errors.
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "catalogue_fixture.h"
 
@@ -279,6 +281,84 @@ BOOST_AUTO_TEST_CASE(stale_missing_and_damaged_catalogues_are_rebuilt) {
   BOOST_REQUIRE(open_checked(*f.store, "", rep4));
   BOOST_REQUIRE(rep4.notices.size() == 1u);
   BOOST_TEST(rep4.notices[0] == "catalogue " + f.cat() + " is damaged (catalogue format is not version 8); rebuilding it from the store");
+  BOOST_TEST((gk::read_file(f.cat()).value() == good));
+}
+
+BOOST_AUTO_TEST_CASE(a_check_stamp_skips_the_full_check_until_the_catalogue_or_the_store_changes) {
+  StoreFixture f;
+  Rng r(8);
+  for (int i = 0; i < 6; ++i) {
+    f.docs.push_back(make_doc(r, i));
+    BOOST_REQUIRE(add(*f.store, f.id(i), f.docs.back(), created_at(i)));
+  }
+  BOOST_REQUIRE(rebuild(*f.store));
+  const std::string stamp = f.cat() + ".checked";
+  auto open = [&](OpenReport& rep) {
+    auto ix = open_checked(*f.store, "", rep);
+    BOOST_REQUIRE_MESSAGE(ix, err(ix));
+    return std::move(*ix);
+  };
+  // Files written this instant: no stamp (a change within the same timestamp tick could keep the
+  // mtime), so every open checks in full.
+  OpenReport a;
+  open(a);
+  BOOST_TEST(a.full_check);
+  BOOST_TEST(!fs::exists(stamp));
+  const auto settle = std::chrono::milliseconds(2100);
+  std::this_thread::sleep_for(settle);
+  OpenReport b;
+  open(b);
+  BOOST_TEST(b.full_check);
+  BOOST_TEST(b.notices.empty());
+  BOOST_REQUIRE(fs::exists(stamp));
+  OpenReport c;
+  auto ix = open(c);
+  BOOST_TEST(!c.full_check);
+  BOOST_TEST(c.notices.empty());
+  BOOST_TEST(ids_of(ix, "青川市").size() == 6u);
+
+  // A stamp older than an hour is not honoured.
+  std::string text = gk::read_file(stamp).value();
+  size_t at = text.rfind(" at=");
+  BOOST_REQUIRE(at != std::string::npos);
+  long long when = std::stoll(text.substr(at + 4));
+  BOOST_REQUIRE(gk::write_file_atomic(stamp, text.substr(0, at) + " at=" + std::to_string(when - 3601) + "\n", false));
+  OpenReport old;
+  open(old);
+  BOOST_TEST(old.full_check);
+  BOOST_TEST((gk::read_file(stamp).value() != text.substr(0, at) + " at=" + std::to_string(when - 3601) + "\n"));
+
+  // A commit through the store (not indexed: a crash between the two) is seen at once.
+  Doc extra = make_doc(r, 40);
+  extra.title = "青川市关于盖章之后再提交的通知";
+  BOOST_REQUIRE(add(*f.store, f.id(40), extra, created_at(60)));
+  OpenReport d;
+  ix = open(d);
+  BOOST_TEST(d.full_check);
+  BOOST_REQUIRE(d.notices.size() == 1u);
+  BOOST_TEST(d.notices[0] == "catalogue " + f.cat() + " is older than the store (1 versions not indexed); updating it");
+  BOOST_TEST((ids_of(ix, "盖章之后") == std::set<std::string>{f.id(40)}));
+
+  // Damage after a stamp is seen too (the file's mtime, ctime and size are in the stamp).
+  std::this_thread::sleep_for(settle);
+  OpenReport e;
+  open(e);
+  BOOST_REQUIRE(fs::exists(stamp));
+  OpenReport e2;
+  open(e2);
+  BOOST_REQUIRE(!e2.full_check);
+  std::string good = gk::read_file(f.cat()).value();
+  {
+    std::fstream io(f.cat(), std::ios::in | std::ios::out | std::ios::binary);
+    io.seekp(static_cast<std::streamoff>(good.size() / 2 / 4096 * 4096));
+    std::string junk(4096, '\x5a');
+    io.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  OpenReport g;
+  open(g);
+  BOOST_TEST(g.full_check);
+  BOOST_REQUIRE(g.notices.size() == 1u);
+  BOOST_TEST(g.notices[0].rfind("catalogue " + f.cat() + " is damaged (", 0) == 0, g.notices[0]);
   BOOST_TEST((gk::read_file(f.cat()).value() == good));
 }
 

@@ -1,0 +1,78 @@
+#include "archive/catalogue/check_stamp.h"
+
+#include <sys/stat.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <ctime>
+
+#include "common/files.h"
+
+namespace gk::catalogue {
+
+namespace {
+
+constexpr const char* kFormat = "gongkai-catalogue-checked/1";
+constexpr int64_t kSettleNs = 2'000'000'000;
+constexpr int64_t kMaxAgeSeconds = 3600;
+
+int64_t ns(const timespec& t) { return static_cast<int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec; }
+
+int64_t now_ns() {
+  timespec t{};
+  clock_gettime(CLOCK_REALTIME, &t);
+  return ns(t);
+}
+
+std::string stamp_path(const std::string& catalogue_path) { return catalogue_path + ".checked"; }
+
+// "cat=dev:ino:size:mtime:ctime root=dev:ino:mtime staging=dev:ino:mtime"; the newest mtime or
+// ctime in it goes to `newest`.
+std::string describe(const struct stat& c, const struct stat& r, const struct stat& s, int64_t& newest) {
+  newest = 0;
+  for (int64_t t : {ns(c.st_mtim), ns(c.st_ctim), ns(r.st_mtim), ns(s.st_mtim)}) newest = t > newest ? t : newest;
+  char buf[320];
+  std::snprintf(buf, sizeof buf,
+                "cat=%ju:%ju:%jd:%" PRId64 ":%" PRId64 " root=%ju:%ju:%" PRId64 " staging=%ju:%ju:%" PRId64,
+                static_cast<uintmax_t>(c.st_dev), static_cast<uintmax_t>(c.st_ino), static_cast<intmax_t>(c.st_size),
+                ns(c.st_mtim), ns(c.st_ctim), static_cast<uintmax_t>(r.st_dev), static_cast<uintmax_t>(r.st_ino),
+                ns(r.st_mtim), static_cast<uintmax_t>(s.st_dev), static_cast<uintmax_t>(s.st_ino), ns(s.st_mtim));
+  return buf;
+}
+
+}  // namespace
+
+std::string observe_state(const ocfl::Store& store, const std::string& catalogue_path) {
+  struct stat c{}, r{}, s{};
+  if (::stat(catalogue_path.c_str(), &c) != 0 || ::stat(store.root().c_str(), &r) != 0 ||
+      ::stat(store.staging_path().c_str(), &s) != 0)
+    return {};
+  int64_t newest = 0;
+  std::string state = describe(c, r, s, newest);  // sets newest: not in the same expression
+  return state + " newest=" + std::to_string(newest);
+}
+
+bool stamp_matches(const std::string& catalogue_path, const std::string& state) {
+  if (state.empty()) return false;
+  auto text = read_file(stamp_path(catalogue_path));
+  if (!text) return false;
+  // "<format> <state> at=<unix seconds>\n"
+  std::string head = std::string(kFormat) + " " + state + " at=";
+  if (text->rfind(head, 0) != 0) return false;
+  long long at = 0;
+  if (std::sscanf(text->c_str() + head.size(), "%lld", &at) != 1) return false;
+  long long now = static_cast<long long>(now_ns() / 1'000'000'000);
+  return at <= now && now - at < kMaxAgeSeconds;
+}
+
+void write_stamp(const std::string& catalogue_path, const std::string& state) {
+  size_t at = state.rfind(" newest=");
+  if (state.empty() || at == std::string::npos) return;
+  int64_t newest = std::stoll(state.substr(at + 8));
+  int64_t now = now_ns();
+  if (now - newest < kSettleNs) return;  // too fresh: a change in the same tick could go unseen
+  std::string text = std::string(kFormat) + " " + state + " at=" + std::to_string(now / 1'000'000'000) + "\n";
+  (void)write_file_atomic(stamp_path(catalogue_path), text, /*durable=*/false);
+}
+
+}  // namespace gk::catalogue
