@@ -34,6 +34,14 @@ struct StoreFixture {
   std::string id(int i) const { return "urn:gongkai:" + std::to_string(i); }
 };
 
+// Garbage over a page in the middle of the file.
+void damage_middle_page(const std::string& path, size_t size) {
+  std::fstream io(path, std::ios::in | std::ios::out | std::ios::binary);
+  io.seekp(static_cast<std::streamoff>(size / 2 / 4096 * 4096));
+  std::string junk(4096, '\x5a');
+  io.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(catalogue_store)
@@ -248,13 +256,7 @@ BOOST_AUTO_TEST_CASE(stale_missing_and_damaged_catalogues_are_rebuilt) {
   BOOST_TEST((ids_of(*ix, "独一无二") == std::set<std::string>{f.id(50)}));
   std::string good = gk::read_file(f.cat()).value();
 
-  // Damage: garbage over a page in the middle of the file.
-  {
-    std::fstream io(f.cat(), std::ios::in | std::ios::out | std::ios::binary);
-    io.seekp(static_cast<std::streamoff>(good.size() / 2 / 4096 * 4096));
-    std::string junk(4096, '\x5a');
-    io.write(junk.data(), static_cast<std::streamsize>(junk.size()));
-  }
+  damage_middle_page(f.cat(), good.size());
   OpenReport rep2;
   auto ix2 = open_checked(*f.store, "", rep2);
   BOOST_REQUIRE_MESSAGE(ix2, err(ix2));
@@ -348,12 +350,7 @@ BOOST_AUTO_TEST_CASE(a_check_stamp_skips_the_full_check_until_the_catalogue_or_t
   open(e2);
   BOOST_REQUIRE(!e2.full_check);
   std::string good = gk::read_file(f.cat()).value();
-  {
-    std::fstream io(f.cat(), std::ios::in | std::ios::out | std::ios::binary);
-    io.seekp(static_cast<std::streamoff>(good.size() / 2 / 4096 * 4096));
-    std::string junk(4096, '\x5a');
-    io.write(junk.data(), static_cast<std::streamsize>(junk.size()));
-  }
+  damage_middle_page(f.cat(), good.size());
   OpenReport g;
   open(g);
   BOOST_TEST(g.full_check);
