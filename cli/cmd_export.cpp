@@ -12,7 +12,7 @@ namespace {
 
 const char* kHelp =
     "usage: gongkai archive export ROOT --year Y --out DIR [--category C] [--issuer I] [--history]\n"
-    "                              [--fonds 全宗号] [--key PUB ...]\n"
+    "                              [--fonds 全宗号] [--key PUB ...] [--signing-key PATH]\n"
     "\n"
     "Writes a BagIt 1.0 bag (RFC 8493) for 检查验收: the disclosures whose 成文日期 is in year Y\n"
     "(current versions; every version with --history), each under its 档号 (DA/T 22-2015), the\n"
@@ -24,11 +24,13 @@ const char* kHelp =
     "  --issuer I    only 发布机构 I\n"
     "  --fonds F     全宗号 (default: \"fonds\" in ROOT/extensions/gongkai-package/config.json)\n"
     "  --key PUB     key that must have signed the tree head (default: the archive's public key)\n"
+    "  --signing-key PATH  private key that signs the export's audit entry (default: GONGKAI_KEY,\n"
+    "                then the archive's signing configuration; see gongkai archive keygen)\n"
     "Exit 1 when a 四性 rule fails (the bag is still written, the report says what failed).\n";
 
 int run(const cli::Args& args) {
   std::string err;
-  auto o = cli::parse_options(args, {"year", "out", "category", "issuer", "fonds", "key", "date"}, {"history", "help"}, err);
+  auto o = cli::parse_options(args, {"year", "out", "category", "issuer", "fonds", "key", "signing-key", "date"}, {"history", "help"}, err);
   if (!o) return cli::fail(err + "\n" + kHelp, cli::kUsage);
   if (o->has("help")) {
     std::cout << kHelp;
@@ -45,6 +47,7 @@ int run(const cli::Args& args) {
   eo.fonds = o->get("fonds").value_or("");
   eo.bagging_date = o->get("date").value_or("");
   eo.history = o->has("history");
+  eo.signing_key = o->get("signing-key").value_or("");
   for (auto& k : o->all("key")) {
     auto pk = audit::PublicKey::load(k);
     if (!pk) return cli::fail(pk.error().str());

@@ -43,11 +43,12 @@ std::string default_key_path(const std::string& root) {
   return (r.parent_path() / (r.filename().string() + ".audit-key.pem")).string();
 }
 
-Result<std::optional<audit::PrivateKey>> load_signing_key(const std::string& root, const std::string& explicit_path) {
+Result<std::optional<audit::PrivateKey>> load_signing_key(const std::string& root, const std::string& explicit_path,
+                                                          const std::string& option) {
   std::string path, source;
   if (!explicit_path.empty()) {
     path = explicit_path;
-    source = "--key";
+    source = option;
   } else if (const char* env = std::getenv("GONGKAI_KEY"); env && *env) {
     path = env;
     source = "GONGKAI_KEY";

@@ -72,8 +72,10 @@ Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::
                                           int64_t grace_seconds = 600);
 
 // The signing key for writes to `root` (see KEY HANDLING); nullopt when none is configured.
+// `option` names where explicit_path came from, for the error message.
 Result<std::optional<audit::PrivateKey>> load_signing_key(const std::string& root,
-                                                          const std::string& explicit_path = {});
+                                                          const std::string& explicit_path = {},
+                                                          const std::string& option = "--key");
 
 struct KeygenResult {
   std::string private_path, public_path, fingerprint;

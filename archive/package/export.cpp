@@ -298,7 +298,7 @@ Result<ExportSummary> export_bag(const ExportOptions& o) {
   while (out.size() > 1 && out.back() == '/') out.pop_back();
   if (fs::exists(out, ec)) return make_error("already exists; an export never overwrites", out);
   // Loaded first: a configured key that does not load must stop the export before it writes.
-  auto key = ingest::load_signing_key(o.root, o.signing_key);
+  auto key = ingest::load_signing_key(o.root, o.signing_key, "--signing-key");
   if (!key) return key.error();
   Exporter x(o);
   if (auto s = x.open(); !s) return s.error();

@@ -165,7 +165,7 @@ BOOST_AUTO_TEST_CASE(export_signing_key_handling) {
   o.year = "2023";
   o.fonds = "Z109";
   o.signing_key = a.tmp / "no-such-key.pem";
-  BOOST_TEST(why(pk::export_bag(o)).find("cannot load the signing key named by --key") != std::string::npos, why(pk::export_bag(o)));
+  BOOST_TEST(why(pk::export_bag(o)).find("cannot load the signing key named by --signing-key") != std::string::npos, why(pk::export_bag(o)));
   BOOST_TEST(!fs::exists(o.out));
   auto size = [&] { return gk::audit::AuditLog::open(gk::audit::audit_dir(a.root), {.read_only = true})->size(); };
   BOOST_TEST(size() == 4u);
@@ -328,6 +328,27 @@ BOOST_AUTO_TEST_CASE(cli_round_trip) {
   std::string out = slurp(a.tmp / "out.txt");
   BOOST_TEST(out.rfind("data/extra.txt: extra payload file (not in manifest-sha512.txt)\nbag-info.txt: wrong Payload-Oxum: ", 0) == 0u, out);
   BOOST_TEST(out.find("\nFAILED: 2 document(s), 2 inclusion proof(s), 2 PDF(s) matching the log, key ") != std::string::npos, out);
+}
+
+// The private key for the export's own audit entry can be named on the command line.
+BOOST_AUTO_TEST_CASE(cli_export_signing_key_option) {
+  Archive a;
+  a.populate(2);
+  std::string g = GK_BINARY, bag = a.tmp / "bag", out = a.tmp / "out.txt";
+  auto run = [&](const std::string& extra) {
+    std::string cmd = "GONGKAI_KEY= " + g + " archive export " + a.root + " --year 2023 --fonds Z109 --out " + bag + extra +
+                      " > " + out + " 2>&1";
+    return WEXITSTATUS(std::system(cmd.c_str()));
+  };
+  auto log = [&] { return gk::audit::AuditLog::open(gk::audit::audit_dir(a.root), {.read_only = true}); };
+  BOOST_TEST(run(" --signing-key " + a.tmp / "missing.pem") == 1);
+  BOOST_TEST(slurp(out).find("cannot load the signing key named by --signing-key") != std::string::npos, slurp(out));
+  BOOST_TEST(!fs::exists(bag));
+  BOOST_TEST(log()->size() == 4u);
+  fs::remove(a.config_path);  // now only the option names the key
+  BOOST_TEST(run(" --signing-key " + a.key_path) == 0, slurp(out));
+  BOOST_TEST(log()->size() == 5u);
+  BOOST_TEST(log()->latest_head()->size == 5u);  // the export's entry is signed
 }
 
 BOOST_AUTO_TEST_SUITE_END()
