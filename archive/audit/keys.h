@@ -13,6 +13,12 @@ struct evp_pkey_st;  // OpenSSL's EVP_PKEY
 
 namespace gk::audit {
 
+// Where an archive keeps its public keys and signing configuration (written by `archive keygen`,
+// archive/ingest/audit_hook.h; checked by archive/verify): <root>/extensions/gongkai-signing/,
+// with config.json naming the private key (outside the root) and the public key.
+inline constexpr const char* kSigningExtension = "gongkai-signing";
+inline constexpr const char* kSigningConfig = "extensions/gongkai-signing/config.json";  // relative to the root
+
 class PublicKey {
  public:
   static Result<PublicKey> load(const std::string& path);

@@ -17,7 +17,7 @@ namespace gk::ingest {
 namespace {
 
 std::string public_key_dir(const std::string& root) { return root + "/extensions/" + kSigningExtension; }
-std::string config_path(const std::string& root) { return public_key_dir(root) + "/config.json"; }
+std::string config_path(const std::string& root) { return root + "/" + audit::kSigningConfig; }
 
 // A path from config.json: absolute, or relative to the storage root.
 std::string resolve(const std::string& root, const std::string& p) {
@@ -104,7 +104,7 @@ Result<KeygenResult> keygen(const std::string& root, const std::string& private_
   e.digests = {{"sha512", digest_hex(DigestAlgorithm::sha512, cfg_text)}, {"sm3", digest_hex(DigestAlgorithm::sm3, cfg_text)}};
   e.detail = {{"fingerprint", r.fingerprint},
               {"public-key", std::string("extensions/") + kSigningExtension + "/" + r.fingerprint + ".pem"},
-              {"digests-of", std::string("extensions/") + kSigningExtension + "/config.json"}};
+              {"digests-of", audit::kSigningConfig}};
   if (auto l = log_operation(root, std::move(e), &*key); !l)
     return make_error("the key was made, but its audit entry was not written: " + l.error().str());
   return r;

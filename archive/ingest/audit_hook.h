@@ -24,7 +24,7 @@
 
 namespace gk::ingest {
 
-inline constexpr const char* kSigningExtension = "gongkai-signing";  // under <root>/extensions/
+using audit::kSigningExtension;  // under <root>/extensions/ (archive/audit/keys.h)
 
 // One committed version, as the audit log records it.
 struct CommittedVersion {

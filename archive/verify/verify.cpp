@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "archive/audit/keys.h"
 #include "archive/audit/log.h"
 #include "archive/audit/scan.h"
 #include "archive/ocfl/validator_snapshot.h"
@@ -193,7 +194,7 @@ struct Run {
     LogIndex idx;
     uint64_t entries = 0;
     // The latest key-rotate entry pins the bytes of the signing configuration (archive keygen).
-    const std::string signing_config = "extensions/gongkai-signing/config.json";
+    const std::string signing_config = audit::kSigningConfig;
     std::optional<audit::Entry> key_entry;
     auto each = [&](const audit::Entry& e, std::string_view line, uint64_t offset) -> Status {
       idx.add(e, offset, static_cast<uint32_t>(line.size()));

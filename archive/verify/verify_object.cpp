@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "archive/audit/keys.h"
 #include "archive/audit/log.h"
 #include "archive/ocfl/digests.h"
 #include "archive/ocfl/inventory.h"
@@ -256,7 +257,7 @@ ObjectOutcome verify_object(const std::string& root, const std::string& rel, Fil
 
 namespace {
 
-constexpr const char* kSigningDir = "gongkai-signing";  // archive/ingest/audit_hook.h
+constexpr const char* kSigningDir = audit::kSigningExtension;
 
 // extensions/gongkai-signing/: public keys and config.json, exactly as `archive keygen` writes
 // them: config.json is checked for form here (canonical JSON with exactly "public_key", one of the
