@@ -239,8 +239,8 @@ Result<Index> open_checked(const ocfl::Store& store, const std::string& path, Op
   };
   if (!fs::exists(p, ec)) return rebuild_with("catalogue " + p + " is missing; building it from the store");
   // Read before checking: a commit while the check runs leaves the stamp stale, never fresh.
-  const std::string state = observe_state(store, p);
-  const bool unchanged = stamp_matches(p, state);
+  const Observed before = observe(store, p);
+  const bool unchanged = stamp_matches(p, before);
   report.full_check = !unchanged;
   auto ix = Index::open(p, /*writable=*/false, /*check=*/!unchanged);
   if (!ix) {
@@ -271,7 +271,7 @@ Result<Index> open_checked(const ocfl::Store& store, const std::string& path, Op
     if (inv->head_number() > have) missing.emplace_back(inv->id, inv->head_number());
   }
   if (missing.empty()) {
-    write_stamp(p, state);
+    write_stamp(p, before);
     return ix;
   }
   int64_t count = 0;

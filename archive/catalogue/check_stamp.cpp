@@ -42,36 +42,34 @@ std::string describe(const struct stat& c, const struct stat& r, const struct st
 
 }  // namespace
 
-std::string observe_state(const ocfl::Store& store, const std::string& catalogue_path) {
+Observed observe(const ocfl::Store& store, const std::string& catalogue_path) {
   struct stat c{}, r{}, s{};
   if (::stat(catalogue_path.c_str(), &c) != 0 || ::stat(store.root().c_str(), &r) != 0 ||
       ::stat(store.staging_path().c_str(), &s) != 0)
     return {};
   int64_t newest = 0;
-  std::string state = describe(c, r, s, newest);  // sets newest: not in the same expression
-  return state + " newest=" + std::to_string(newest);
+  Observed o;
+  o.state = describe(c, r, s, newest);
+  o.settled = now_ns() - newest >= kSettleNs;
+  return o;
 }
 
-bool stamp_matches(const std::string& catalogue_path, const std::string& state) {
-  if (state.empty()) return false;
+bool stamp_matches(const std::string& catalogue_path, const Observed& now) {
+  if (now.state.empty()) return false;
   auto text = read_file(stamp_path(catalogue_path));
   if (!text) return false;
   // "<format> <state> at=<unix seconds>\n"
-  std::string head = std::string(kFormat) + " " + state + " at=";
+  std::string head = std::string(kFormat) + " " + now.state + " at=";
   if (text->rfind(head, 0) != 0) return false;
   long long at = 0;
   if (std::sscanf(text->c_str() + head.size(), "%lld", &at) != 1) return false;
-  long long now = static_cast<long long>(now_ns() / 1'000'000'000);
-  return at <= now && now - at < kMaxAgeSeconds;
+  long long seconds = static_cast<long long>(now_ns() / 1'000'000'000);
+  return at <= seconds && seconds - at < kMaxAgeSeconds;
 }
 
-void write_stamp(const std::string& catalogue_path, const std::string& state) {
-  size_t at = state.rfind(" newest=");
-  if (state.empty() || at == std::string::npos) return;
-  int64_t newest = std::stoll(state.substr(at + 8));
-  int64_t now = now_ns();
-  if (now - newest < kSettleNs) return;  // too fresh: a change in the same tick could go unseen
-  std::string text = std::string(kFormat) + " " + state + " at=" + std::to_string(now / 1'000'000'000) + "\n";
+void write_stamp(const std::string& catalogue_path, const Observed& before) {
+  if (before.state.empty() || !before.settled) return;
+  std::string text = std::string(kFormat) + " " + before.state + " at=" + std::to_string(now_ns() / 1'000'000'000) + "\n";
   (void)write_file_atomic(stamp_path(catalogue_path), text, /*durable=*/false);
 }
 

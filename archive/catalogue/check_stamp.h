@@ -15,15 +15,21 @@
 namespace gk::catalogue {
 
 // The state the stamp compares, read before a check starts (so a commit during the check makes
-// the stamp stale, never falsely fresh). Empty when any part cannot be read.
-std::string observe_state(const ocfl::Store& store, const std::string& catalogue_path);
+// the stamp stale, never falsely fresh). `state` is empty when any part cannot be read.
+// `settled`: every time in it was at least 2 s old when read. Only such a state may be recorded:
+// a change within the file system's timestamp granularity (milliseconds) of the last one could
+// keep the same mtime, and the observation must come after that window has closed.
+struct Observed {
+  std::string state;
+  bool settled = false;
+};
+Observed observe(const ocfl::Store& store, const std::string& catalogue_path);
 
-// True when "<catalogue>.checked" holds `state`, written less than an hour ago.
-bool stamp_matches(const std::string& catalogue_path, const std::string& state);
+// True when "<catalogue>.checked" holds this state, written less than an hour ago.
+bool stamp_matches(const std::string& catalogue_path, const Observed& now);
 
-// Records `state` after a full check that found nothing to repair. Written only when every mtime
-// in it is at least 2 s old: a later change within the file system's timestamp granularity
-// could otherwise leave the same mtime. Failing to write (a read-only directory) is not an error.
-void write_stamp(const std::string& catalogue_path, const std::string& state);
+// Records the state observed before a full check that found nothing to repair, if settled.
+// Failing to write (a read-only directory) is not an error: the next open checks in full.
+void write_stamp(const std::string& catalogue_path, const Observed& before);
 
 }  // namespace gk::catalogue
