@@ -149,32 +149,32 @@ void contains_fn(sqlite3_context* ctx, int, sqlite3_value** argv) {
   sqlite3_result_int(ctx, contains_folded({h, static_cast<size_t>(hn)}, {n, static_cast<size_t>(nn)}) ? 1 : 0);
 }
 
-// gk_score(fts, lengths, n, group0, idf0, group1, idf1, ...): for the n phrases of the MATCH expression
-// (group -1: an excluded term), the number of query groups with a phrase in the title column,
-// times 1e6, plus BM25 (k1 1.2, b 0.75; column weights 10, 4, 1 as title, catalogue lines, body)
-// with the caller's idf per phrase. The caller computes idf so that no call scans whole doclists
-// (FTS5's bm25() counts every phrase's documents on its first call: 17 ms for 乡村振兴 at 100k).
+// gk_score(fts, args): for the phrases of the MATCH expression named by args (ScoreArgs, fts.h),
+// the number of query groups with a phrase in the title column, times 1e6, plus BM25 (k1 1.2,
+// b 0.75; column weights 10, 4, 1 as title, catalogue lines, body) with the caller's idf per
+// phrase. The caller computes idf so that no call scans whole doclists (FTS5's bm25() counts
+// every phrase's documents on its first call: 17 ms for 乡村振兴 at 100k).
 void score_fn(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int argc, sqlite3_value** argv) {
-  if (argc < 2) return sqlite3_result_error(ctx, "gk_score: wrong arguments", -1);
-  auto* lengths = static_cast<const RowLengths*>(sqlite3_value_pointer(argv[0], kRowLengthsType));
-  ++argv;
-  int n = sqlite3_value_int(argv[0]);
-  if (argc != 2 + 2 * n || n > api->xPhraseCount(fts)) return sqlite3_result_error(ctx, "gk_score: wrong arguments", -1);
+  auto* args = argc == 1 ? static_cast<const ScoreArgs*>(sqlite3_value_pointer(argv[0], kScoreArgsType)) : nullptr;
+  if (!args || args->phrases > static_cast<size_t>(api->xPhraseCount(fts)))
+    return sqlite3_result_error(ctx, "gk_score: wrong arguments", -1);
+  const RowLengths* lengths = &args->lengths;
+  const int n = static_cast<int>(args->phrases);
   constexpr double k1 = 1.2, b = 0.75, weight[3] = {10.0, 4.0, 1.0};
   sqlite3_int64 rows = 0, tokens = 0;
   int len = 0;
   if (api->xRowCount(fts, &rows) != SQLITE_OK || api->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK)
     return sqlite3_result_error(ctx, "gk_score: cannot read sizes", -1);
   sqlite3_int64 seq = seq_of_rowid(api->xRowid(fts));
-  if (lengths && seq >= 0 && static_cast<uint64_t>(seq) < lengths->size) len = static_cast<int>(lengths->len[seq]);
+  if (seq >= 0 && static_cast<uint64_t>(seq) < lengths->size) len = static_cast<int>(lengths->len[seq]);
   else if (api->xColumnSize(fts, -1, &len) != SQLITE_OK) return sqlite3_result_error(ctx, "gk_score: cannot read sizes", -1);
   double avg = rows > 0 && tokens > 0 ? static_cast<double>(tokens) / static_cast<double>(rows) : 1.0;
   double norm = k1 * (1 - b + b * len / avg);
   double score = 0;
   uint64_t title_groups = 0;  // bit g: group g has a phrase in the title (groups beyond 63: ignored)
   for (int i = 0; i < n; ++i) {
-    int group = sqlite3_value_int(argv[1 + 2 * i]);
-    double idf = sqlite3_value_double(argv[2 + 2 * i]);
+    int group = args->group[i];
+    double idf = args->idf[i];
     if (group < 0) continue;
     Fts5PhraseIter it;
     int col = -1, off = 0;

@@ -21,12 +21,21 @@ namespace gk::catalogue {
 
 Status register_sqlite_extensions(sqlite3* db);
 
-// BM25 document lengths by seq (seq_of_rowid, index.h), handed to gk_score as a pointer argument
-// (sqlite3_bind_pointer, type kRowLengthsType); rows outside it, or a NULL argument, ask FTS5.
+// BM25 document lengths by seq (seq_of_rowid, index.h); rows outside it ask FTS5.
 struct RowLengths {
   const uint32_t* len = nullptr;
   size_t size = 0;
 };
-inline constexpr const char* kRowLengthsType = "gk_row_lengths";
+
+// What gk_score(table, args) needs besides the row, handed over as one pointer argument
+// (sqlite3_bind_pointer, type kScoreArgsType): SQL functions take at most 127 arguments, and a
+// query may have more phrases than that.
+struct ScoreArgs {
+  RowLengths lengths;
+  const int* group = nullptr;    // per phrase of the MATCH expression: its query group, -1 if excluded
+  const double* idf = nullptr;   // per phrase
+  size_t phrases = 0;            // the first `phrases` phrases are scored
+};
+inline constexpr const char* kScoreArgsType = "gk_score_args";
 
 }  // namespace gk::catalogue

@@ -298,23 +298,16 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
       idf[i] = v > 1e-6 ? v : 1e-6;  // as FTS5's bm25: a term in most documents weighs almost nothing
     }
   }
-  // ?9: the BM25 lengths of the table (RowLengths); the other parameters are numbered ?1, ?2.
-  std::string score_sql = "gk_score(fts, ?9, " + std::to_string(phrases.size());
-  for (size_t i = 0; i < phrases.size(); ++i) {
-    char b[64];
-    std::snprintf(b, sizeof b, ", %d, %.17g", phrases[i].group, idf[i]);
-    score_sql += b;
-  }
-  score_sql += ")";
+  // ?9: ScoreArgs, the lengths, groups and idf (one pointer: SQL functions take at most 127
+  // arguments); the other parameters are numbered ?1, ?2.
+  std::vector<int> groups;
+  for (const auto& p : phrases) groups.push_back(p.group);
+  const ScoreArgs fts_args{fts_lengths, groups.data(), idf.data(), phrases.size()};
+  const std::string score_sql = "gk_score(fts, ?9)";
   // The same over the titles table: the positive phrases (they come first), BM25 of the title alone.
   size_t positive = static_cast<size_t>(std::count_if(phrases.begin(), phrases.end(), [](const Phrase& p) { return p.group >= 0; }));
-  std::string title_score_sql = "gk_score(titles, ?9, " + std::to_string(positive);
-  for (size_t i = 0; i < positive; ++i) {
-    char b[64];
-    std::snprintf(b, sizeof b, ", %d, %.17g", phrases[i].group, idf[i]);
-    title_score_sql += b;
-  }
-  title_score_sql += ")";
+  const ScoreArgs title_args{title_lengths, groups.data(), idf.data(), positive};
+  const std::string title_score_sql = "gk_score(titles, ?9)";
 
   // Candidates in stream order: rows with every group in the title first (tier 1, read from the
   // titles table: short doclists), then the other matches (tier 2), each newest first. The first
@@ -345,7 +338,7 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
                             : "SELECT rowid, " + score_sql + " FROM fts WHERE fts MATCH ?1 ORDER BY rowid");
     if (!st.ok()) return make_error(st.error(), ix.path());
     st.bind(1, match);
-    sqlite3_bind_pointer(st.raw(), 9, titles ? &title_lengths : &fts_lengths, kRowLengthsType, nullptr);
+    sqlite3_bind_pointer(st.raw(), 9, const_cast<ScoreArgs*>(titles ? &title_args : &fts_args), kScoreArgsType, nullptr);
     auto own = [&](int64_t rowid) {  // whether this tier answers for the row
       if (titles) title_rows.push_back(rowid);
       return titles || !std::binary_search(title_rows.begin(), title_rows.end(), rowid);
@@ -365,7 +358,7 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
         // A checked term's phrases are in the title, the term itself is not: score it as tier 2 does.
         Stmt one(ix.db(), "SELECT " + score_sql + " FROM fts WHERE fts MATCH ?1 AND rowid = ?2");
         one.bind(1, expr).bind(2, rowid);
-        sqlite3_bind_pointer(one.raw(), 9, &fts_lengths, kRowLengthsType, nullptr);
+        sqlite3_bind_pointer(one.raw(), 9, const_cast<ScoreArgs*>(&fts_args), kScoreArgsType, nullptr);
         if (!one.ok() || one.step() != SQLITE_ROW) return damaged();
         v = one.real(0);
       }

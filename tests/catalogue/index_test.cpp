@@ -107,6 +107,28 @@ BOOST_AUTO_TEST_CASE(versions_in_one_group_get_until_dates_and_newest_first_orde
   BOOST_TEST((order == std::vector<std::string>{"x3", "x2", "y1", "x1"}));
 }
 
+// SQL functions take at most 127 arguments: a query's phrases are scored through one pointer
+// argument, so a query of 200 terms, a long OR chain or many exclusions still answers.
+BOOST_AUTO_TEST_CASE(queries_with_hundreds_of_phrases_are_answered) {
+  TempDir dir{"many"};
+  std::vector<Entry> entries;
+  for (int i = 0; i < 6; ++i) {
+    Entry e = entry("o" + std::to_string(i), 1, "2024-05-01T08:00:00+08:00");
+    e.body = i % 2 ? "扶贫工作甲乙丙丁" : "扶贫工作";
+    entries.push_back(e);
+  }
+  auto ix = built_index(entries, (dir.path / "c.sqlite").string());
+  auto repeat = [](const std::string& term, int n, const std::string& sep) {
+    std::string q;
+    for (int i = 0; i < n; ++i) q += (i ? sep : "") + term;
+    return q;
+  };
+  const std::set<std::string> odd{"o1", "o3", "o5"}, even{"o0", "o2", "o4"};
+  BOOST_TEST(ids_of(ix, repeat("甲乙", 200, " ")) == odd);
+  BOOST_TEST(ids_of(ix, repeat("甲乙丙丁 OR 乙丙", 100, " OR ")) == odd);
+  BOOST_TEST(ids_of(ix, "扶贫 " + repeat("-甲乙丙", 130, " ")) == even);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(catalogue_index_readers)
@@ -135,6 +157,28 @@ BOOST_AUTO_TEST_CASE(a_search_holds_no_lock_after_it_returns) {
                           nullptr, nullptr) == SQLITE_OK, sqlite3_errmsg(w));
   sqlite3_exec(w, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(w);
+}
+
+// SQL functions take at most 127 arguments: a query's phrases are scored through one pointer
+// argument, so a query of 200 terms, a long OR chain or many exclusions still answers.
+BOOST_AUTO_TEST_CASE(queries_with_hundreds_of_phrases_are_answered) {
+  TempDir dir{"many"};
+  std::vector<Entry> entries;
+  for (int i = 0; i < 6; ++i) {
+    Entry e = entry("o" + std::to_string(i), 1, "2024-05-01T08:00:00+08:00");
+    e.body = i % 2 ? "扶贫工作甲乙丙丁" : "扶贫工作";
+    entries.push_back(e);
+  }
+  auto ix = built_index(entries, (dir.path / "c.sqlite").string());
+  auto repeat = [](const std::string& term, int n, const std::string& sep) {
+    std::string q;
+    for (int i = 0; i < n; ++i) q += (i ? sep : "") + term;
+    return q;
+  };
+  const std::set<std::string> odd{"o1", "o3", "o5"}, even{"o0", "o2", "o4"};
+  BOOST_TEST(ids_of(ix, repeat("甲乙", 200, " ")) == odd);
+  BOOST_TEST(ids_of(ix, repeat("甲乙丙丁 OR 乙丙", 100, " OR ")) == odd);
+  BOOST_TEST(ids_of(ix, "扶贫 " + repeat("-甲乙丙", 130, " ")) == even);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
