@@ -139,10 +139,16 @@ int run_search(const cli::Args& args) {
   for (size_t i = 1; i < o->positional.size(); ++i) req.query += (i > 1 ? " " : "") + o->positional[i];
   req.filters = filters_from(*o, err);
   if (!err.empty()) return cli::fail(err, cli::kUsage);
-  for (auto [name, dst] : {std::pair<const char*, int*>{"page", &req.page}, {"per-page", &req.per_page}})
+  struct Paging {
+    const char* name;
+    int* dst;
+    int max;
+  };
+  for (auto [name, dst, max] : {Paging{"page", &req.page, 999999}, Paging{"per-page", &req.per_page, 1000}})
     if (auto v = o->get(name)) {
       auto n = positive(*v);
-      if (!n) return cli::fail(std::string("--") + name + " '" + *v + "' is not a positive number", cli::kUsage);
+      if (!n || *n > max)
+        return cli::fail(std::string("--") + name + " '" + *v + "' is not a number from 1 to " + std::to_string(max), cli::kUsage);
       *dst = *n;
     }
   // The query is checked before the archive is touched: a typo never triggers a rebuild.
@@ -183,7 +189,10 @@ int run_search(const cli::Args& args) {
   // Counting stops at 1,000 results unless --exact-total: the total is then "N+" (a lower bound).
   const char* more = res->total_exact ? "" : "+";
   std::cout << "共 " << res->total << more << " 条结果";
-  if (res->total > 0) std::cout << "，第 " << res->page << "/" << pages << more << " 页";
+  if (res->total > 0 && res->hits.empty() && res->page > pages)
+    std::cout << "，第 " << res->page << " 页超出范围（共 " << pages << more << " 页）";
+  else if (res->total > 0)
+    std::cout << "，第 " << res->page << "/" << pages << more << " 页";
   std::cout << "\n";
   int i = (res->page - 1) * res->per_page;
   for (const auto& h : res->hits) {

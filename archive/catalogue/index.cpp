@@ -49,6 +49,25 @@ INSERT INTO meta(key, value) VALUES('last_key', '');
 COMMIT;
 )sql";
 
+// quick_check's first finding as one line ("*** in database main ***\nOn tree page 9 ...": its
+// lines joined by "; "), at most 200 bytes, cut at a character boundary.
+std::string one_line(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n') {
+      if (!out.empty()) out += "; ";
+    } else {
+      out += c;
+    }
+  }
+  if (out.size() > 200) {
+    size_t cut = 200;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out = out.substr(0, cut) + " ...";
+  }
+  return out;
+}
+
 std::string join(const std::vector<std::string>& v, const char* sep) {
   std::string out;
   for (size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
@@ -185,7 +204,7 @@ Result<Index> Index::open(const std::string& path, bool writable, bool check) {
     if (!q.ok()) return make_error("damaged: " + q.error(), path);
     int rc = q.step();
     if (rc != SQLITE_ROW) return make_error(std::string("damaged: ") + sqlite3_errmsg(ix.db()), path);
-    if (q.text(0) != "ok") return make_error("damaged: " + q.text(0), path);
+    if (q.text(0) != "ok") return make_error("damaged: " + one_line(q.text(0)), path);
   }
   return ix;
 }

@@ -47,11 +47,8 @@ Result<std::vector<Token>> lex(std::string_view s) {
       t.quoted = true;
       i = close + 1;
     } else {
-      size_t j = i;
-      while (j < s.size() && !is_space_at(s, j, sl)) {
-        if (s[j] == '"') return make_error("unbalanced quotes in query: " + std::string(s));
-        ++j;
-      }
+      size_t j = i;  // a quote inside a word ends it and starts a phrase: 扶贫"搬迁" is 扶贫 "搬迁"
+      while (j < s.size() && !is_space_at(s, j, sl) && s[j] != '"') ++j;
       t.text = std::string(s.substr(i, j - i));
       i = j;
     }
@@ -108,6 +105,7 @@ std::vector<std::string> Query::highlight() const {
 }
 
 Result<Query> parse_query(std::string_view text) {
+  if (std::string why = text_problem(text); !why.empty()) return make_error("query " + why);
   auto toks = lex(text);
   if (!toks) return toks.error();
   if (toks->empty()) return make_error("empty query");

@@ -87,6 +87,9 @@ bool is_valid_date(const std::string& s) {
 }
 
 Status validate_filters(const Filters& f) {
+  for (auto [name, v] : {std::pair<const char*, const std::string*>{"--issuer", &f.issuer}, {"--category", &f.category},
+                         {"--genre", &f.genre}, {"--mode", &f.mode}, {"--validity", &f.validity}, {"--status", &f.status}})
+    if (std::string why = text_problem(*v); !why.empty()) return make_error(std::string("query: ") + name + " " + why);
   for (auto [name, v] : {std::pair<const char*, const std::string*>{"--from", &f.from}, {"--to", &f.to}, {"--as-of", &f.as_of}})
     if (!v->empty() && !is_valid_date(*v))
       return make_error(std::string("query: ") + name + " '" + *v + "' is not a date (YYYY-MM-DD that exists)");

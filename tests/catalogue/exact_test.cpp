@@ -407,12 +407,23 @@ BOOST_AUTO_TEST_CASE(bad_queries_are_usage_errors) {
       {"-扶贫", "a query needs at least one term that is not excluded"},
       {"OR 扶贫", "OR needs a term on each side"},
       {"扶贫 OR", "OR needs a term on each side"},
+      {"政\xff务", "query is not valid UTF-8 (byte 0xFF at byte 4)"},
+      {"\xc0\x80扶贫", "query is not valid UTF-8 (byte 0xC0 at byte 1)"},           // overlong NUL
+      {"扶贫\xed\xa0\x80", "query is not valid UTF-8 (byte 0xED at byte 7)"},       // a surrogate
+      {"扶贫\x1b[31m", "query contains the control character U+001B (at byte 7)"},  // a terminal escape
+      {"扶贫\xc2\x9b", "query contains the control character U+009B (at byte 7)"},   // C1 CSI
   };
   for (const auto& [q, msg] : cases) {
     auto r = parse_query(q);
     BOOST_REQUIRE_MESSAGE(!r, q);
     BOOST_TEST(r.error().message == msg);
   }
+  // Tabs, line breaks and U+FFFD as typed are text; a quote inside a word starts a phrase.
+  BOOST_TEST(parse_query("扶贫\t工作\n文\xef\xbf\xbd件").is_ok());
+  auto split = parse_query("扶贫\"易地 搬迁\"工作");
+  BOOST_REQUIRE(split.is_ok());
+  BOOST_REQUIRE(split->all_of.size() == 3u);
+  BOOST_TEST(split->all_of[1][0].text == "易地 搬迁");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -262,6 +262,7 @@ BOOST_AUTO_TEST_CASE(stale_missing_and_damaged_catalogues_are_rebuilt) {
   BOOST_REQUIRE_MESSAGE(ix2, err(ix2));
   BOOST_REQUIRE(rep2.notices.size() == 1u);
   BOOST_TEST(rep2.notices[0].rfind("catalogue " + f.cat() + " is damaged (", 0) == 0, rep2.notices[0]);
+  BOOST_TEST(rep2.notices[0].find('\n') == std::string::npos, rep2.notices[0]);  // one line
   BOOST_TEST((gk::read_file(f.cat()).value() == good));
 
   // Not a catalogue at all.
@@ -402,14 +403,23 @@ BOOST_AUTO_TEST_CASE(cli_search_catalogue_reindex_and_bad_input) {
       {"search " + root + " 扶贫 --from 2023-02-30", 2, "gongkai: --from '2023-02-30' is not a date (YYYY-MM-DD that exists)\n"},
       {"search " + root + " 扶贫 --as-of 2023-13-01", 2, "gongkai: --as-of '2023-13-01' is not a date (YYYY-MM-DD that exists)\n"},
       {"search " + root + " 扶贫 --year 20x3", 2, "gongkai: --year '20x3' is not a year\n"},
-      {"search " + root + " 扶贫 --page 0", 2, "gongkai: --page '0' is not a positive number\n"},
+      {"search " + root + " 扶贫 --page 0", 2, "gongkai: --page '0' is not a number from 1 to 999999\n"},
+      {"search " + root + " 扶贫 --page 1000000", 2, "gongkai: --page '1000000' is not a number from 1 to 999999\n"},
+      {"search " + root + " 扶贫 --per-page 1001", 2, "gongkai: --per-page '1001' is not a number from 1 to 1000\n"},
+      {"search " + root + " \"$(printf '政\\377务')\"", 2, "gongkai: query is not valid UTF-8 (byte 0xFF at byte 4)\n"},
+      {"search " + root + " 扶贫 --issuer \"$(printf '\\033[2J')\"", 2, "gongkai: --issuer contains the control character U+001B (at byte 1)\n"},
       {"search " + q(f.root + "/nope") + " 扶贫", 1, "gongkai: " + f.root + "/nope: not an OCFL storage root: no such directory\n"},
   };
   for (const auto& b : bad) {
     auto res = run_cli(b.args);
     BOOST_TEST(res.code == b.code, b.args);
     BOOST_TEST(res.err == b.err, b.args);
+    BOOST_TEST(res.out == "", b.args);
   }
+  // A page past the last one says so.
+  auto past = run_cli("search " + root + " 青川市 --per-page 3 --page 4");
+  BOOST_TEST(past.code == 0, past.err);
+  BOOST_TEST(past.out == "共 8 条结果，第 4 页超出范围（共 3 页）\n", past.out);
 
   // Damaged file: rebuilt, said so, and the answer is the same as before.
   BOOST_REQUIRE(gk::write_file_atomic(f.cat(), std::string(8192, '\x01'), false));
