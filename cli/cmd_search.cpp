@@ -240,7 +240,9 @@ int run_catalogue(const cli::Args& args) {
     std::cout << kCatalogueHelp;
     return cli::kOk;
   }
-  if (o->positional.size() != 1) return usage_error("catalogue needs ROOT", kCatalogueHelp);
+  if (o->positional.empty()) return usage_error("catalogue needs ROOT", kCatalogueHelp);
+  if (o->positional.size() > 1)
+    return usage_error("catalogue takes one ROOT; unexpected '" + o->positional[1] + "'", kCatalogueHelp);
   auto f = filters_from(*o, err);
   if (!err.empty()) return cli::fail(err, cli::kUsage);
   std::string path = o->get("catalogue").value_or("");

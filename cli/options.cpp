@@ -15,12 +15,28 @@ std::vector<std::string> Options::all(const std::string& name) const {
   return it == values.end() ? std::vector<std::string>{} : it->second;
 }
 
+namespace {
+
+// Options that may be given more than once (read with Options::all); any other given twice is an
+// error rather than a silent "last one wins".
+const std::set<std::string> kRepeatable{"key", "attach", "head"};
+
+std::string option_name(const std::string& a) {
+  if (a.size() <= 2 || a.rfind("--", 0) != 0) return {};
+  return a.substr(2, a.find('=') == std::string::npos ? std::string::npos : a.find('=') - 2);
+}
+
+}  // namespace
+
 std::optional<Options> parse_options(const Args& args, const std::set<std::string>& with_value,
                                      const std::set<std::string>& flag_names, std::string& error) {
   Options o;
+  bool options_end = false;  // after "--" everything is positional
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a.size() > 2 && a.rfind("--", 0) == 0) {
+    if (!options_end && a == "--") {
+      options_end = true;
+    } else if (!options_end && a.size() > 2 && a.rfind("--", 0) == 0) {
       std::string name = a.substr(2), inline_value;
       bool has_inline = false;
       if (auto eq = name.find('='); eq != std::string::npos) {
@@ -29,9 +45,19 @@ std::optional<Options> parse_options(const Args& args, const std::set<std::strin
         has_inline = true;
       }
       if (with_value.count(name)) {
+        if (o.values.count(name) && !kRepeatable.count(name)) {
+          error = "option --" + name + " given twice";
+          return std::nullopt;
+        }
         if (has_inline) {
           o.values[name].push_back(inline_value);
         } else if (i + 1 < args.size()) {
+          // "--issuer --json": the option's value is missing, not "--json".
+          std::string next = option_name(args[i + 1]);
+          if (!next.empty() && (with_value.count(next) || flag_names.count(next) || next == "help")) {
+            error = "option --" + name + " needs a value (" + args[i + 1] + " is an option)";
+            return std::nullopt;
+          }
           o.values[name].push_back(args[++i]);
         } else {
           error = "option --" + name + " needs a value";

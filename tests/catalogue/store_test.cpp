@@ -416,6 +416,18 @@ BOOST_AUTO_TEST_CASE(cli_search_catalogue_reindex_and_bad_input) {
     BOOST_TEST(res.err == b.err, b.args);
     BOOST_TEST(res.out == "", b.args);
   }
+  // Option errors come before the help text; "--" ends the options.
+  for (auto [args, msg] : std::vector<std::pair<std::string, std::string>>{
+           {"search " + root + " 扶贫 --issuer --json", "gongkai: option --issuer needs a value (--json is an option)\n"},
+           {"search " + root + " 扶贫 --year 2021 --year 2022", "gongkai: option --year given twice\n"},
+           {"catalogue " + root + " extra", "gongkai: catalogue takes one ROOT; unexpected 'extra'\n"}}) {
+    auto res = run_cli(args);
+    BOOST_TEST(res.code == 2, args);
+    BOOST_TEST(res.err.rfind(msg + "usage: ", 0) == 0u, res.err);
+  }
+  auto dashes = run_cli("search " + root + " --per-page 3 -- 青川市");
+  BOOST_TEST(dashes.code == 0, dashes.err);
+  BOOST_TEST(dashes.out.rfind("共 8 条结果，第 1/3 页\n", 0) == 0u, dashes.out);
   // A page past the last one says so.
   auto past = run_cli("search " + root + " 青川市 --per-page 3 --page 4");
   BOOST_TEST(past.code == 0, past.err);
