@@ -75,6 +75,14 @@ Result<ingest::Archive> open_for_writing(const std::string& root, const cli::Opt
 
 ingest::Actor actor(const cli::Options& o) { return {o.get("user").value_or(""), o.get("address").value_or("")}; }
 
+// The write succeeded; the catalogue, derived data, may not have followed (the next search
+// brings it up to date). Said on stderr, exit status unchanged.
+void warn_catalogue(const ingest::Archive& a) {
+  if (const auto& e = a.catalogue_error())
+    std::cerr << "gongkai: warning: the catalogue was not updated (" << e->str()
+              << "); the next search brings it up to date\n";
+}
+
 void print_outcome(const ingest::AddOutcome& r) {
   if (r.unchanged) {
     std::cout << "unchanged: " << r.object_id << " is identical to its head version (" << r.status << "); nothing added\n";
@@ -108,6 +116,7 @@ int run_batch(ingest::Archive& archive, const cli::Options& o) {
   for (const auto& e : rep.failed) std::cerr << "gongkai: " << e.str() << "\n";
   if (rep.commit_error) std::cerr << "gongkai: " << rep.commit_error->str() << "\n";
   if (rep.audit_error) std::cerr << "gongkai: " << rep.audit_error->str() << "\n";
+  warn_catalogue(archive);
   size_t added = 0, unchanged = 0;
   for (const auto& r : rep.added) (r.unchanged ? unchanged : added)++;
   std::cout << "archived " << added + unchanged << " of " << requests.size() << " records into "
@@ -139,6 +148,7 @@ int run_add(const cli::Args& args) {
   auto r = archive->add(rq);
   if (!r) return cli::fail(r.error().str());
   print_outcome(*r);
+  warn_catalogue(*archive);
   return cli::kOk;
 }
 
@@ -153,6 +163,7 @@ int run_status(const cli::Args& args) {
   auto r = archive->change_status(o->positional[1], *status, *message, actor(*o));
   if (!r) return cli::fail(r.error().str());
   print_outcome(*r);
+  warn_catalogue(*archive);
   return cli::kOk;
 }
 
@@ -189,6 +200,7 @@ int run_publish(const cli::Args& args) {
   auto r = archive->add(rq);
   if (!r) return cli::fail(r.error().str());
   print_outcome(*r);
+  warn_catalogue(*archive);
   return cli::kOk;
 }
 

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <tuple>
@@ -23,15 +25,18 @@ class WriteLock {
  public:
   explicit WriteLock(const std::string& path) {
     fd_ = ::open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+    if (fd_ < 0) why_ = std::strerror(errno);
+    else if (::flock(fd_, LOCK_EX) != 0) why_ = std::strerror(errno), ::close(fd_), fd_ = -1;
   }
   ~WriteLock() {
     if (fd_ >= 0) ::close(fd_);
   }
   bool ok() const { return fd_ >= 0; }
+  Error error(const std::string& path) const { return Error{path + ".lock", 0, "cannot lock the catalogue: " + why_}; }
 
  private:
   int fd_ = -1;
+  std::string why_;
 };
 
 std::string resolve(const ocfl::Store& store, const std::string& path) {
@@ -181,7 +186,7 @@ Status build_file(std::vector<Entry> entries, const std::string& path, bool dura
 Result<RebuildReport> rebuild(const ocfl::Store& store, const std::string& path) {
   std::string p = resolve(store, path);
   WriteLock lock(p);
-  if (!lock.ok()) return make_error("cannot lock the catalogue", p + ".lock");
+  if (!lock.ok()) return lock.error(p);
   return rebuild_locked(store, p);
 }
 
@@ -189,7 +194,7 @@ Status index_versions(const ocfl::Store& store, const std::vector<std::pair<std:
                       const std::string& path) {
   std::string p = resolve(store, path);
   WriteLock lock(p);
-  if (!lock.ok()) return make_error("cannot lock the catalogue", p + ".lock");
+  if (!lock.ok()) return lock.error(p);
   std::error_code ec;
   if (!fs::exists(p, ec)) return rebuild_locked(store, p).status();
   auto ix = Index::open(p, /*writable=*/true, /*check=*/false);

@@ -267,8 +267,14 @@ Status Archive::commit(std::vector<Prepared>& group, std::vector<AddOutcome>& ou
     to_index->insert(to_index->end(), indexed.begin(), indexed.end());
     return {};
   }
-  if (!indexed.empty() && catalogue_) (void)catalogue::index_versions(store_, indexed);
+  update_catalogue(indexed);
   return {};
+}
+
+void Archive::update_catalogue(const std::vector<std::pair<std::string, int>>& versions) {
+  catalogue_error_.reset();
+  if (versions.empty() || !catalogue_) return;
+  if (auto s = catalogue::index_versions(store_, versions); !s) catalogue_error_ = s.error();
 }
 
 Result<AddOutcome> Archive::add(const AddRequest& request) {
@@ -332,7 +338,7 @@ BatchReport Archive::add_batch(const std::vector<AddRequest>& requests, const st
   };
   auto index_all = [&]() {
     // Derived data: should this fail, the next search finds the catalogue stale and heals it.
-    if (!to_index.empty() && catalogue_) (void)catalogue::index_versions(store_, to_index);
+    update_catalogue(to_index);
   };
   for (size_t i = 0; i < requests.size(); ++i) {
     auto p = prepare_add(store_, requests[i], known, now);

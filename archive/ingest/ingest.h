@@ -91,12 +91,19 @@ class Archive {
   ocfl::Store& store() { return store_; }
   const ocfl::Store& store() const { return store_; }
 
+  // Why the last write's catalogue update failed, if it did. The versions stay committed (the
+  // catalogue is derived data: the next search finds it stale and brings it up to date), so this
+  // is a warning for the writer to print, not a failed write.
+  const std::optional<Error>& catalogue_error() const { return catalogue_error_; }
+
  private:
   explicit Archive(ocfl::Store s) : store_(std::move(s)) {}
   // Commits a group with one add_versions, fills `out`, then runs after_commit (audit_error), then
   // indexes the new versions in the catalogue, or, with `to_index`, leaves that to the caller.
   Status commit(std::vector<Prepared>& group, std::vector<AddOutcome>& out, std::optional<Error>& audit_error,
                 std::vector<std::pair<std::string, int>>* to_index = nullptr);
+  // Indexes committed versions; a failure goes to catalogue_error_.
+  void update_catalogue(const std::vector<std::pair<std::string, int>>& versions);
   // Commits one version; nullopt when another writer took the object meanwhile and `attempt`
   // leaves room for the caller to prepare it again.
   std::optional<Result<AddOutcome>> commit_one(Prepared p, int attempt);
@@ -105,6 +112,7 @@ class Archive {
   std::optional<audit::PrivateKey> key_;
   bool audit_ = true;
   bool catalogue_ = true;
+  std::optional<Error> catalogue_error_;
   size_t group_versions_ = 1000;
 };
 

@@ -439,6 +439,26 @@ BOOST_AUTO_TEST_CASE(cli_search_catalogue_reindex_and_bad_input) {
   BOOST_TEST(again.code == 0);
   BOOST_TEST(again.err.find("is damaged (") != std::string::npos, again.err);
   BOOST_TEST(again.out == first.out);
+
+  // A write whose catalogue update fails still succeeds, and says so: the next search updates
+  // the catalogue (here it cannot either, and fails saying why, rather than answer stale).
+  fs::remove(f.cat() + ".lock");
+  fs::create_directory(f.cat() + ".lock");
+  Doc late = make_doc(r, 70);
+  late.title = "青川市关于锁定之后再归档的通知";
+  std::string rec = (f.dir.path / "late.xml").string();
+  BOOST_REQUIRE(gk::write_file_atomic(rec, record_xml(late), false));
+  auto added = run_cli("archive add " + root + " --record " + q(rec));
+  BOOST_TEST(added.code == 0, added.err);
+  BOOST_TEST(added.err == "gongkai: warning: the catalogue was not updated (" + f.cat() +
+                              ".lock: cannot lock the catalogue: Is a directory); the next search brings it up to date\n");
+  auto blocked = run_cli("search " + root + " 锁定之后");
+  BOOST_TEST(blocked.code == 1);
+  BOOST_TEST(blocked.out == "");
+  fs::remove(f.cat() + ".lock");
+  auto healed = run_cli("search " + root + " 锁定之后");
+  BOOST_TEST(healed.code == 0, healed.err);
+  BOOST_TEST(healed.out.rfind("共 1 条结果", 0) == 0u, healed.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
