@@ -236,10 +236,17 @@ Status index_versions(const ocfl::Store& store, const std::vector<std::pair<std:
 Result<Index> open_checked(const ocfl::Store& store, const std::string& path, OpenReport& report) {
   std::string p = resolve(store, path);
   std::error_code ec;
+  // A reader that must repair the catalogue but cannot write it (a read-only directory, a lock it
+  // cannot take) fails, saying what to do, rather than answer from a catalogue it cannot trust.
+  auto cannot_write = [&](const Error& e) {
+    return Error{e.file, e.line,
+                 e.message + " (the catalogue must be brought up to date before it can answer, and cannot be "
+                             "written here; `gongkai archive reindex " + store.root() + "` does it where it can)"};
+  };
   auto rebuild_with = [&](const std::string& why) -> Result<Index> {
     report.notices.push_back(why);
     auto r = rebuild(store, p);
-    if (!r) return r.error();
+    if (!r) return cannot_write(r.error());
     return Index::open(p, false, false);
   };
   if (!fs::exists(p, ec)) return rebuild_with("catalogue " + p + " is missing; building it from the store");
@@ -288,7 +295,7 @@ Result<Index> open_checked(const ocfl::Store& store, const std::string& path, Op
   report.notices.push_back("catalogue " + p + " is older than the store (" + std::to_string(count) +
                            " versions not indexed); updating it");
   ix = make_error("closed before updating");
-  if (auto s = index_versions(store, missing, p); !s) return s.error();
+  if (auto s = index_versions(store, missing, p); !s) return cannot_write(s.error());
   return Index::open(p, false, false);
 }
 

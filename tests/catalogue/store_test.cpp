@@ -455,6 +455,10 @@ BOOST_AUTO_TEST_CASE(cli_search_catalogue_reindex_and_bad_input) {
   auto blocked = run_cli("search " + root + " 锁定之后");
   BOOST_TEST(blocked.code == 1);
   BOOST_TEST(blocked.out == "");
+  BOOST_TEST(blocked.err.find(".lock: cannot lock the catalogue: Is a directory (the catalogue must be brought up to date "
+                              "before it can answer, and cannot be written here; `gongkai archive reindex ") !=
+                 std::string::npos,
+             blocked.err);
   fs::remove(f.cat() + ".lock");
   auto healed = run_cli("search " + root + " 锁定之后");
   BOOST_TEST(healed.code == 0, healed.err);
