@@ -333,6 +333,9 @@ BatchReport Archive::add_batch(const std::vector<AddRequest>& requests, const st
       report.commit_error = s.error();
       for (auto& p : group) known.erase(p.outcome.object_id);
     }
+    // Once committed, the store itself knows these objects' heads: forgetting them keeps memory
+    // to one group's worth (a record of the same object later in the batch reads the store).
+    known.clear();
     group.clear();
     group_bytes = 0;
   };
