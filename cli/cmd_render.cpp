@@ -78,6 +78,8 @@ int run(const cli::Args& args) {
       return cli::fail(make_error(layout::unknown_role_message(role, *in.fonts), in.tmpl->path(), line).str());
 
   if (one) {
+    if (auto s = refuse_overwriting_input(*out, {{"--record", *one}, {"--template", *tpath}}); !s)
+      return cli::fail(s.error().str(), cli::kUsage);
     fs::path parent = fs::path(*out).parent_path();
     if (auto s = check_writable_dir(parent.empty() ? "." : parent.string()); !s) return cli::fail(s.error().str());
     if (auto s = render_one(in, *one, *out); !s) return cli::fail(s.error().str());

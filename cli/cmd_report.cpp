@@ -1,5 +1,6 @@
 // gongkai report annual | compliance: the statutory annual report (国办公开办函〔2021〕30号) and the
 // compliance work report, computed from the records and rendered through a template.
+#include <filesystem>
 #include <iostream>
 
 #include "cli/command.h"
@@ -48,6 +49,16 @@ int load_common(const cli::Options& o, const char* help, const char* tmpl_file, 
   c.year = std::atoi(y->c_str());
   if (c.year < 2000 || c.year > 2100 || std::to_string(c.year) != *y) return cli::fail("--year must be a year like 2024", cli::kUsage);
   c.out = *out;
+  std::vector<std::pair<std::string, std::string>> inputs{{"--records", *rec}, {"--requests", *req}};
+  for (const char* name : {"template", "extra", "previous", "calendar", "fonts"})
+    if (auto v = o.get(name)) inputs.emplace_back(std::string("--") + name, *v);
+  for (auto target : {o.get("out"), o.get("dump")})
+    if (target)
+      if (auto s = refuse_overwriting_input(*target, inputs); !s) return cli::fail(s.error().str(), cli::kUsage);
+  if (auto d = o.get("dump")) {
+    std::error_code ec;
+    if (*d == *out || std::filesystem::equivalent(*d, *out, ec)) return cli::fail("--dump and --out name the same file", cli::kUsage);
+  }
   auto t = tmpl::Template::load(o.get("template") ? *o.get("template") : report::template_path(tmpl_file));
   if (!t) return cli::fail(t.error().str());
   c.tmpl = *t;
@@ -88,9 +99,15 @@ int annual(const cli::Args& args) {
   report::figures_xml(*a, figures);
   auto pdf = report::render_figures(*c.tmpl, figures, "annual-report figures", *c.fonts);
   if (!pdf) return cli::fail(pdf.error().str());
-  if (auto d = o->get("dump"))
-    if (auto s = write_file_atomic(*d, report::to_json(*a)); !s) return cli::fail(s.error().str());
+  // The PDF first: should it fail, no dump is left behind; should the dump fail, the PDF just
+  // written goes too ("nothing is written unless everything succeeded").
   if (auto s = write_file_atomic(c.out, *pdf); !s) return cli::fail(s.error().str());
+  if (auto d = o->get("dump"))
+    if (auto s = write_file_atomic(*d, report::to_json(*a)); !s) {
+      std::error_code ec;
+      std::filesystem::remove(c.out, ec);
+      return cli::fail(s.error().str());
+    }
   for (auto& w : a->warnings) std::cerr << "gongkai: warning: " << w << "\n";
   std::cout << "annual report " << c.year << ": " << c.out << "\n";
   return cli::kOk;

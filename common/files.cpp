@@ -31,8 +31,21 @@ Status sync_directory(const std::string& dir) {
   return {};
 }
 
-Status write_file_atomic(const std::string& path, std::string_view bytes, bool durable) {
+Status write_file_atomic(const std::string& given, std::string_view bytes, bool durable) {
   namespace fs = std::filesystem;
+  if (given.empty()) return make_error("no file name given");
+  // A symlink is written through (its target is replaced, the link stays); a FIFO, device or
+  // directory is never replaced by a regular file (as root, --out /dev/null would be).
+  std::string path = given;
+  std::error_code ec;
+  for (int hops = 0; fs::is_symlink(fs::symlink_status(path, ec)); ++hops) {  // the target may not exist yet
+    fs::path to = fs::read_symlink(path, ec);
+    if (ec || hops == 40) return make_error("cannot resolve the link" + (ec ? ": " + ec.message() : std::string()), given);
+    path = (to.is_absolute() ? to : fs::path(path).parent_path() / to).string();
+  }
+  auto st = fs::symlink_status(path, ec);
+  if (fs::exists(st) && !fs::is_regular_file(st))
+    return make_error(fs::is_directory(st) ? "is a directory" : "exists and is not a regular file; refusing to replace it", given);
   fs::path target(path);
   fs::path dir = target.parent_path();
   static thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -70,6 +83,15 @@ Status write_file_atomic(const std::string& path, std::string_view bytes, bool d
     return make_error(std::string("rename failed: ") + std::strerror(e), path);
   }
   if (durable) return sync_directory(dir.string());
+  return {};
+}
+
+Status refuse_overwriting_input(const std::string& out, const std::vector<std::pair<std::string, std::string>>& inputs) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (const auto& [option, path] : inputs)
+    if (!path.empty() && fs::equivalent(out, path, ec) && !ec)
+      return make_error("is also the " + option + " input; refusing to overwrite it", out);
   return {};
 }
 

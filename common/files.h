@@ -3,6 +3,8 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/status.h"
 
@@ -14,6 +16,10 @@ Result<std::string> read_file(const std::string& path);
 // Writes bytes to a temporary file beside `path`, fsyncs it, then renames it over `path`.
 // On any failure the temporary file is removed and `path` is untouched.
 Status write_file_atomic(const std::string& path, std::string_view bytes, bool durable = true);
+
+// An error when `out` is the same file as one of the inputs ({option, path}): writing it would
+// destroy the input ("--out record.xml").
+Status refuse_overwriting_input(const std::string& out, const std::vector<std::pair<std::string, std::string>>& inputs);
 
 // fsync a directory so that a rename inside it survives a crash.
 Status sync_directory(const std::string& dir);

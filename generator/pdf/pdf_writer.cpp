@@ -128,8 +128,11 @@ Result<std::string> write_pdf(const model::Document& d) {
     if (!fonts[i]) return h.check("creating font").error();
   }
 
-  for (auto& p : d.pages) {
+  for (size_t page_no = 1; page_no <= d.pages.size(); ++page_no) {
+    const model::Page& p = d.pages[page_no - 1];
+    // libharu refuses sizes outside 3..14400 pt; the template loader keeps pages inside that.
     HPDF_Page page = HPDF_AddPage(pdf);
+    if (!page) return h.check(("adding page " + std::to_string(page_no)).c_str()).error();
     HPDF_Page_SetWidth(page, static_cast<HPDF_REAL>(p.width));
     HPDF_Page_SetHeight(page, static_cast<HPDF_REAL>(p.height));
     const double H = p.height;
@@ -170,7 +173,11 @@ Result<std::string> write_pdf(const model::Document& d) {
           cur_size = t.size;
         }
         if (t.char_spacing != cur_cs) {
-          HPDF_Page_SetCharSpace(page, static_cast<HPDF_REAL>(t.char_spacing));
+          // Written straight into the stream: libharu refuses a Tc above 300 pt, which a justified
+          // line of two characters before a long unbreakable word can need; PDF sets no limit.
+          char tc[48];
+          std::snprintf(tc, sizeof tc, "%.3f Tc\012", t.char_spacing);
+          HPDF_Stream_WriteStr(static_cast<HPDF_PageAttr>(page->attr)->stream, tc);
           cur_cs = t.char_spacing;
         }
         if (!(t.color == cur_color)) {
@@ -198,8 +205,8 @@ Result<std::string> write_pdf(const model::Document& d) {
       if (!l.uri.empty()) a = HPDF_Page_CreateURILinkAnnot(page, rect, l.uri.c_str());
       if (a) fix_annotation(a);
     }
+    if (auto s = h.check(("drawing page " + std::to_string(page_no)).c_str()); !s) return s.error();
   }
-  if (auto s = h.check("drawing pages"); !s) return s.error();
   for (size_t i = 0; i < d.faces.size(); ++i) {
     if (!fonts[i]) continue;
     if (auto s = fix_cid_font(pdf, fonts[i], encodings[i]->codes(), d.faces[i]->cap_height(), subsets[i]); !s) return s.error();

@@ -48,7 +48,7 @@ std::string expected_form(const std::string& element) {
     return "is not a valid 索引号 (9 or 18 characters of 0-9A-Z, '/', then YYYY-NNNNN or YYYYMM-NNNNN)";
   if (element == "copy-number") return "is not a 份号 of 6 digits";
   if (element == "secrecy") return "is not 绝密, 机密 or 秘密 with an optional ★period";
-  if (element == "colspan" || element == "rowspan") return "is not a positive integer";
+  if (element == "colspan" || element == "rowspan") return "is not a whole number from 1 to 100";
   if (element == "width") return "is not a positive number";
   return "is not valid";
 }

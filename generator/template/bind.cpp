@@ -1,5 +1,6 @@
 // Template::bind: walks the template's <body> with a record as XPath context and produces the
 // bound document (layout/blocks.h).
+#include <charconv>
 #include <algorithm>
 #include <cctype>
 #include <functional>
@@ -362,8 +363,19 @@ class Binder {
                 TableCell tc;
                 auto cs = avt(x, "colspan", cc), rs = avt(x, "rowspan", cc), al = avt(x, "align", cc);
                 if (!cs || !rs || !al) return terr(x, "bad cell attribute");
-                tc.colspan = cs->empty() ? 1 : std::max(1, std::atoi(cs->c_str()));
-                tc.rowspan = rs->empty() ? 1 : std::max(1, std::atoi(rs->c_str()));
+                // Spans as in the record schema: 1 to 100 (an unbounded one makes layout allocate
+                // without limit).
+                auto span = [&](const std::string& v, const char* attr, int& out) -> Status {
+                  if (v.empty()) return out = 1, Status{};
+                  int n = 0;
+                  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+                  if (ec != std::errc() || end != v.data() + v.size() || n < 1 || n > 100)
+                    return terr(x, std::string(attr) + " '" + v + "' is not a whole number from 1 to 100");
+                  out = n;
+                  return {};
+                };
+                if (auto s = span(*cs, "colspan", tc.colspan); !s) return s;
+                if (auto s = span(*rs, "rowspan", tc.rowspan); !s) return s;
                 if (*al == "left") tc.align = Align::left;
                 else if (*al == "right") tc.align = Align::right;
                 else if (*al == "numeric") tc.align = Align::right, tc.numeric = true;

@@ -181,6 +181,15 @@ Status Template::parse_setup() {
                                {"margin-left", &page_.left}, {"text-width", &page_.text_width},
                                {"text-height", &page_.text_height}, {"font-size", &page_.font_size}})
       if (auto s = len(p, attr, *field, 16); !s) return s;
+    // PDF (and libharu) pages are 3..14400 pt; below 10 mm nothing fits.
+    const double mm = 72.0 / 25.4;
+    for (auto [attr, v] : {std::pair{"width", page_.width}, {"height", page_.height}})
+      if (v < 10 * mm || v > 14400) return err(p, std::string("attribute ") + attr + ": a page is 10mm to 5080mm");
+    if (page_.top < 0 || page_.left < 0 || page_.text_width <= 0 || page_.text_height <= 0)
+      return err(p, "margins must not be negative, text-width and text-height must be positive");
+    if (page_.left + page_.text_width > page_.width + 1e-6 || page_.top + page_.text_height > page_.height + 1e-6)
+      return err(p, "the 版心 (margin-left + text-width, margin-top + text-height) does not fit on the page");
+    if (page_.font_size <= 0 || page_.font_size > 300) return err(p, "attribute font-size: must be above 0 and at most 300pt");
     page_.lines = p.attribute("lines").as_int(page_.lines);
     page_.chars = p.attribute("chars").as_int(page_.chars);
     if (page_.lines <= 0 || page_.chars <= 0) return err(p, "lines and chars must be positive");
@@ -190,6 +199,7 @@ Status Template::parse_setup() {
     page_number_.format = n.attribute("format").as_string(page_number_.format.c_str());
     page_number_.role = n.attribute("role").as_string(page_number_.role.c_str());
     if (auto s = len(n, "size", page_number_.size, 16); !s) return s;
+    if (page_number_.size <= 0 || page_number_.size > 300) return err(n, "attribute size: must be above 0 and at most 300pt");
     if (auto s = len(n, "below", page_number_.below, 16); !s) return s;
     page_number_.indent = n.attribute("indent").as_double(page_number_.indent);
     page_number_.outside = std::string(n.attribute("placement").as_string("outside")) == "outside";
@@ -207,7 +217,12 @@ Status Template::parse_setup() {
       std::string an = a.name(), v = a.value();
       if (an == "name" || an == "base") continue;
       if (an == "role") st.role = v, st.role_src = {path_, line_of(s)};
-      else if (an == "size") { auto x = parse_length(v); if (!x) return err(s, x.error().message); st.size = *x; }
+      else if (an == "size") {
+        auto x = parse_length(v);
+        if (!x) return err(s, x.error().message);
+        if (*x <= 0 || *x > 300) return err(s, "attribute size: must be above 0 and at most 300pt, not '" + std::string(v) + "'");
+        st.size = *x;
+      }
       else if (an == "color") { auto c = parse_color(v); if (!c) return err(s, c.error().message); st.color = *c; }
       else if (an == "align") {
         if (v == "justify") st.align = layout::Align::justify;

@@ -1,5 +1,7 @@
 // 10. Bad input through the CLI: the exit code, one stderr line "gongkai: FILE:LINE: message"
 // naming the culprit, and an output directory left without PDFs or temporary files.
+#include <sys/stat.h>
+
 #include <boost/test/unit_test.hpp>
 #include <algorithm>
 #include <filesystem>
@@ -137,6 +139,39 @@ BOOST_AUTO_TEST_CASE(unwritable_output) {
   auto left = list_dir(t / "out");
   BOOST_TEST((left == std::vector<std::string>{"announcement.pdf"}), "left: " << left.size() << " entries");
   BOOST_TEST(fs::is_directory(t / "out/announcement.pdf/keep"));
+}
+
+// --out naming a symlink writes through it; a FIFO or the input itself is never replaced.
+BOOST_AUTO_TEST_CASE(output_special_files_and_inputs) {
+  TempDir t("gk-render-cli");
+  fs::create_directory(t / "real");
+  fs::create_symlink(t / "real/a.pdf", t / "link.pdf");
+  auto r = render_one(notice_template(), announcement(), t / "link.pdf");
+  BOOST_TEST(r.status == 0, r.err);
+  BOOST_TEST(fs::is_symlink(t / "link.pdf"));
+  BOOST_TEST(read_bytes(t / "real/a.pdf").rfind("%PDF-", 0) == 0u);
+
+  BOOST_REQUIRE(::mkfifo((t / "fifo.pdf").c_str(), 0644) == 0);
+  r = render_one(notice_template(), announcement(), t / "fifo.pdf");
+  expect_error(r, "gongkai: " + t / "fifo.pdf: exists and is not a regular file; refusing to replace it", {});
+  BOOST_TEST(fs::is_fifo(t / "fifo.pdf"));
+
+  fs::copy_file(announcement(), t / "rec.xml");
+  const std::string before = read_bytes(t / "rec.xml");
+  r = render_one(notice_template(), t / "rec.xml", t / "rec.xml");
+  BOOST_TEST(r.status == 2);
+  BOOST_TEST(r.err == "gongkai: " + t / "rec.xml: is also the --record input; refusing to overwrite it\n");
+  BOOST_TEST(read_bytes(t / "rec.xml") == before);
+}
+
+// A justified line of two characters before an unbreakable Latin run needs a character spacing
+// above the 300 pt libharu accepts (it failed with "libharu error 0x1056"); PDF has no limit.
+BOOST_AUTO_TEST_CASE(a_line_stretched_beyond_libharus_limit_renders) {
+  TempDir t("gk-render-cli");
+  edit_copy(announcement(), "<p>特此公告。</p>", "<p>甲乙" + std::string(60, 'X') + "</p><p>特此公告。</p>", t / "wide.xml");
+  auto r = render_one(notice_template(), t / "wide.xml", t / "wide.pdf");
+  BOOST_TEST(r.status == 0, r.err);
+  BOOST_TEST(read_bytes(t / "wide.pdf").rfind("%PDF-", 0) == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(usage_errors_exit_2) {

@@ -111,6 +111,28 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(annual)
 
+// Nothing is written unless everything succeeded: a PDF that cannot be written leaves no dump,
+// and neither output may be one of the inputs.
+BOOST_AUTO_TEST_CASE(outputs_all_or_nothing_and_never_an_input) {
+  gkt::TempDir tmp("gk-report");
+  auto annual = [&](const std::string& out, const std::string& dump) {
+    return gkt::run({GK_BINARY, "report", "annual", "--year", "2024", "--records", kSamples + "/records", "--requests",
+                     kSamples + "/requests", "--extra", kSamples + "/extra-2024.xml", "--out", out, "--dump", dump});
+  };
+  auto r = annual(tmp / "no-such-dir/a.pdf", tmp / "a.json");
+  BOOST_TEST(r.status == 1);
+  BOOST_TEST(!std::filesystem::exists(tmp / "a.json"));
+  r = annual(tmp / "a.pdf", tmp / "a.pdf");
+  BOOST_TEST(r.status == 2);
+  BOOST_TEST(r.err == "gongkai: --dump and --out name the same file\n");
+  std::filesystem::copy_file(kSamples + "/extra-2024.xml", tmp / "extra.xml");
+  r = gkt::run({GK_BINARY, "report", "annual", "--year", "2024", "--records", kSamples + "/records", "--requests",
+                kSamples + "/requests", "--extra", tmp / "extra.xml", "--out", tmp / "extra.xml"});
+  BOOST_TEST(r.status == 2);
+  BOOST_TEST(r.err == "gongkai: " + tmp / "extra.xml: is also the --extra input; refusing to overwrite it\n");
+  BOOST_TEST(gkt::read_bytes(tmp / "extra.xml") == gkt::read_bytes(kSamples + "/extra-2024.xml"));
+}
+
 // Counts made here from the raw request XML (pugixml only, none of the report code), compared
 // with the --dump of `gongkai report annual` and with the numbers laid out in the PDF.
 BOOST_AUTO_TEST_CASE(every_table_b_and_c_number_matches_the_records) {

@@ -186,6 +186,36 @@ BOOST_AUTO_TEST_CASE(text_outside_para_and_bad_lengths) {
   BOOST_TEST(b.error().message == "unknown unit in '3 furlongs' (use mm, cm, pt or em)");
 }
 
+// Sizes that libharu cannot draw (it refused them mid-document, and the next page was NULL: a
+// crash) are refused when the template loads, naming the line.
+BOOST_AUTO_TEST_CASE(impossible_sizes_are_refused_at_load) {
+  auto load = [](const std::string& page, const std::string& style) {
+    return tmpl::Template::load_from_memory("<template>\n" + page + "\n" + style + "\n<body/></template>", "t.xml");
+  };
+  const std::string page = R"(<page width="210mm" height="297mm" margin-top="37mm" margin-left="28mm" text-width="156mm" text-height="225mm"/>)";
+  const std::string style = R"(<style name="body" role="body" size="16pt"/>)";
+  BOOST_TEST(load(page, style).is_ok());
+  struct Case {
+    std::string page, style, message;
+  };
+  const std::vector<Case> cases{
+      {page, R"(<style name="body" size="0pt"/>)", "attribute size: must be above 0 and at most 300pt, not '0pt'"},
+      {page, R"(<style name="body" size="-16pt"/>)", "attribute size: must be above 0 and at most 300pt, not '-16pt'"},
+      {R"(<page width="0mm" height="297mm"/>)", style, "attribute width: a page is 10mm to 5080mm"},
+      {R"(<page width="210mm" height="297mm" margin-top="-37mm"/>)", style,
+       "margins must not be negative, text-width and text-height must be positive"},
+      {R"(<page width="100mm" height="100mm"/>)", style,
+       "the 版心 (margin-left + text-width, margin-top + text-height) does not fit on the page"},
+  };
+  for (const auto& c : cases) {
+    auto t = load(c.page, c.style);
+    BOOST_REQUIRE_MESSAGE(!t, c.message);
+    BOOST_TEST(t.error().message == c.message);
+    BOOST_TEST(t.error().file == "t.xml");
+    BOOST_TEST(t.error().line > 0);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(malformed_template_names_line) {
   auto t = tmpl::Template::load_from_memory("<template>\n<body>\n<para>\n</body></template>", "bad.xml");
   BOOST_REQUIRE(!t);
