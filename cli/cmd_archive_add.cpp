@@ -9,6 +9,7 @@
 #include "cli/progress.h"
 #include "common/digest.h"
 #include "common/files.h"
+#include "common/text_input.h"
 #include "generator/render.h"
 
 namespace fs = std::filesystem;
@@ -57,9 +58,22 @@ const char* kPublishHelp =
     "sha512. Options as for gongkai archive add (--user, --address, --message, --status, --key),\n"
     "plus --fonts MAP (font map, default fonts/fontmap.xml) and --pdf-out FILE (also write the PDF).\n";
 
+// Names and messages go into metadata.json and the audit log and are printed one per line by
+// `archive log`: one line of valid UTF-8 without control characters, and not empty when given
+// (an empty --user would silently become the login name).
 std::optional<cli::Options> parse(const cli::Args& args, const std::set<std::string>& values, const char* help,
                                   size_t positionals, int& code) {
-  return cli::parse_command(args, values, {}, help, positionals, positionals, code);
+  auto o = cli::parse_command(args, values, {}, help, positionals, positionals, code);
+  if (!o) return o;
+  for (const char* name : {"user", "address", "message"})
+    if (auto v = o->get(name)) {
+      std::string why = v->empty() ? "must not be empty" : text_problem(*v, /*one_line=*/true);
+      if (!why.empty()) {
+        code = cli::fail(std::string("--") + name + " " + why, cli::kUsage);
+        return std::nullopt;
+      }
+    }
+  return o;
 }
 
 // Opens the archive and its signing key (a configured key that cannot be loaded stops here,

@@ -288,16 +288,18 @@ int run_reindex(const cli::Args& args) {
     return cli::kOk;
   }
   if (o->positional.size() != 1) return usage_error("reindex needs ROOT", kReindexHelp);
-  auto s = ocfl::Store::open(o->positional[0]);
+  ocfl::StoreOptions so;
+  so.read_only = o->has("check");  // --check only compares: a read-only root is fine
+  auto s = ocfl::Store::open(o->positional[0], so);
   if (!s) return cli::fail(s.error().str());
   std::string path = o->get("catalogue").value_or(catalogue::default_path(s->root()));
   if (o->has("check")) {
     std::string scratch = path + ".check-" + std::to_string(::getpid());
     auto r = catalogue::rebuild(*s, scratch);
+    std::remove((scratch + ".lock").c_str());
     if (!r) return cli::fail(r.error().str());
     auto a = read_file(path), b = read_file(scratch);
     std::remove(scratch.c_str());
-    std::remove((scratch + ".lock").c_str());
     if (a && b && *a == *b) {
       std::cout << "catalogue " << path << " is current (" << r->versions << " versions)\n";
       return cli::kOk;

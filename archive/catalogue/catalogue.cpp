@@ -109,13 +109,21 @@ Result<RebuildReport> rebuild_locked(const ocfl::Store& store, const std::string
   }
   std::string tmp = path + ".rebuild-" + std::to_string(::getpid());
   std::error_code ec;
-  fs::remove(tmp, ec);
+  // Whatever fails (a full disk while creating the file, too), nothing of the scratch file stays.
+  auto discard = [&] {
+    fs::remove(tmp, ec);
+    fs::remove(tmp + "-journal", ec);
+  };
+  discard();
   {
     auto ix = Index::create(tmp, /*durable=*/false);
-    if (!ix) return ix.error();
+    if (!ix) {
+      discard();
+      return ix.error();
+    }
     if (auto s = append_plan(*ix, store, std::move(plan), &rep.versions); !s) {
       ix = make_error("closed");
-      fs::remove(tmp, ec);
+      discard();
       return s.error();
     }
   }

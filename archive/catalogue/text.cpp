@@ -57,27 +57,6 @@ char32_t next_char(std::string_view s, size_t& i) {
   return c;
 }
 
-std::string text_problem(std::string_view s) {
-  char buf[96];
-  for (size_t i = 0; i < s.size();) {
-    size_t at = i;
-    auto b = static_cast<unsigned char>(s[i]);
-    char32_t c = next_char(s, i);
-    size_t len = i - at;
-    bool overlong = (len == 2 && c < 0x80) || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000);
-    bool bad = (c == 0xFFFD && s.substr(at, len) != "\xEF\xBF\xBD") || overlong || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF;
-    if (bad) {
-      std::snprintf(buf, sizeof buf, "is not valid UTF-8 (byte 0x%02X at byte %zu)", b, at + 1);
-      return buf;
-    }
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F)) {
-      std::snprintf(buf, sizeof buf, "contains the control character U+%04X (at byte %zu)", static_cast<unsigned>(c), at + 1);
-      return buf;
-    }
-  }
-  return {};
-}
-
 bool is_word_char(char32_t c) {
   if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   if (c == 0xFFFD) return false;

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/text_input.h"
+
 namespace gk::catalogue {
 
 // Decodes one UTF-8 character at s[i]; returns its code point (0xFFFD for a bad byte) and
@@ -15,10 +17,7 @@ char32_t next_char(std::string_view s, size_t& i);
 
 bool is_word_char(char32_t c);
 
-// Why `s` cannot be taken as typed text, or "" when it can: invalid UTF-8 (a bad byte, an
-// overlong form, a surrogate) or a control character other than tab and line breaks (C0, DEL,
-// C1: they would reach a terminal or a JSON document raw). Says where, never echoes the bytes.
-std::string text_problem(std::string_view s);
+using gk::text_problem;  // common/text_input.h
 
 // Maximal runs of word characters of `s`, ASCII-folded, in order.
 std::vector<std::string> word_runs(std::string_view s);

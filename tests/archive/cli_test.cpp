@@ -175,6 +175,19 @@ BOOST_AUTO_TEST_CASE(status_changes_are_versions_without_new_content) {
   BOOST_TEST(none.err.find("no object with id '11519900MB1A28365X/2099-00001'") != std::string::npos, none.err);
   auto nomsg = run_gk({"archive", "status", h.root, kSeedId, "--status", "废止"});
   BOOST_TEST(nomsg.code == 2);
+  // Names and messages are one line of text: `archive log` prints them one version per line.
+  for (auto [args, err] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"--message", ""}, "gongkai: --message must not be empty\n"},
+           {{"--message", "x", "--user", ""}, "gongkai: --user must not be empty\n"},
+           {{"--message", "a\x1b[2Jb"}, "gongkai: --message contains the control character U+001B (at byte 2)\n"},
+           {{"--message", "x\nforged line"}, "gongkai: --message contains the control character U+000A (at byte 2)\n"},
+           {{"--message", "x", "--user", "\xff"}, "gongkai: --user is not valid UTF-8 (byte 0xFF at byte 1)\n"}}) {
+    std::vector<std::string> argv{"archive", "status", h.root, kSeedId, "--status", "废止"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r2 = run_gk(argv);
+    BOOST_TEST(r2.code == 2, err);
+    BOOST_TEST(r2.err == err);
+  }
   // Re-publication after a withdrawal: the same files with an explicit status.
   auto rep = run_gk({"archive", "add", h.root, "--record", h.rec2, "--pdf", h.pdf2, "--attach", h.att, "--status", "发布"});
   BOOST_TEST(rep.code == 0, rep.err);

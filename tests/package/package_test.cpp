@@ -196,6 +196,13 @@ BOOST_AUTO_TEST_CASE(export_refusals) {
   o.year = "2023";
   fs::create_directories(o.out);
   BOOST_TEST(why(pk::export_bag(o)) == o.out + ": already exists; an export never overwrites");
+  {
+    pk::ExportOptions inside = o;
+    inside.out = a.root + "/bag";
+    BOOST_TEST(why(pk::export_bag(inside)) ==
+               inside.out + ": is inside the storage root; a bag goes outside it (the root holds only OCFL content)");
+    BOOST_TEST(!fs::exists(inside.out));
+  }
   // The fonds from the archive's config.
   fs::remove(o.out);
   o.fonds.clear();
