@@ -165,10 +165,15 @@ int recover(const cli::Args& a) {
   if (!r) return cli::fail(r.error().str());
   for (const auto& v : r->logged) std::cout << "logged: " << v.object_id << " " << v.version << " (" << v.action << ")\n";
   for (const auto& v : r->recent) std::cout << "left to its writer (made in the last 10 minutes): " << v << "\n";
-  if (r->logged.empty()) std::cout << "every version older than 10 minutes has its audit entry: nothing written\n";
-  else
+  if (r->signed_tail > 0)
+    std::cout << "signed a tree head over " << r->signed_tail << " entr" << (r->signed_tail == 1 ? "y" : "ies")
+              << " that no head covered\n";
+  if (r->logged.empty()) {
+    if (r->signed_tail == 0) std::cout << "every version older than 10 minutes has its audit entry: nothing written\n";
+  } else {
     std::cout << r->logged.size() << " version(s) had no audit entry and are now logged"
               << (*key ? ", under a signed tree head" : " (no signing key: unsigned)") << "\n";
+  }
   return cli::kOk;
 }
 

@@ -110,6 +110,32 @@ Result<KeygenResult> keygen(const std::string& root, const std::string& private_
   return r;
 }
 
+namespace {
+
+// A signing writer never signs over entries it did not write and no head covers: they are what a
+// crash between an append and its signature leaves, or what tampering leaves after removing the
+// heads that covered altered entries; signing them would launder the change. Before any head
+// exists (an archive that adopts a key) every entry is unsigned, and the first head covers them.
+Status require_covered_tail(const audit::AuditLog& log, const std::string& root) {
+  const auto& head = log.latest_head();
+  if (!head || log.size() <= head->size) return {};
+  uint64_t n = log.size() - head->size;
+  return make_error("the audit log has " + std::to_string(n) + " entr" + (n == 1 ? "y" : "ies") + " after its last signed head (seq " +
+                    std::to_string(head->size) + (n > 1 ? " to " + std::to_string(log.size() - 1) : std::string()) +
+                    "), left by a crash between an append and its signature or by removing heads; nothing was written. "
+                    "Check the archive with `gongkai archive verify " + root + "`, then sign them with `gongkai audit recover " +
+                    root + "`");
+}
+
+}  // namespace
+
+Status check_log_before_write(const std::string& root, const audit::PrivateKey* key) {
+  if (!key) return {};
+  auto log = audit::AuditLog::open(audit::audit_dir(root), audit::OpenOptions{true, false});
+  if (!log) return {};  // a torn last line, or no log yet: the writer's own open repairs or reports it
+  return require_covered_tail(*log, root);
+}
+
 Result<uint64_t> log_operation(const std::string& root, audit::Entry e, const audit::PrivateKey* key) {
   if (e.actor.empty()) {
     const char* user = std::getenv("USER");
@@ -118,6 +144,8 @@ Result<uint64_t> log_operation(const std::string& root, audit::Entry e, const au
   // recover: as every writer does, cut a torn last line that no signed head covers.
   auto log = audit::AuditLog::open(audit::audit_dir(root), audit::OpenOptions{false, true});
   if (!log) return log.error();
+  if (key)
+    if (auto s = require_covered_tail(*log, root); !s) return s.error();
   auto seq = log->append(std::move(e));
   if (!seq) return seq.error();
   if (key)
@@ -155,6 +183,8 @@ Status after_commit(const std::string& root, const std::vector<CommittedVersion>
   // recover: a writer killed mid-append left a torn last line that no signed head covers.
   auto log = audit::AuditLog::open(audit::audit_dir(root), audit::OpenOptions{false, true});
   if (!log) return log.error();
+  if (key)
+    if (auto s = require_covered_tail(*log, root); !s) return s;
   std::vector<audit::Entry> entries;
   entries.reserve(versions.size());
   for (const auto& v : versions) entries.push_back(audit_entry(v));

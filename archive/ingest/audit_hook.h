@@ -67,9 +67,16 @@ Result<uint64_t> log_operation(const std::string& root, audit::Entry e, const au
 struct LogRecovery {
   std::vector<CommittedVersion> logged;
   std::vector<std::string> recent;  // "<object id> <version>"
+  uint64_t signed_tail = 0;         // entries after the last head that the new head now covers
 };
 Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::PrivateKey* key,
                                           int64_t grace_seconds = 600);
+
+// Refuses a signing write (before it commits anything) when the log has entries after its last
+// signed head: a crash left them unsigned, or heads were removed to hide altered entries, and the
+// writer's head would cover them. `gongkai audit recover` signs them once the archive is checked.
+// Does nothing without a key or before the first head. after_commit and log_operation check too.
+Status check_log_before_write(const std::string& root, const audit::PrivateKey* key);
 
 // The signing key for writes to `root` (see KEY HANDLING); nullopt when none is configured.
 // `option` names where explicit_path came from, for the error message.

@@ -234,6 +234,11 @@ Status Archive::commit(std::vector<Prepared>& group, std::vector<AddOutcome>& ou
     batch.push_back(std::move(p.nv));
     order.push_back(&p);
   }
+  if (!batch.empty() && audit_)
+    if (auto s = check_log_before_write(store_.root(), key_ ? &*key_ : nullptr); !s) {
+      for (size_t i = 0; i < batch.size(); ++i) order[i]->nv = std::move(batch[i]);
+      return s;
+    }
   if (!batch.empty()) {
     auto infos = store_.add_versions(batch);
     if (!infos) {

@@ -77,7 +77,16 @@ Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::
   std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
     return std::tie(a.created, a.object, a.number) < std::tie(b.created, b.object, b.number);
   });
-  if (found.empty()) return out;
+  // Entries after the last signed head (a crash before the signature, or removed heads: verify
+  // tells which): the operator has checked them by running this, so the new head covers them.
+  const auto& head = log->latest_head();
+  out.signed_tail = head && log->size() > head->size ? log->size() - head->size : 0;
+  if (found.empty()) {
+    if (key && out.signed_tail > 0)
+      if (auto h = log->sign_head(*key); !h) return h.error();
+    if (!key) out.signed_tail = 0;
+    return out;
+  }
   std::vector<audit::Entry> entries;
   for (auto& f : found) {
     entries.push_back(audit_entry(f.version));

@@ -319,6 +319,41 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(audit_upkeep)
 
+// Entries after the last signed head (a crash between an append and its signature, or heads
+// removed to hide an altered entry) are never covered by a writer's head: signing them would
+// launder the change. The writer refuses before it commits; `audit recover` signs them.
+BOOST_AUTO_TEST_CASE(a_signing_writer_refuses_entries_no_head_covers) {
+  TempDir t("tail");
+  std::string root = signed_archive(t);
+  auto a = Archive::open(root);
+  BOOST_REQUIRE_MESSAGE(a, err(a));
+  auto key = load_signing_key(root);
+  BOOST_REQUIRE(key && *key);
+  a->set_signing_key(std::move(*key));
+  BOOST_REQUIRE(a->add(request(seed_record(), "2024-03-01T09:00:00+08:00")));
+  gk::audit::Entry crash;  // appended, then the process died before signing
+  crash.action = gk::audit::kActionReindex;
+  auto seq = log_operation(root, crash, nullptr);
+  BOOST_REQUIRE(seq);
+  std::string r2 = variant(t / "v2.xml", {{"执行中遇到的问题", "执行过程中遇到的问题"}});
+  auto refused = a->add(request(r2, "2024-03-02T09:00:00+08:00"));
+  BOOST_REQUIRE(!refused);
+  BOOST_TEST(refused.error().message ==
+             "the audit log has 1 entry after its last signed head (seq " + std::to_string(*seq) +
+                 "), left by a crash between an append and its signature or by removing heads; nothing was written. "
+                 "Check the archive with `gongkai archive verify " + root + "`, then sign them with `gongkai audit recover " +
+                 root + "`");
+  BOOST_TEST(a->store().inventory(kSeedId)->head_number() == 1);  // nothing committed
+  auto rec = run_gk({"audit", "recover", root});
+  BOOST_REQUIRE_MESSAGE(rec.code == 0, rec.err);
+  BOOST_TEST(rec.out.find("signed a tree head over 1 entry that no head covered\n") != std::string::npos, rec.out);
+  auto again = a->add(request(r2, "2024-03-02T09:00:00+08:00"));
+  BOOST_REQUIRE_MESSAGE(again, err(again));
+  BOOST_TEST(again->version == "v2");
+  auto v = run_gk({"archive", "verify", root, "--no-log"});
+  BOOST_TEST(v.code == 0, v.out + v.err);
+}
+
 // A crash between a commit and its audit append (simulated: the audit step switched off) leaves
 // versions that verify reports as unlogged; `audit recover` logs them from their metadata.json.
 BOOST_AUTO_TEST_CASE(recover_logs_versions_a_crash_left_without_an_entry) {
