@@ -17,6 +17,7 @@
 #include "archive/audit/keys.h"
 #include "archive/audit/log.h"
 #include "archive/audit/scan.h"
+#include "archive/ocfl/json.h"
 #include "archive/ocfl/validator_snapshot.h"
 #include "archive/verify/entries.h"
 #include "archive/verify/verify_internal.h"
@@ -132,6 +133,28 @@ struct Run {
       for (auto& [path, d] : v.sha512_by_path)
         if (path != kMetadataFile && !named.count(path))
           add({"extra", o.id, v.name, path, "file of the version that its " + where + " does not record"});
+    // The inventory's user and message against the entry (the write path records both in detail).
+    for (auto [key, have] : {std::pair<const char*, const std::string*>{"user", &v.user_name}, {"message", &v.message}}) {
+      auto rec = e.detail.find(key);
+      if (rec != e.detail.end() && rec->second != *have)
+        add({"changed", o.id, v.name, o.rel_path + "/inventory.json",
+             std::string("the inventory's ") + key + " of this version is '" + *have + "', " + where + " records '" +
+                 rec->second + "' (inventory altered)"});
+    }
+  }
+
+  // The inventory's created time against the version's metadata.json "time" (equal by
+  // construction; metadata.json's digest is pinned by the log entry, checked above).
+  void compare_created(const detail::VersionDigests& v, const detail::ObjectOutcome& o, std::vector<Problem>& out) const {
+    if (v.metadata_content.empty()) return;
+    auto text = read_file(root + "/" + v.metadata_content);
+    if (!text) return;  // unreadable content is reported by the object check
+    auto j = ocfl::parse_json(*text);
+    const ocfl::Json* t = j && j->is_object() ? j->find("time") : nullptr;
+    if (t && t->is_string() && t->str() != v.created)
+      out.push_back({"changed", o.id, v.name, o.rel_path + "/inventory.json",
+                     "the inventory says this version was created " + v.created + ", its metadata.json says " + t->str() +
+                         " (inventory altered)"});
   }
 
   // Replays one object's versions against the log; problems go to `out` (the object's own list,
@@ -154,8 +177,10 @@ struct Run {
                            std::to_string(at[1].seq) + ")"});
       else if (auto e = reader->read(at[0]); !e)
         out.push_back({"log", o.id, v.name, audit::kLogFile, e.error().str()});
-      else
+      else {
         compare_entry(*e, o, v, out);
+        compare_created(v, o, out);
+      }
     }
   }
 

@@ -16,6 +16,10 @@ struct VersionDigests {
   std::map<std::string, std::set<std::string>> by_algorithm;  // "sha512" / "sm3" -> digests of its files
   std::map<std::string, std::string> sha512_by_path;           // logical path -> sha512
   std::map<std::string, std::string> sm3_by_path;              // logical path -> sm3 (fixity)
+  // What the inventory says of the version, compared with its log entry and metadata.json (both
+  // pinned by the signed log): an inventory re-sealed with another created/user/message is caught.
+  std::string created, user_name, message;
+  std::string metadata_content;  // content path of its metadata.json, relative to the storage root
 };
 
 struct ObjectOutcome {

@@ -240,12 +240,17 @@ ObjectOutcome verify_object(const std::string& root, const std::string& rel, Fil
   for (auto& [n, v] : inv->versions) {
     VersionDigests vd;
     vd.name = v.name;
+    vd.created = v.created;
+    vd.user_name = v.user ? v.user->name : "";
+    vd.message = v.message.value_or("");
     for (auto& [d, paths] : v.state) {
       std::string ld = ocfl::detail::ascii_lower(d);
       vd.by_algorithm["sha512"].insert(ld);
       auto s = sm3_by_sha.find(ld);
       if (s != sm3_by_sha.end()) vd.by_algorithm["sm3"].insert(s->second);
       for (auto& p : paths) {
+        if (p == "metadata.json")
+          if (auto c = inv->content_path(d)) vd.metadata_content = rel + "/" + *c;
         vd.sha512_by_path[p] = ld;
         if (s != sm3_by_sha.end()) vd.sm3_by_path[p] = s->second;
       }

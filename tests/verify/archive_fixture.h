@@ -102,6 +102,7 @@ struct Archive {
     }
     o["format"] = "gongkai-version-metadata/1";
     o["status"] = status;
+    o["time"] = "2023-09-01T10:00:00+08:00";  // = the OCFL version's created, as the write path writes it
     o["files"] = gk::ocfl::Json(std::move(f));
     return gk::ocfl::write_json(gk::ocfl::Json(std::move(o)));
   }
@@ -128,6 +129,8 @@ struct Archive {
       e.digests = {{"sha512", gk::digest_hex(gk::DigestAlgorithm::sha512, meta)},
                    {"sm3", gk::digest_hex(gk::DigestAlgorithm::sm3, meta)}};
       e.detail["status"] = v.status;
+      e.detail["user"] = "clerk";
+      e.detail["message"] = v.status;
       for (auto& [p, b] : files) {
         e.detail["sha512:" + p] = gk::digest_hex(gk::DigestAlgorithm::sha512, b);
         e.detail["sm3:" + p] = gk::digest_hex(gk::DigestAlgorithm::sm3, b);

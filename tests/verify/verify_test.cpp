@@ -108,6 +108,33 @@ BOOST_AUTO_TEST_CASE(changed_content_is_named_by_object_version_and_file) {
   BOOST_TEST(p[0].find(", the manifest records ") != std::string::npos);
 }
 
+// An inventory re-sealed (both inventories and sidecars rewritten consistently) with another
+// created time, user or message for a version: the log entry and metadata.json, which the signed
+// log pins, say otherwise.
+BOOST_AUTO_TEST_CASE(resealed_inventory_metadata_is_caught) {
+  Archive a;
+  a.populate(1);
+  std::string obj = a.object_dir(kId), rel = fs::relative(obj, a.root).string();
+  for (std::string d : {obj, obj + "/v2"}) {
+    auto inv = gk::ocfl::Inventory::from_json(slurp(d + "/inventory.json"), d);
+    BOOST_REQUIRE(inv);
+    auto& v1 = inv->versions.at(1);
+    v1.created = "2020-01-01T00:00:00+08:00";
+    v1.message = "forged message";
+    v1.user = gk::ocfl::User{"mallory", std::string("mailto:m@example.com")};
+    std::string text = gk::ocfl::write_json(inv->to_json_value());
+    spit(d + "/inventory.json", text);
+    spit(d + "/inventory.json.sha512", gk::digest_hex(gk::DigestAlgorithm::sha512, text) + " inventory.json\n");
+  }
+  auto p = problems(a.root);
+  const std::string at = "changed: " + kId + " v1 " + rel + "/inventory.json: ";
+  BOOST_TEST(any_contains(p, at + "the inventory's user of this version is 'mallory', log entry 0 records 'clerk' (inventory altered)"), joined(p));
+  BOOST_TEST(any_contains(p, at + "the inventory's message of this version is 'forged message', log entry 0 records '发布' (inventory altered)"), joined(p));
+  BOOST_TEST(any_contains(p, at + "the inventory says this version was created 2020-01-01T00:00:00+08:00, its metadata.json says "
+                                  "2023-09-01T10:00:00+08:00 (inventory altered)"),
+             joined(p));
+}
+
 BOOST_AUTO_TEST_CASE(sm3_fixity_is_checked) {
   Archive a;
   a.populate(1);
