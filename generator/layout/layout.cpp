@@ -88,6 +88,32 @@ Status Layouter::add(const Para& p) {
   return {};
 }
 
+namespace {
+
+// Lines of a 署名. One that fits stays one line. Otherwise, if it names several 机关 separated by
+// spaces (联合行文), each goes on its own line, in order (GB/T 9704 7.3.5.2: "其余发文机关署名依次
+// 向下编排"); a part still too long, or a name without spaces, wraps where UAX #14 allows.
+std::vector<BrokenLine> signature_lines(const std::vector<Glyph>& g, double avail, double track) {
+  if (natural_width(g, 0, g.size(), track) <= avail + 0.01) return break_lines(g, {avail}, track);
+  auto is_space = [](char32_t c) { return c == U' ' || c == U'\u3000'; };
+  std::vector<BrokenLine> out;
+  size_t a = 0;
+  while (a < g.size()) {
+    while (a < g.size() && is_space(g[a].c)) ++a;
+    size_t b = a;
+    while (b < g.size() && !is_space(g[b].c)) ++b;
+    if (b > a) {
+      std::vector<Glyph> part(g.begin() + a, g.begin() + b);
+      for (auto l : break_lines(part, {avail}, track)) out.push_back({l.begin + a, l.end + a, false});
+    }
+    a = b;
+  }
+  if (!out.empty()) out.back().last = true;
+  return out;
+}
+
+}  // namespace
+
 Status Layouter::add(const Signature& s) {
   ParaStyle st = s.style;
   auto name = shape({s.name}, st, fonts_, doc_);
@@ -96,22 +122,39 @@ Status Layouter::add(const Signature& s) {
   if (!date) return date.error();
   double track = tracking_for(st.size), em = st.size + track;
   double right = page_.left + page_.text_width - 2 * em;
-  double nw = natural_width(*name, 0, name->size(), track), dw = natural_width(*date, 0, date->size(), track);
-  double name_x = std::min(right - nw, right - dw - 2 * em);
+  // A 署名 longer than the line (several 机关, or a long name at a large size) wraps within
+  // 版心 minus the 2-character right indent; its lines share one left edge, the date 2 characters
+  // in from it. The date gets 2 characters less so that it still fits after that shift.
+  double avail = std::max(em, right - page_.left);
+  auto name_lines = signature_lines(*name, avail, track);
+  auto date_lines = break_lines(*date, {std::max(em, avail - 2 * em)}, track);
+  if (name_lines.empty()) name_lines.push_back({0, 0, true});  // an empty part keeps its line
+  if (date_lines.empty()) date_lines.push_back({0, 0, true});
+  auto widest = [&](const std::vector<Glyph>& g, const std::vector<BrokenLine>& ls) {
+    double w = 0;
+    for (auto& l : ls) w = std::max(w, natural_width(g, l.begin, l.end, track));
+    return w;
+  };
+  double nw = widest(*name, name_lines), dw = widest(*date, date_lines);
+  double name_x = std::max(page_.left, std::min(right - nw, right - dw - 2 * em));
   double date_x = name_x + 2 * em;
   int para_id = ++para_count_;
-  for (int k = 0; k < 2; ++k) {
-    auto& g = k == 0 ? *name : *date;
-    Item it;
-    it.height = pitch_for(st);
-    double em_top = (it.height - st.size) / 2;
-    emit_runs(g, 0, g.size(), k == 0 ? name_x : date_x, em_top + kAscent * st.size, track, it.runs);
-    it.glyph_bottom = em_top + st.size;
-    it.para = para_id;
-    it.index = k;
-    it.count = 2;
-    it.keep_with_previous = k == 0;  // never a page with only 署名 and 成文日期
-    items_.push_back(std::move(it));
+  int count = static_cast<int>(name_lines.size() + date_lines.size()), k = 0;
+  for (int part = 0; part < 2; ++part) {
+    auto& g = part == 0 ? *name : *date;
+    for (auto& l : part == 0 ? name_lines : date_lines) {
+      Item it;
+      it.height = pitch_for(st);
+      double em_top = (it.height - st.size) / 2;
+      emit_runs(g, l.begin, l.end, part == 0 ? name_x : date_x, em_top + kAscent * st.size, track, it.runs);
+      it.glyph_bottom = em_top + st.size;
+      it.para = para_id;
+      it.index = k++;
+      it.count = count;
+      // Never a page with only 署名 and 成文日期, and never a block split over two pages.
+      it.keep_with_previous = true;
+      items_.push_back(std::move(it));
+    }
   }
   return {};
 }

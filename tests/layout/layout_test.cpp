@@ -201,6 +201,64 @@ BOOST_AUTO_TEST_CASE(fit_shrinks_a_long_issuer_mark_to_one_line) {
   BOOST_TEST(r->pages[0].texts[0].text.size() == 20u);
 }
 
+// 署名 (GB/T 9704 7.3.5.2): right indent 2 characters, the date 2 characters in from the name's
+// first character; a name longer than the line wraps inside 版心 instead of running off the page.
+BOOST_AUTO_TEST_CASE(signature_stays_inside_the_text_block_and_wraps_a_long_name) {
+  const double left = 79.37, right = 521.57, cell = 442.2 / 28;  // 版心 edges, one grid cell
+  for (size_t n : {8u, 26u, 40u, 80u}) {
+    BoundDocument d;
+    Signature s;
+    s.name = Span{*text::from_utf8(han(n, 3)), {}, {}, {"r.xml", 9}, {}};
+    s.date = Span{*text::from_utf8("二〇二三年五月六日")  /* full-width cells only */, {}, {}, {"r.xml", 10}, {}};
+    d.blocks.push_back(s);
+    auto r = lay_out(d, fonts());
+    BOOST_REQUIRE_MESSAGE(r.is_ok(), (r.is_ok() ? "" : r.error().str()));
+    BOOST_REQUIRE(r->pages.size() == 1u);
+    std::u32string name;
+    double name_x = -1, date_x = -1, max_end = 0;
+    for (auto& t : r->pages[0].texts) {
+      if (t.size != 16) continue;  // not the page number
+      double end = t.x + t.text.size() * (16 + t.char_spacing);
+      BOOST_TEST(t.x >= left - 0.01, "n=" << n << ": starts left of 版心 at " << t.x);
+      BOOST_TEST(end <= right - 2 * cell + 0.05, "n=" << n << ": ends at " << end);
+      max_end = std::max(max_end, end);
+      if (t.text.find(U'年') != std::u32string::npos) {
+        date_x = t.x;
+      } else {
+        if (name_x < 0) name_x = t.x;
+        BOOST_TEST(t.x == name_x, boost::test_tools::tolerance(0.01));  // one left edge
+        name += t.text;
+      }
+    }
+    BOOST_TEST(text::to_utf8(name) == han(n, 3));  // nothing lost in wrapping
+    BOOST_TEST(date_x == name_x + 2 * cell, boost::test_tools::tolerance(0.05));
+    BOOST_TEST(max_end == right - 2 * cell, boost::test_tools::tolerance(0.05));  // flush with the indent
+  }
+}
+
+// 联合行文: a 署名 of several 机关 that does not fit one line puts each on its own line, in order;
+// one that fits keeps its spaces on one line.
+BOOST_AUTO_TEST_CASE(joint_signature_puts_each_issuer_on_its_own_line) {
+  auto sign = [&](const std::string& name) {
+    BoundDocument d;
+    Signature s;
+    s.name = Span{*text::from_utf8(name), {}, {}, {"r.xml", 9}, {}};
+    s.date = Span{*text::from_utf8("二〇二三年五月六日"), {}, {}, {"r.xml", 10}, {}};
+    d.blocks.push_back(s);
+    auto r = lay_out(d, fonts());
+    BOOST_REQUIRE_MESSAGE(r.is_ok(), (r.is_ok() ? "" : r.error().str()));
+    std::vector<std::string> out;
+    for (auto& [y, text] : lines_of(r->pages[0])) out.push_back(text::to_utf8(text));
+    return out;
+  };
+  auto joint = sign("青川市人民政府办公室　青川市财政局　青川市发展和改革委员会");  // 29 cells > 26
+  std::vector<std::string> want{"青川市人民政府办公室", "青川市财政局", "青川市发展和改革委员会", "二〇二三年五月六日"};
+  BOOST_TEST(joint == want, boost::test_tools::per_element());
+  auto one = sign("青川市人民政府　青川市财政局");
+  BOOST_TEST(one.size() == 2u);
+  BOOST_TEST(one[0] == "青川市人民政府　青川市财政局");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(font_fallback)
