@@ -125,6 +125,10 @@ Result<Annual> compute_annual(int year, const std::vector<std::shared_ptr<const 
   a.extra = &extra;
   if (extra.year != year)
     return make_error("report-extra is for " + std::to_string(extra.year) + ", not " + std::to_string(year), extra.file);
+  if (previous && previous->year != year - 1)
+    return make_error("this dump reports on " + std::to_string(previous->year) + "; the report of " +
+                          std::to_string(year) + " carries over from " + std::to_string(year - 1) + " (--previous)",
+                      previous->file);
   Date y0 = make_date(year, 1, 1), y1 = make_date(year, 12, 31);
   auto in_year = [&](Date d) { return y0 <= d && d <= y1; };
 
@@ -132,7 +136,11 @@ Result<Annual> compute_annual(int year, const std::vector<std::shared_ptr<const 
   std::map<std::string, const record::Record*> by_index;
   size_t records_in_year = 0;
   for (auto& r : records) {
-    by_index[r->catalogue().index_no] = r.get();
+    auto [at, fresh] = by_index.emplace(r->catalogue().index_no, r.get());
+    if (!fresh)
+      return make_error("索引号 " + r->catalogue().index_no + " is also the 索引号 of " + at->second->path() +
+                            ": one disclosure would be counted twice (remove the duplicate record)",
+                        r->path());
     auto w = parse_date(r->catalogue().written_date);
     auto p = parse_date(r->catalogue().published_date);
     if (!w || !p) continue;  // the record loader already checked the dates
@@ -300,6 +308,10 @@ std::string to_json(const Annual& a) {
 
 Result<Previous> read_previous(const std::string& json, const std::string& name) {
   Previous prev;
+  auto y = json.find("\"year\": ");
+  if (y == std::string::npos) return make_error("not a report dump (no \"year\")", name);
+  prev.year = std::atoi(json.c_str() + y + 8);
+  prev.file = name;
   for (auto [key, out] : {std::pair{"\"rules\"", &prev.rules_in_force}, {"\"normative\"", &prev.normative_in_force}}) {
     auto at = json.find(key);
     if (at != std::string::npos) at = json.find("\"in_force\": ", at);

@@ -57,12 +57,16 @@ struct Annual {
 // 现行有效(Y) != 现行有效(Y-1) + 制发(Y) - 废止(Y) (an inference, not a rule of the format).
 using CarryOver = std::array<long, kCategories + 1>;
 struct Previous {
+  int year = 0;      // the year the dump reports on; must be Y - 1
+  std::string file;  // the dump, for messages
   CarryOver next{};
   long rules_in_force = -1, normative_in_force = -1;  // -1: not in the dump
 };
 
 // Computes and checks. Errors: no disclosure records and no requests in Y ("a year with no
-// records"), a report-extra of another year, a repeal naming no record, a broken identity.
+// records"), a report-extra of another year, a previous dump of another year than Y - 1, two
+// records with one 索引号 (the same disclosure counted twice), a repeal naming no record, a
+// broken identity.
 Result<Annual> compute_annual(int year, const std::vector<std::shared_ptr<const record::Record>>& records,
                               const std::vector<Request>& requests, const Extra& extra,
                               const std::optional<Previous>& previous);

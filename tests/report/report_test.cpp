@@ -270,6 +270,35 @@ BOOST_AUTO_TEST_CASE(carry_over_across_the_change_of_year) {
   BOOST_TEST(r.status == 1);
   BOOST_TEST(r.err.find("identity P1 fails in column 自然人: 二 of 2024 (") != std::string::npos, r.err);
   BOOST_TEST(!fs::exists(tmp / "c.pdf"));
+  // A dump of another year than the one before: its row 四 is not this year's 二.
+  fs::copy_file(tmp / "2024.json", tmp / "y2024.json");
+  b[b.size() - 5] = tmp / "y2024.json";
+  r = gkt::run(b);
+  BOOST_TEST(r.status == 1);
+  BOOST_TEST(r.err == "gongkai: " + (tmp / "y2024.json") +
+                          ": this dump reports on 2024; the report of 2024 carries over from 2023 (--previous)\n");
+  BOOST_TEST(!fs::exists(tmp / "c.pdf"));
+}
+
+BOOST_AUTO_TEST_CASE(two_records_with_one_index_number_are_an_error) {
+  // The same disclosure twice in --records (a copy left beside the original) would be counted twice.
+  gkt::TempDir tmp("gk-report");
+  fs::create_directories(tmp / "rec");
+  for (auto& e : fs::directory_iterator(kSamples + "/records")) fs::copy_file(e.path(), tmp / "rec" / e.path().filename());
+  fs::copy_file(tmp / "rec/2023-001.xml", tmp / "rec/2023-001-copy.xml");
+  auto r = gkt::run({GK_BINARY, "report", "annual", "--year", "2023", "--records", tmp / "rec", "--requests",
+                     kSamples + "/requests", "--extra", kSamples + "/extra-2023.xml", "--out", tmp / "a.pdf", "--dump",
+                     tmp / "a.json"});
+  BOOST_TEST(r.status == 1);
+  std::string first = tmp / "rec/2023-001.xml", second = tmp / "rec/2023-001-copy.xml";
+  // Whichever of the two the loader reads second is named first, the other in the message.
+  bool ok = r.err == "gongkai: " + second + ": 索引号 11510800MB0A12345Q/2023-00001 is also the 索引号 of " + first +
+                         ": one disclosure would be counted twice (remove the duplicate record)\n" ||
+            r.err == "gongkai: " + first + ": 索引号 11510800MB0A12345Q/2023-00001 is also the 索引号 of " + second +
+                         ": one disclosure would be counted twice (remove the duplicate record)\n";
+  BOOST_TEST(ok, r.err);
+  BOOST_TEST(!fs::exists(tmp / "a.pdf"));
+  BOOST_TEST(!fs::exists(tmp / "a.json"));
 }
 
 BOOST_AUTO_TEST_CASE(broken_identity_names_the_cells_and_records) {
