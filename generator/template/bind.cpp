@@ -71,6 +71,18 @@ class Binder {
     BoundDocument doc;
     doc.page = t_.page();
     doc.page_number = t_.page_number();
+    // <template requires="notice">: a record without what the template lays out (a record of
+    // catalogue metadata only, given to the notice template) is an error, not an empty notice.
+    auto root = t_.root();
+    if (auto req = root.attribute("requires")) {
+      auto b = eval_bool(root, "requires", r_.root);
+      if (!b) return b.error();
+      if (!*b)
+        return make_error(std::string("nothing to render: the template requires ") + req.value() +
+                              ", which this document does not have (" + t_.path() + ":" +
+                              std::to_string(t_.line_of(root)) + "; a record of catalogue metadata only has no notice)",
+                          r_.path);
+    }
     if (auto s = bind_info(doc.info); !s) return s.error();
     if (auto s = flow(t_.body(), r_.root, doc.blocks, 0); !s) return s.error();
     return doc;

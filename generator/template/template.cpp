@@ -13,7 +13,7 @@ namespace gk::tmpl {
 namespace {
 
 // Attributes whose whole value is an XPath expression.
-const std::set<std::string> kExprAttrs = {"select", "test", "of", "column-widths"};
+const std::set<std::string> kExprAttrs = {"select", "test", "of", "column-widths", "requires"};
 
 }  // namespace
 

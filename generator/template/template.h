@@ -41,6 +41,7 @@ class Template {
   const layout::PageSetup& page() const { return page_; }
   const layout::PageNumberStyle& page_number() const { return page_number_; }
   pugi::xml_node body() const { return body_; }
+  pugi::xml_node root() const { return doc_.child("template"); }
   // Font roles named literally in the template, with their lines: checked against the font map
   // before any record is rendered.
   const std::vector<std::pair<std::string, int>>& roles() const { return roles_; }

@@ -72,6 +72,22 @@ BOOST_AUTO_TEST_CASE(record_breaking_the_schema) {
   expect_empty(t / "out");
 }
 
+BOOST_AUTO_TEST_CASE(record_without_a_notice_is_not_rendered_as_an_empty_one) {
+  // A record of catalogue metadata only (<notice> is optional in the format): exit 1, no PDF.
+  TempDir t("gk-render-cli");
+  fs::create_directory(t / "out");
+  std::string text = read_bytes(announcement());
+  auto a = text.find("  <notice>"), b = text.find("</notice>\n");
+  BOOST_REQUIRE(a != std::string::npos && b != std::string::npos);
+  text.erase(a, b + 10 - a);
+  write_bytes(t / "meta.xml", text);
+  auto r = render_one(notice_template(), t / "meta.xml", t / "out/meta.pdf");
+  BOOST_TEST(r.status == 1);
+  BOOST_TEST(r.err == "gongkai: " + (t / "meta.xml") + ": nothing to render: the template requires notice, which this "
+                      "document does not have (" + notice_template() + ":5; a record of catalogue metadata only has no notice)\n");
+  expect_empty(t / "out");
+}
+
 BOOST_AUTO_TEST_CASE(xpath_error_in_template) {
   TempDir t("gk-render-cli");
   fs::create_directory(t / "out");
