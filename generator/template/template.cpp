@@ -7,6 +7,7 @@
 
 #include "common/files.h"
 #include "generator/font/font_map.h"
+#include "generator/template/format.h"
 #include "generator/xml/schema.h"
 
 namespace gk::tmpl {
@@ -259,6 +260,37 @@ Status Template::parse_setup() {
     static const std::set<std::string> top = {"page", "page-number", "style", "define", "info", "body"};
     if (!top.count(c.name())) return err(c, std::string("unknown element <") + c.name() + "> in <template>");
   }
+  for (auto c : root.children())
+    if (std::string(c.name()) == "body" || std::string(c.name()) == "define")
+      if (auto s = check_references(c); !s) return s;
+  return {};
+}
+
+// Names fixed in the template (no {…}) are checked when it loads, in every branch: a wrong style,
+// format, chart type or <call> inside an <if> that the test records never take would otherwise
+// surface only on the record that takes it, perhaps in a year's time.
+Status Template::check_references(pugi::xml_node n) const {
+  auto err = [&](const pugi::xml_node& at, const std::string& m) { return make_error(m, path_, line_of(at)); };
+  auto fixed = [](const pugi::xml_attribute& a) { return a && std::strchr(a.value(), '{') == nullptr; };
+  std::string name = n.name();
+  if (auto a = n.attribute("style"); fixed(a) && !styles_.count(a.value()))
+    return err(n, std::string("unknown style '") + a.value() + "'");
+  if (auto a = n.attribute("format"); name == "value" && fixed(a)) {
+    auto names = format::format_names();
+    if (std::find(names.begin(), names.end(), a.value()) == names.end()) {
+      std::string known;
+      for (auto& f : names) known += (known.empty() ? "" : ", ") + f;
+      return err(n, std::string("unknown format \"") + a.value() + "\"; known formats: " + known);
+    }
+  }
+  if (auto a = n.attribute("type"); name == "chart" && fixed(a) && std::string(a.value()) != "bar" &&
+                                   std::string(a.value()) != "line")
+    return err(n, std::string("chart type must be bar or line, not '") + a.value() + "'");
+  if (name == "call" && !defines_.count(n.attribute("name").value()))
+    return err(n, std::string("<call> of unknown <define name=\"") + n.attribute("name").value() + "\">");
+  for (auto c : n.children())
+    if (c.type() == pugi::node_element)
+      if (auto s = check_references(c); !s) return s;
   return {};
 }
 

@@ -51,6 +51,7 @@ class Template {
   Status compile(pugi::xml_node n);
   Status compile_expr(const std::string& expr, const pugi::xml_node& where);
   Status parse_setup();
+  Status check_references(pugi::xml_node n) const;
 
   std::string path_, text_;
   std::vector<size_t> line_starts_;

@@ -163,6 +163,22 @@ BOOST_AUTO_TEST_CASE(unknown_element_style_format_and_call) {
   BOOST_TEST(d.error().message == "<call> of unknown <define name=\"missing\">");
 }
 
+BOOST_AUTO_TEST_CASE(names_in_branches_no_record_takes_are_checked_at_load) {
+  // The test is false for every record: the names are still checked, at the template line.
+  auto in_if = [](const std::string& inner) {
+    auto t = tmpl::Template::load_from_memory(
+        "<template>\n<body>\n<if test=\"false()\">\n" + inner + "\n</if>\n</body>\n</template>\n", "t.xml");
+    return t ? std::string("ok") : t.error().str();
+  };
+  BOOST_TEST(in_if(R"(<para style="nosuch">x</para>)") == "t.xml:4: unknown style 'nosuch'");
+  BOOST_TEST(in_if(R"(<para><value of="x" format="roman"/></para>)").find("t.xml:4: unknown format \"roman\"; known formats: cn-date, ") == 0);
+  BOOST_TEST(in_if(R"(<chart type="pie" select="x" label="." value="."/>)") == "t.xml:4: chart type must be bar or line, not 'pie'");
+  BOOST_TEST(in_if(R"(<call name="missing"/>)") == "t.xml:4: <call> of unknown <define name=\"missing\">");
+  // Names computed from the record ({…}) can only be checked when bound.
+  BOOST_TEST(in_if(R"(<para style="{x}">x</para>)") == "ok");
+  BOOST_TEST(in_if(R"(<para style="body"><value of="x" format="cn-date"/></para>)") == "ok");
+}
+
 BOOST_AUTO_TEST_CASE(format_error_names_the_record_line) {
   auto r = bind(R"(<para><value of="catalogue/bad-date" format="cn-date"/></para>)");
   BOOST_REQUIRE(!r);
