@@ -65,6 +65,16 @@ int run(const cli::Args& args) {
   auto one = o->get("record"), many = o->get("records");
   if (!tpath || !out || (!one == !many) || !o->positional.empty())
     return cli::fail(std::string("render needs --template, --out and one of --record or --records\n") + kHelp, cli::kUsage);
+  if (out->empty())
+    return cli::fail(std::string("--out is empty: it names the PDF to write (with --records, the directory)\n") + kHelp,
+                     cli::kUsage);
+  if (one && !out->empty() && out->back() == '/')
+    return cli::fail("--out " + *out + " names a directory; with --record it names the PDF to write (--records DIR renders into a directory)",
+                     cli::kUsage);
+  if (one && o->get("jobs")) return cli::fail(std::string("--jobs goes with --records\n") + kHelp, cli::kUsage);
+  auto jobs_opt = cli::number_option(*o, "jobs", 1, 256, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())), err);
+  if (!jobs_opt) return cli::fail(err + "\n" + kHelp, cli::kUsage);
+  unsigned jobs = static_cast<unsigned>(*jobs_opt);
 
   Inputs in;
   auto t = tmpl::Template::load(*tpath);
@@ -77,24 +87,24 @@ int run(const cli::Args& args) {
     if (!in.fonts->role(role))
       return cli::fail(make_error(layout::unknown_role_message(role, *in.fonts), in.tmpl->path(), line).str());
 
+  std::error_code ec;
   if (one) {
     if (auto s = refuse_overwriting_input(*out, {{"--record", *one}, {"--template", *tpath}}); !s)
       return cli::fail(s.error().str(), cli::kUsage);
     fs::path parent = fs::path(*out).parent_path();
     if (auto s = check_writable_dir(parent.empty() ? "." : parent.string()); !s) return cli::fail(s.error().str());
+    if (fs::is_directory(*out, ec))
+      return cli::fail(make_error("is a directory; --out names the PDF to write (--records DIR renders into a directory)", *out).str());
     if (auto s = render_one(in, *one, *out); !s) return cli::fail(s.error().str());
     return cli::kOk;
   }
 
-  std::error_code ec;
   if (!fs::is_directory(*many, ec)) return cli::fail(make_error("not a directory", *many).str());
   if (auto s = check_writable_dir(*out); !s) return cli::fail(s.error().str());
   std::vector<std::string> files;
   for (auto& e : fs::directory_iterator(*many))
     if (e.is_regular_file() && e.path().extension() == ".xml") files.push_back(e.path().string());
   std::sort(files.begin(), files.end());
-  unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
-  if (auto j = o->get("jobs")) jobs = static_cast<unsigned>(std::max(1, std::atoi(j->c_str())));
 
   cli::Progress progress("rendering", files.size());
   std::atomic<size_t> next{0}, failed{0};

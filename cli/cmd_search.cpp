@@ -74,12 +74,6 @@ catalogue::Filters filters_from(const cli::Options& o, std::string& err) {
   return f;
 }
 
-std::optional<int> positive(const std::string& s) {
-  if (s.empty() || s.size() > 6 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  int v = std::stoi(s);
-  return v >= 1 ? std::optional<int>(v) : std::nullopt;
-}
-
 bool damaged(const Error& e) { return e.message.rfind("damaged: ", 0) == 0; }
 
 // Opens the store and a trusted catalogue, printing what had to be repaired.
@@ -139,18 +133,11 @@ int run_search(const cli::Args& args) {
   for (size_t i = 1; i < o->positional.size(); ++i) req.query += (i > 1 ? " " : "") + o->positional[i];
   req.filters = filters_from(*o, err);
   if (!err.empty()) return cli::fail(err, cli::kUsage);
-  struct Paging {
-    const char* name;
-    int* dst;
-    int max;
-  };
-  for (auto [name, dst, max] : {Paging{"page", &req.page, 999999}, Paging{"per-page", &req.per_page, 1000}})
-    if (auto v = o->get(name)) {
-      auto n = positive(*v);
-      if (!n || *n > max)
-        return cli::fail(std::string("--") + name + " '" + *v + "' is not a number from 1 to " + std::to_string(max), cli::kUsage);
-      *dst = *n;
-    }
+  auto page = cli::number_option(*o, "page", 1, 999999, req.page, err);
+  auto per_page = page ? cli::number_option(*o, "per-page", 1, 1000, req.per_page, err) : std::nullopt;
+  if (!page || !per_page) return cli::fail(err, cli::kUsage);
+  req.page = *page;
+  req.per_page = *per_page;
   // The query is checked before the archive is touched: a typo never triggers a rebuild.
   if (auto q = catalogue::parse_query(req.query); !q) return cli::fail(q.error().message, cli::kUsage);
   if (o->has("exact-total")) req.count_limit = 0;

@@ -55,12 +55,14 @@ int run(const cli::Args& args) {
   }
   if (o->positional.size() != 1) return cli::fail(std::string("archive verify needs ROOT\n") + kHelp, cli::kUsage);
   verify::VerifyOptions vo;
+  auto threads = cli::number_option(*o, "threads", 1, 256, vo.threads, err);
+  if (!threads) return cli::fail(err + "\n" + kHelp, cli::kUsage);
+  vo.threads = *threads;
   for (auto& k : o->all("key")) {
     auto pk = audit::PublicKey::load(k);
     if (!pk) return cli::fail(pk.error().str());
     vo.trusted.push_back(*pk);
   }
-  if (auto t = o->get("threads")) vo.threads = std::atoi(t->c_str());
   std::optional<cli::Progress> bar;
   vo.progress = [&](size_t done, size_t total) {
     if (!bar) bar.emplace("verify", total);

@@ -98,4 +98,16 @@ std::optional<Options> parse_command(const Args& args, const std::set<std::strin
   return o;
 }
 
+std::optional<int> number_option(const Options& o, const std::string& name, int lo, int hi, int fallback,
+                                 std::string& error) {
+  auto v = o.get(name);
+  if (!v) return fallback;
+  if (!v->empty() && v->size() <= 9 && v->find_first_not_of("0123456789") == std::string::npos) {
+    int n = std::stoi(*v);
+    if (n >= lo && n <= hi) return n;
+  }
+  error = "--" + name + " '" + *v + "' is not a number from " + std::to_string(lo) + " to " + std::to_string(hi);
+  return std::nullopt;
+}
+
 }  // namespace gk::cli

@@ -31,4 +31,9 @@ std::optional<Options> parse_command(const Args& args, const std::set<std::strin
                                      std::set<std::string> flag_names, const char* help, size_t min_positional,
                                      size_t max_positional, int& code);
 
+// The value of --name as a whole number from lo to hi (digits only), or nullopt with `error` set
+// to "--name 'V' is not a number from LO to HI". An absent option gives `fallback`.
+std::optional<int> number_option(const Options& o, const std::string& name, int lo, int hi, int fallback,
+                                 std::string& error);
+
 }  // namespace gk::cli

@@ -14,6 +14,8 @@
 namespace gk {
 
 Result<std::string> read_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return make_error("is a directory, not a file", path);
   std::ifstream in(path, std::ios::binary);
   if (!in) return make_error(std::string("cannot read: ") + std::strerror(errno), path);
   std::ostringstream ss;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdio>
 #include <regex>
 
 namespace gk::xml {
@@ -106,8 +107,19 @@ std::string clean_parser_error(const Captured& c) {
       return "malformed XML: element '" + c.str1 + "' opened on line " + std::to_string(c.int1) +
              " is never closed";
     case XML_ERR_INVALID_CHAR:
-    case XML_ERR_INVALID_ENCODING:
+    case XML_ERR_INVALID_ENCODING: {
+      // libxml2 reports a character XML forbids (&#x1;, a raw control byte) with the same code
+      // as a byte that is not UTF-8; only the message tells them apart.
+      static const std::regex value_re(R"(invalid (?:xml)?Char value (\d+))", std::regex::icase);
+      std::smatch m;
+      if (std::regex_search(c.message, m, value_re)) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "U+%04lX", std::stoul(m[1]));
+        return std::string("malformed XML: character ") + buf + " is not allowed in XML" +
+               (c.message.find("CharRef") != std::string::npos ? " (written as a character reference)" : "");
+      }
       return "malformed XML: not valid UTF-8 (records must be UTF-8)";
+    }
     case XML_ERR_DOCUMENT_EMPTY:
       return "malformed XML: the document is empty";
     default:
@@ -173,6 +185,18 @@ std::string clean_schema_error(const Captured& c, const SchemaHints& hints) {
   return where + ": " + lower_first(rest);
 }
 
+// What a file that is not an XML document at all is, in words a clerk can act on; "" for XML.
+std::string not_xml(std::string_view b) {
+  auto starts = [&](std::string_view p) { return b.substr(0, p.size()) == p; };
+  if (starts("\xFF\xFE") || starts("\xFE\xFF") || (b.size() >= 2 && (b[0] == '\0' || b[1] == '\0')))
+    return "encoded in UTF-16; the file must be UTF-8 (convert it, e.g. iconv -f UTF-16 -t UTF-8)";
+  if (starts("\xEF\xBB\xBF")) b.remove_prefix(3);  // a UTF-8 byte order mark is fine
+  size_t at = b.find_first_not_of(" \t\r\n");
+  if (at == std::string_view::npos) return "the file is empty";
+  if (b[at] != '<') return "not an XML document (it does not start with '<')";
+  return {};
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const Schema>> Schema::compile(const std::string& xsd_path, SchemaHints hints) {
@@ -201,6 +225,7 @@ Schema::~Schema() {
 
 Result<Doc> Schema::parse_and_validate(std::string_view bytes, const std::string& name) const {
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) return make_error("file too large", name);
+  if (auto why = not_xml(bytes); !why.empty()) return make_error(why, name);
   Captured sink;
   ErrorGuard guard(&sink);
   // Forced UTF-8, no network, no DTD loading, no entity substitution.

@@ -300,6 +300,9 @@ BOOST_AUTO_TEST_CASE(verify_and_reindex_runs_are_logged) {
   BOOST_TEST(v2.code == 0, v2.out + v2.err);
   BOOST_TEST(v2.out.find("logged as audit entry 3\n") != std::string::npos, v2.out);
   BOOST_TEST(run_gk({"archive", "verify", root, "--no-log"}).out.find("logged") == std::string::npos);
+  auto bad_threads = run_gk({"archive", "verify", root, "--threads", "0"});  // usage error, nothing run or logged
+  BOOST_TEST(bad_threads.code == 2);
+  BOOST_TEST(bad_threads.err.rfind("gongkai: --threads '0' is not a number from 1 to 256\n", 0) == 0, bad_threads.err);
   auto re = run_gk({"archive", "reindex", root});
   BOOST_TEST(re.code == 0, re.err);
   auto log = gk::audit::AuditLog::open(gk::audit::audit_dir(root), {true, false});

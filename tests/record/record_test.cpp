@@ -265,7 +265,7 @@ BOOST_AUTO_TEST_CASE(more_bad_inputs) {
        "element 'signature' is not expected here; expected one of addressee, body"},
       {"not UTF-8", variant("测试通知", "\xb2\xe2\xca\xd4"), 4,
        "malformed XML: not valid UTF-8 (records must be UTF-8)"},
-      {"empty", "", 1, "malformed XML: the document is empty"},
+      {"empty", "", 0, "the file is empty"},
   };
   for (const auto& b : more) check_bad(b);
 }

@@ -212,6 +212,64 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2) {
   expect_empty(t.path());
 }
 
+// Files that are not XML at all, and characters XML forbids, each get a message saying what
+// they are (they all used to be "the document is empty" or "not valid UTF-8").
+BOOST_AUTO_TEST_CASE(inputs_that_are_not_xml_say_what_they_are) {
+  TempDir t("gk-render-cli");
+  fs::create_directory(t / "out");
+  std::string utf8 = read_bytes(announcement()), utf16 = "\xFF\xFE";
+  for (char c : std::string("<record/>")) utf16 += std::string(1, c) + '\0';
+  std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "the file is empty"},
+      {"\n  \n", "the file is empty"},
+      {"hello", "not an XML document (it does not start with '<')"},
+      {utf16, "encoded in UTF-16; the file must be UTF-8 (convert it, e.g. iconv -f UTF-16 -t UTF-8)"},
+  };
+  int k = 0;
+  for (auto& [bytes, why] : cases) {
+    std::string f = t / ("in" + std::to_string(k++) + ".xml");
+    write_bytes(f, bytes);
+    auto r = render_one(notice_template(), f, t / "out/x.pdf");
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(r.err == "gongkai: " + f + ": " + why + "\n");
+  }
+  auto r = render_one(notice_template(), t / "out", t / "x.pdf");
+  BOOST_TEST(r.err == "gongkai: " + (t / "out") + ": is a directory, not a file\n");
+  int line = edit_copy(announcement(), "<signature>青川市人民政府</signature>", "<signature>青川&#x1;市</signature>", t / "ref.xml");
+  r = render_one(notice_template(), t / "ref.xml", t / "out/x.pdf");
+  BOOST_TEST(r.err == where(t / "ref.xml", line) + "malformed XML: character U+0001 is not allowed in XML (written as a character reference)\n");
+  line = edit_copy(announcement(), "<signature>青川市人民政府</signature>", "<signature>青川\x01市</signature>", t / "raw.xml");
+  r = render_one(notice_template(), t / "raw.xml", t / "out/x.pdf");
+  BOOST_TEST(r.err == where(t / "raw.xml", line) + "malformed XML: character U+0001 is not allowed in XML\n");
+  line = edit_copy(announcement(), "<signature>青川市人民政府</signature>", "<signature>青川\xFF市</signature>", t / "latin.xml");
+  r = render_one(notice_template(), t / "latin.xml", t / "out/x.pdf");
+  BOOST_TEST(r.err == where(t / "latin.xml", line) + "malformed XML: not valid UTF-8 (records must be UTF-8)\n");
+  expect_empty(t / "out");
+}
+
+BOOST_AUTO_TEST_CASE(bad_out_and_jobs_are_usage_errors_saying_why) {
+  TempDir t("gk-render-cli");
+  fs::create_directory(t / "out");
+  auto first_line = [](const std::string& s) { return s.substr(0, s.find('\n')); };
+  auto r = render_one(notice_template(), announcement(), "");
+  BOOST_TEST(r.status == 2);
+  BOOST_TEST(first_line(r.err) == "gongkai: --out is empty: it names the PDF to write (with --records, the directory)");
+  r = render_one(notice_template(), announcement(), t / "out/");
+  BOOST_TEST(r.status == 2);
+  BOOST_TEST(r.err == "gongkai: --out " + (t / "out/") +
+                          " names a directory; with --record it names the PDF to write (--records DIR renders into a directory)\n");
+  r = render_one(notice_template(), announcement(), t / "out");
+  BOOST_TEST(r.status == 1);
+  BOOST_TEST(r.err == "gongkai: " + (t / "out") +
+                          ": is a directory; --out names the PDF to write (--records DIR renders into a directory)\n");
+  for (std::string j : {"0", "-1", "abc", "257", "99999999999"}) {
+    r = run({gongkai(), "render", "--template", notice_template(), "--records", samples_dir(), "--out", t / "out", "--jobs", j});
+    BOOST_TEST(r.status == 2);
+    BOOST_TEST(first_line(r.err) == "gongkai: --jobs '" + j + "' is not a number from 1 to 256");
+  }
+  expect_empty(t / "out");
+}
+
 BOOST_AUTO_TEST_CASE(batch_with_bad_records_renders_the_others) {
   TempDir t("gk-render-cli");
   fs::create_directory(t / "in");
