@@ -17,8 +17,11 @@ const char* kHelp =
     "Writes a BagIt 1.0 bag (RFC 8493) for 检查验收: the disclosures whose 成文日期 is in year Y\n"
     "(current versions; every version with --history), each under its 档号 (DA/T 22-2015), the\n"
     "归档文件目录 (PDF and CSV), the 四性检测 report (DA/T 70, PDF and JSON), the signed tree head,\n"
-    "the public key and an inclusion proof per exported version. Check it with `gongkai package\n"
-    "verify DIR`. DIR must not exist; it appears complete or not at all.\n"
+    "the public key, an inclusion proof per exported version, and bag-signature.txt: the signing\n"
+    "key's signature over manifest-sha512.txt and bag-info.txt, so that nothing can be removed,\n"
+    "swapped or edited and the bag re-sealed (no signing key: no statement, and package verify\n"
+    "reports the bag as unproven). Check it with `gongkai package verify DIR`. DIR must not\n"
+    "exist; it appears complete or not at all.\n"
     "\n"
     "  --category C  only 体裁 C, or 主题分类 C (or under C)\n"
     "  --issuer I    only 发布机构 I\n"
@@ -63,6 +66,9 @@ int run(const cli::Args& args) {
   if (!r) return cli::fail(r.error().str());
   std::cout << "exported " << r->items << " item(s), " << r->versions << " version(s), " << r->files << " file(s) ("
             << r->bytes << " bytes) to " << eo.out << ": " << r->first << " — " << r->last << "\n";
+  if (!r->sealed)
+    std::cerr << "gongkai: warning: no signing key, so the bag has no signed statement (bag-signature.txt): package "
+                 "verify will report its completeness, 目录, 四性检测报告 and bag-info as unproven\n";
   if (r->failed_rules.empty()) {
     std::cout << "四性检测: all rules pass\n";
     return cli::kOk;

@@ -15,8 +15,12 @@ const char* kHelp =
     "Checks a bag made by `gongkai archive export` with nothing but the bag and a public key:\n"
     "bagit.txt, every manifest and digest, the tag manifest, Payload-Oxum, the tree head's\n"
     "signature, every inclusion proof, and that each document's files (its PDF first) have the\n"
-    "digests its audit-log entry recorded. --key: the inspector's own copy of the archive's\n"
-    "public key (default: data/audit/public-key.pem in the bag, which proves integrity only).\n";
+    "digests its audit-log entry recorded; bag-signature.txt, the export's signature over\n"
+    "manifest-sha512.txt and bag-info.txt (without it the bag's completeness is unproven: a\n"
+    "problem); and that the 归档文件目录, bag-info's X-件数, X-档号范围, X-四性检测结果 and the\n"
+    "四性检测报告 agree with the documents. --key: the inspector's own copy of the archive's\n"
+    "public key (default: data/audit/public-key.pem in the bag, which proves integrity only:\n"
+    "compare the fingerprint printed with the one the archive published).\n";
 
 int run(const cli::Args& args) {
   std::string err;
@@ -40,6 +44,9 @@ int run(const cli::Args& args) {
             << " inclusion proof(s), " << r->pdfs << " PDF(s) matching the log, key " << r->key.substr(0, 16);
   if (!r->ok()) std::cout << "; " << r->problems.size() << " problem(s)";
   std::cout << (o->all("key").empty() ? " (the bag's own key: pass --key for origin)" : "") << "\n";
+  // In full: the inspector compares it with the fingerprint the archive published.
+  std::cout << (r->sealed ? "bag signed by key " : "bag signature not verified; key ") << r->key
+            << (o->all("key").empty() ? " (data/audit/public-key.pem)" : " (--key)") << "\n";
   return r->ok() ? cli::kOk : cli::kFailed;
 }
 

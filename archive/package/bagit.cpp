@@ -82,7 +82,7 @@ Result<std::string> BagWriter::add_payload(const std::string& path, std::string_
   return d;
 }
 
-Status BagWriter::finish(const std::string& bagging_date) {
+Status BagWriter::finish(const std::string& bagging_date, const TagSigner& sign) {
   std::map<std::string, std::string> tags;
   tags["bagit.txt"] = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
   std::string m;
@@ -93,6 +93,13 @@ Status BagWriter::finish(const std::string& bagging_date) {
                      "\nPayload-Oxum: " + std::to_string(bytes_) + "." + std::to_string(manifest_.size()) + "\n";
   for (auto& [k, v] : info_) info += k + ": " + v + "\n";
   tags["bag-info.txt"] = info;
+  if (sign) {
+    auto extra = sign(m, info);
+    if (!extra) return extra.error();
+    if (tags.count(extra->first) || !safe_relative(extra->first) || extra->first.rfind("data/", 0) == 0)
+      return make_error("internal: bad tag file name '" + extra->first + "'");
+    tags[extra->first] = std::move(extra->second);
+  }
   std::string tm;
   for (auto& [p, bytes] : tags) {
     if (auto s = write(p, bytes); !s) return s;

@@ -3,6 +3,7 @@
 // sha256 manifests. Paths in manifests are percent-encoded for CR, LF and '%' (RFC 8493 2.1.3).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -21,8 +22,11 @@ class BagWriter {
   // Bag-info labels, in order; values are single lines (the writer folds nothing).
   void add_info(std::string label, std::string value) { info_.emplace_back(std::move(label), std::move(value)); }
   // bagit.txt, manifest-sha512.txt, bag-info.txt (with Payload-Oxum, Bagging-Date, Bag-Size
-  // added), tagmanifest-sha512.txt. Bagging-Date is today (UTC) unless given.
-  Status finish(const std::string& bagging_date = {});
+  // added), tagmanifest-sha512.txt. Bagging-Date is today (UTC) unless given. `sign`, when set,
+  // makes one more tag file (name, bytes) from the final manifest-sha512.txt and bag-info.txt.
+  using TagSigner = std::function<Result<std::pair<std::string, std::string>>(const std::string& manifest,
+                                                                              const std::string& bag_info)>;
+  Status finish(const std::string& bagging_date = {}, const TagSigner& sign = {});
 
   uint64_t payload_bytes() const { return bytes_; }
   size_t payload_files() const { return manifest_.size(); }

@@ -83,4 +83,16 @@ bool valid_danghao(const std::string& d) {
   return true;
 }
 
+std::optional<DanghaoParts> parse_danghao(const std::string& d) {
+  if (!valid_danghao(d)) return std::nullopt;
+  size_t dash = d.find('-'), last = d.rfind('-'), before = d.rfind('-', last - 1);
+  const size_t ws = std::string("WS\u00b7").size();
+  DanghaoParts p;
+  p.fonds = d.substr(0, dash);
+  p.year = d.substr(dash + 1 + ws, 4);
+  p.code = d.substr(before + 1, last - before - 1);
+  p.number = std::stoi(d.substr(last + 1));
+  return p;
+}
+
 }  // namespace gk::package

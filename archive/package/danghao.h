@@ -5,6 +5,7 @@
 // ("fonds-name" and "labels" optional; labels are copied into bag-info.txt).
 #pragma once
 #include <map>
+#include <optional>
 #include <string>
 
 #include "common/status.h"
@@ -29,5 +30,12 @@ std::string retention_code(const std::string& retention);
 std::string make_danghao(const std::string& fonds, const std::string& year, const std::string& code, int number);
 // Checks the form (used by the 四性 rule AUTH-03 and by package verify).
 bool valid_danghao(const std::string& danghao);
+
+struct DanghaoParts {
+  std::string fonds, year, code;
+  int number = 0;  // 件号
+};
+// The parts of a well-formed 档号; nullopt otherwise.
+std::optional<DanghaoParts> parse_danghao(const std::string& danghao);
 
 }  // namespace gk::package

@@ -12,6 +12,7 @@
 #include "archive/ocfl/fsutil.h"
 #include "archive/ocfl/json.h"
 #include "archive/ocfl/store.h"
+#include "archive/package/bag_statement.h"
 #include "archive/package/bagit.h"
 #include "archive/package/danghao.h"
 #include "archive/package/four_properties.h"
@@ -308,6 +309,12 @@ Result<ExportSummary> export_bag(const ExportOptions& o) {
   Exporter x(o);
   if (auto s = x.open(); !s) return s.error();
   if (auto s = x.select(); !s) return s.error();
+  // The statement's key must be the one in the bag (the head's signer), or the bag names two keys.
+  if (key->has_value() && (*key)->fingerprint() != x.head.key)
+    return make_error("the signing key " + (*key)->fingerprint().substr(0, 16) + " did not sign the latest tree head (" +
+                      x.head.key.substr(0, 16) + "); the bag's statement must be signed by the key its tree head names: "
+                      "export with that key, or check the archive with gongkai archive verify",
+                      o.root);
 
   std::string tmp = out + ".tmp-" + ocfl::fsx::random_token();
   if (auto s = ocfl::fsx::make_dirs(tmp); !s) return s.error();
@@ -364,7 +371,15 @@ Result<ExportSummary> export_bag(const ExportOptions& o) {
   bag.add_info("X-Tree-Head-Root", audit::hash_hex(x.head.root));
   bag.add_info("X-Signing-Key", x.head.key);
   for (auto& [k, v] : x.fonds.labels) bag.add_info(k, v);
-  if (auto s = bag.finish(date); !s) return s.error();
+  bagit::BagWriter::TagSigner seal;
+  if (key->has_value())  // without a key the bag has no statement: package verify reports that
+    seal = [&](const std::string& manifest, const std::string& info) -> Result<std::pair<std::string, std::string>> {
+      auto st = sign_bag_statement(manifest, info, x.head.size, audit::hash_hex(x.head.root), **key);
+      if (!st) return st.error();
+      return std::pair<std::string, std::string>{kStatementFile, st->file_text()};
+    };
+  x.sum.sealed = static_cast<bool>(seal);
+  if (auto s = bag.finish(date, seal); !s) return s.error();
   if (auto s = ocfl::fsx::sync_filesystem(tmp); !s) return s.error();
   if (auto s = ocfl::fsx::rename_path(tmp, out); !s) return s.error();
   cleanup.dir.clear();

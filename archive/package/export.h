@@ -8,6 +8,7 @@
 //   data/四性检测报告.json / .pdf                DA/T 70 rules (PDF through templates/four-properties.xml)
 //   data/audit/tree-head.txt                     the signed tree head all proofs refer to
 //   data/audit/public-key.pem                    the key that signed it (inspectors may bring their own)
+//   bag-signature.txt (tag file)                 signed statement pinning manifest and bag-info (bag_statement.h)
 //   bag-info.txt: Bagging-Date, Bag-Size, Payload-Oxum, Source-Organization, X-全宗号, X-年度,
 //   X-档号范围, X-件数, X-四性检测结果, X-Tree-Head-*, and the config's labels.
 // 档号 and 件号: see danghao.h; 件号 run 0001.. per 保管期限 in order of 成文日期, then 索引号.
@@ -39,7 +40,9 @@ struct ExportOptions {
   // the sha512/sm3 of its tagmanifest-sha512.txt, which pins every byte of the bag), then a signed
   // tree head. The key: `signing_key` (a path), else $GONGKAI_KEY, else the archive's signing
   // configuration (archive/ingest/audit_hook.h); one that cannot be loaded stops the export
-  // before anything is written. No key configured: the entry is appended unsigned.
+  // before anything is written. No key configured: the entry is appended unsigned, and the bag
+  // has no bag-signature.txt (package verify then reports its completeness as unproven). The key
+  // must be the one that signed the latest tree head (the key the bag carries).
   std::string signing_key;
   std::string actor;  // the entry's actor; "" = $USER, else "gongkai"
 };
@@ -49,6 +52,7 @@ struct ExportSummary {
   uint64_t bytes = 0;
   std::string first, last;  // 档号 range
   std::vector<std::string> failed_rules;  // "AUTH-01 (2 items)"
+  bool sealed = false;                    // bag-signature.txt written (a signing key was found)
 };
 
 // Errors: bad options, no signed tree head, a head that does not verify, nothing selected, an

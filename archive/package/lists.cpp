@@ -40,6 +40,55 @@ std::string list_csv(const std::vector<ListRow>& rows) {
   return out;
 }
 
+Result<std::vector<CsvRow>> parse_csv(std::string_view t, const std::string& name) {
+  if (t.substr(0, 3) == "\xEF\xBB\xBF") t.remove_prefix(3);
+  std::vector<CsvRow> rows;
+  CsvRow row{1, {}};
+  std::string field;
+  int line = 1;
+  size_t i = 0;
+  auto end_row = [&] {
+    row.fields.push_back(std::move(field));
+    field.clear();
+    if (!(row.fields.size() == 1 && row.fields[0].empty())) rows.push_back(std::move(row));
+    row = CsvRow{line, {}};
+  };
+  while (i < t.size()) {
+    char c = t[i];
+    if (c == '"' && field.empty()) {
+      int start = line;
+      for (++i;; ++i) {
+        if (i >= t.size()) return make_error("quoted field does not end", name, start);
+        if (t[i] == '"') {
+          if (i + 1 < t.size() && t[i + 1] == '"') {
+            field += '"';
+            ++i;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        if (t[i] == '\n') ++line;
+        field += t[i];
+      }
+      continue;
+    }
+    if (c == ',') {
+      row.fields.push_back(std::move(field));
+      field.clear();
+    } else if (c == '\n' || (c == '\r' && i + 1 < t.size() && t[i + 1] == '\n')) {
+      if (c == '\r') ++i;
+      ++line;
+      end_row();
+    } else {
+      field += c;
+    }
+    ++i;
+  }
+  if (!field.empty() || !row.fields.empty()) end_row();
+  return rows;
+}
+
 void list_xml(const std::vector<ListRow>& rows, const std::string& fonds, const std::string& fonds_name,
               const std::string& year, const std::string& date, pugi::xml_document& doc) {
   auto root = doc.append_child("archive-list");

@@ -24,6 +24,13 @@ struct ListRow {
 
 // RFC 4180 CSV with a UTF-8 BOM (spreadsheets otherwise guess a legacy encoding for Chinese).
 std::string list_csv(const std::vector<ListRow>& rows);
+// Parses a CSV as list_csv writes it (RFC 4180, optional BOM). Each row with the 1-based line it
+// starts on. Error: a quoted field that does not end.
+struct CsvRow {
+  int line = 0;
+  std::vector<std::string> fields;
+};
+Result<std::vector<CsvRow>> parse_csv(std::string_view text, const std::string& name_for_errors);
 // <archive-list fonds fonds-name year date><class retention code><item>...</item></class>...
 void list_xml(const std::vector<ListRow>& rows, const std::string& fonds, const std::string& fonds_name,
               const std::string& year, const std::string& date, pugi::xml_document& doc);

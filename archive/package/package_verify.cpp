@@ -8,7 +8,9 @@
 #include "archive/audit/entry.h"
 #include "archive/audit/head.h"
 #include "archive/audit/proof.h"
+#include "archive/package/bag_statement.h"
 #include "archive/package/bagit.h"
+#include "archive/package/contents_check.h"
 #include "archive/package/danghao.h"
 #include "archive/verify/entries.h"
 #include "common/digest.h"
@@ -26,7 +28,31 @@ struct Checker {
   bagit::BagCheck bag;
   PackageReport r;
   std::vector<audit::PublicKey> keys;
-  std::optional<audit::Head> head;
+  std::optional<audit::Head> head;    // verified
+  std::optional<audit::Head> parsed;  // parsed, verified or not
+
+  // bag-signature.txt: signed by a trusted key, and naming exactly this manifest, bag-info and head.
+  void statement() {
+    std::error_code ec;
+    if (!fs::exists(dir + "/" + kStatementFile, ec))
+      return problem(kStatementFile, "missing: nothing signed pins this bag's manifest and bag-info.txt, so its completeness, "
+                                     "目录, 四性检测报告 and bag-info are unproven (exported without a signing key, or removed)");
+    auto text = read_file(dir + "/" + kStatementFile);
+    if (!text) return problem(kStatementFile, "cannot read");
+    auto s = parse_bag_statement(*text);
+    if (!s) return r.problems.push_back(s.error().str());
+    if (auto v = verify_bag_statement(*s, keys); !v) return r.problems.push_back(v.error().str());
+    r.sealed = true;
+    r.key = s->key;  // the trusted key that signed it
+    const char* resealed = "; edited and re-sealed after export";
+    for (auto [file, want] : {std::pair<const char*, const std::string*>{"manifest-sha512.txt", &s->manifest_sha512},
+                              {"bag-info.txt", &s->info_sha512}}) {
+      auto d = digest_file_hex(DigestAlgorithm::sha512, dir + "/" + file);
+      if (!d || *d != *want) problem(file, std::string("not the one the export signed (") + kStatementFile + ")" + resealed);
+    }
+    if (parsed && (parsed->size != s->head_size || audit::hash_hex(parsed->root) != s->head_root))
+      problem("data/audit/tree-head.txt", std::string("not the tree head the export signed (") + kStatementFile + ")");
+  }
 
   void problem(const std::string& file, const std::string& what) { r.problems.push_back(file + ": " + what); }
 
@@ -127,6 +153,7 @@ Result<PackageReport> verify_package(const std::string& dir, const std::vector<a
   }
   c.r.key = c.keys.front().fingerprint();
   auto head = audit::read_head_file(dir + "/data/audit/tree-head.txt");
+  if (head) c.parsed = *head;
   if (!head) {
     c.problem("data/audit/tree-head.txt", head.error().message);
   } else if (auto s = audit::verify_head(*head, c.keys, "data/audit/tree-head.txt"); !s) {
@@ -134,7 +161,9 @@ Result<PackageReport> verify_package(const std::string& dir, const std::vector<a
   } else {
     c.head = *head;
   }
+  c.statement();
   c.documents();
+  check_contents(dir, c.bag.info, c.parsed ? &*c.parsed : nullptr, c.r.problems);
   return std::move(c.r);
 }
 
