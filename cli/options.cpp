@@ -65,6 +65,9 @@ std::optional<Options> parse_options(const Args& args, const std::set<std::strin
         }
       } else if (flag_names.count(name) && !has_inline) {
         o.flags.insert(name);
+      } else if (flag_names.count(name)) {
+        error = "option --" + name + " takes no value (" + a + ")";
+        return std::nullopt;
       } else {
         error = "unknown option --" + name;
         return std::nullopt;

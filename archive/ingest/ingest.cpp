@@ -203,6 +203,8 @@ std::string now_local_rfc3339() {
 
 Result<Metadata> read_metadata(const ocfl::Store& store, const ocfl::Inventory& inv, const std::string& version) {
   auto text = store.read_file(inv, version, kMetadataFile);
+  if (!text && !version.empty() && !inv.find_version(version))
+    return make_error("object '" + inv.id + "' has no version " + version + " (its versions are v1 to " + inv.head + ")");
   if (!text)
     return make_error("object '" + inv.id + "' has no readable " + kMetadataFile + " in " + (version.empty() ? "its head" : version) +
                       " (not archived by gongkai?): " + text.error().message);
@@ -213,6 +215,7 @@ Result<Metadata> read_metadata(const ocfl::Store& store, const std::string& id, 
   auto text = store.read_file(id, version, kMetadataFile);
   if (!text) {
     if (!store.has_object(id)) return make_error("no object with id '" + id + "' in this archive", store.root());
+    if (text.error().message.find("' has no version ") != std::string::npos) return text.error();
     return make_error("object '" + id + "' has no readable " + kMetadataFile + " in " + (version.empty() ? "its head" : version) +
                       " (not archived by gongkai?): " + text.error().message);
   }

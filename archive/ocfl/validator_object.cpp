@@ -3,6 +3,8 @@
 // ObjectSnapshot (one listing, small files read once), see validator_snapshot.h.
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <tuple>
 
 #include "archive/ocfl/digests.h"
 #include "archive/ocfl/rules.h"
@@ -267,12 +269,26 @@ struct ObjectCheck {
         r.error("E092", p(cp), got.error().message);
         continue;
       }
-      std::set<std::string> reported;
+      // One error per (code, algorithm, expected digest): every version inventory repeats the
+      // manifest, so one changed file would otherwise be reported once per version.
+      std::map<std::tuple<std::string, std::string, std::string>, std::vector<std::string>> wrong;
+      std::vector<std::tuple<std::string, std::string, std::string>> order;
       for (const auto& e : list) {
         auto it = got->find(e.algorithm);
         if (it == got->end() || it->second == e.digest) continue;
-        if (!reported.insert(std::string(e.code) + e.algorithm + e.source).second) continue;
-        r.error(e.code, p(cp), e.algorithm + " digest " + it->second + " does not match " + e.digest + " in " + e.source);
+        auto key = std::make_tuple(std::string(e.code), e.algorithm, e.digest);
+        auto& sources = wrong[key];
+        if (sources.empty()) order.push_back(key);
+        if (std::find(sources.begin(), sources.end(), e.source) == sources.end()) sources.push_back(e.source);
+      }
+      for (const auto& key : order) {
+        const auto& [code, alg, digest] = key;
+        const auto& sources = wrong[key];
+        bool in_root = std::find(sources.begin(), sources.end(), p("inventory.json")) != sources.end();
+        std::string where = in_root ? p("inventory.json") : sources[0];  // the root inventory names it best
+        if (sources.size() > 1) where += " (and " + std::to_string(sources.size() - 1) + " more inventor" +
+                                         (sources.size() == 2 ? "y" : "ies") + " of the object)";
+        r.error(code, p(cp), alg + " digest " + got->at(alg) + " does not match " + digest + " in " + where);
       }
     }
   }

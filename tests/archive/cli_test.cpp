@@ -257,6 +257,15 @@ BOOST_AUTO_TEST_CASE(list_log_and_show_json) {
   BOOST_TEST(show.out.find("\"catalogue\"") < show.out.find("\"files\""));
   auto plain = run_gk({"archive", "show", h.root, kSeedId});
   BOOST_TEST(plain.out.find("status: 修改\n") != std::string::npos, plain.out);
+  // A version the object does not have: said once, plainly (it used to be wrapped in a
+  // "no readable metadata.json … (not archived by gongkai?)" message repeating it).
+  auto v9 = run_gk({"archive", "show", h.root, kSeedId, "--version", "v9"});
+  BOOST_TEST(v9.code == 1);
+  BOOST_TEST(v9.err == "gongkai: " + h.root + ": object '" + kSeedId + "' has no version v9\n");
+  // A flag given a value is a usage error saying so, not "unknown option".
+  auto flag = run_gk({"archive", "list", h.root, "--json=1"});
+  BOOST_TEST(flag.code == 2);
+  BOOST_TEST(flag.err.rfind("gongkai: option --json takes no value (--json=1)\n", 0) == 0, flag.err);
 }
 
 BOOST_AUTO_TEST_CASE(diff_shows_fields_and_body_lines) {

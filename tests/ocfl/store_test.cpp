@@ -167,6 +167,24 @@ BOOST_AUTO_TEST_CASE(inventory_is_exact_and_carries_sm3_fixity) {
   BOOST_TEST(!s->read_file("urn:x:inv", "v1", "a.txt"));
 }
 
+BOOST_AUTO_TEST_CASE(a_changed_file_is_one_error_however_many_versions_repeat_it) {
+  TempDir t("inv3");
+  auto s = Store::init(t.str());
+  BOOST_REQUIRE(s);
+  BOOST_REQUIRE(s->add_version("urn:x:three", {NewFile::from_bytes("a.txt", "abc")}, meta("m1")));
+  BOOST_REQUIRE(s->add_version("urn:x:three", {NewFile::from_bytes("a.txt", "abc"), NewFile::from_bytes("b.txt", "b")}, meta("m2")));
+  BOOST_REQUIRE(s->add_version("urn:x:three", {NewFile::from_bytes("a.txt", "abc"), NewFile::from_bytes("c.txt", "c")}, meta("m3")));
+  std::string obj = s->object_path("urn:x:three");
+  std::ofstream(obj + "/v1/content/a.txt") << "abd";
+  auto r = Validator().validate_object(obj);
+  std::vector<std::string> messages;
+  for (auto& f : r.findings)
+    if (f.code == "E092" || f.code == "E093") messages.push_back(f.code + " " + f.message);
+  BOOST_REQUIRE_MESSAGE(messages.size() == 2u, r.str());  // one sha512, one sm3: not one per inventory (4)
+  BOOST_TEST(messages[0].find(" in " + obj + "/inventory.json (and 3 more inventories of the object)") != std::string::npos,
+             messages[0]);
+}
+
 BOOST_AUTO_TEST_CASE(unsafe_ids_are_hashed_never_paths) {
   TempDir t("ids");
   auto s = Store::init(t.str());
