@@ -88,7 +88,10 @@ struct KeygenResult {
   std::string private_path, public_path, fingerprint;
 };
 std::string default_key_path(const std::string& root);
-// Creates the key pair and config.json; refuses when the archive already has a signing key.
+// Creates the key pair and config.json and logs a key-rotate entry, holding the audit log's lock
+// throughout so that a concurrent keygen waits and is then refused. Refuses when the archive
+// already has a signing key, and a private key path that is, or resolves (symlinks) to, a place
+// inside the root. A failure before the entry is appended removes the files it made.
 Result<KeygenResult> keygen(const std::string& root, const std::string& private_path = {});
 
 }  // namespace gk::ingest
