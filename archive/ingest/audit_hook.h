@@ -20,6 +20,7 @@
 #include "archive/audit/entry.h"
 #include "archive/audit/keys.h"
 #include "archive/ingest/metadata.h"
+#include "archive/ocfl/store.h"
 #include "common/status.h"
 
 namespace gk::ingest {
@@ -65,6 +66,7 @@ Result<uint64_t> log_operation(const std::string& root, audit::Entry e, const au
 // Versions created less than `grace_seconds` ago are left alone (their writer may be about to log
 // them) and returned in `recent`. Logged versions are returned oldest first.
 struct LogRecovery {
+  ocfl::RecoveryReport store;  // what opening the store finished or discarded (interrupted writes)
   std::vector<CommittedVersion> logged;
   std::vector<std::string> recent;  // "<object id> <version>"
   uint64_t signed_tail = 0;         // entries after the last head that the new head now covers
