@@ -165,7 +165,9 @@ struct Run {
   template <class Add>
   void check_signing_config(const audit::Entry& e, const std::string& rel, Add& add) {
     std::error_code ec;
-    if (!fs::exists(root + "/" + rel, ec)) return;  // reported as missing with the signing files
+    // Without it writers sign nothing and keygen would make another key: the log says it exists.
+    if (!fs::exists(root + "/" + rel, ec))
+      return add({"missing", "", "", rel, "its key-rotate entry (seq " + std::to_string(e.seq) + ") records its digests"});
     auto text = read_file(root + "/" + rel);
     auto want = e.digests.find("sha512");
     if (!text || want == e.digests.end()) return;

@@ -23,6 +23,8 @@ std::string joined(const std::vector<std::string>& v) {
   return s;
 }
 
+bool any_line(const std::vector<std::string>& v, const std::string& line) { return std::find(v.begin(), v.end(), line) != v.end(); }
+
 // Every file under the root with its bytes: verify must change nothing.
 std::map<std::string, std::string> contents(const std::string& root) {
   std::map<std::string, std::string> m;
@@ -97,6 +99,11 @@ BOOST_AUTO_TEST_CASE(a_key_no_key_rotate_entry_introduced_is_reported_and_not_tr
   BOOST_TEST(joined(p) == "log: " + heads + ":" + std::to_string(line) + ": signed by key " + r.fingerprint + " (" + r.file +
                               "), which no key-rotate entry that this head covers introduced: not trusted\n" + "extra: " + r.file +
                               ": public key " + r.fingerprint + kNotIntroduced + "\n");
+
+  // The configuration its key-rotate entry pins may not disappear either.
+  fs::rename(a.config_path, r.dir / "config.json");
+  BOOST_TEST(any_line(problems(a.root), "missing: extensions/gongkai-signing/config.json: its key-rotate entry (seq 0) records its digests"));
+  fs::rename(r.dir / "config.json", a.config_path);
 
   // An inspector's --key is trusted as given; the dropped file is still reported.
   gk::verify::VerifyOptions o;
