@@ -30,7 +30,8 @@ const char* kRecoverHelp =
     "append; `gongkai archive verify` reports them as unlogged). Each entry is rebuilt from the\n"
     "version's metadata.json and marked \"recovered\" with who logged it and when; then a tree head\n"
     "is signed. Versions made in the last 10 minutes are left to their writer. Run it when the\n"
-    "archive is otherwise idle.\n";
+    "archive is otherwise idle. Opening the store first finishes or discards the transactions\n"
+    "interrupted writes left in extensions/gongkai-staging/ (listed as it does so).\n";
 const char* kCheckHelp =
     "usage: gongkai audit check --key PUB --head HEAD [--proof FILE]\n"
     "       gongkai audit check --key PUB --old-head OLD --head NEW --proof FILE\n"
@@ -163,6 +164,7 @@ int recover(const cli::Args& a) {
   if (!key) return cli::fail(key.error().str());
   auto r = ingest::log_unlogged_versions(root, *key ? &**key : nullptr);
   if (!r) return cli::fail(r.error().str());
+  std::cout << r->store.str();  // interrupted writes finished or discarded on opening the store
   for (const auto& v : r->logged) std::cout << "logged: " << v.object_id << " " << v.version << " (" << v.action << ")\n";
   for (const auto& v : r->recent) std::cout << "left to its writer (made in the last 10 minutes): " << v << "\n";
   if (r->signed_tail > 0)

@@ -14,7 +14,8 @@ Result<VerifyReport> verify_log(const std::string& dir, std::span<const PublicKe
   return verify_log(dir, trusted, nullptr);
 }
 
-Result<VerifyReport> verify_log(const std::string& dir, std::span<const PublicKey> trusted, const EntryVisitor& each) {
+Result<VerifyReport> verify_log(const std::string& dir, std::span<const PublicKey> trusted, const EntryVisitor& each,
+                                const HeadVisitor& on_head) {
   std::string log_path = (fs::path(dir) / kLogFile).string();
   std::string heads_path = (fs::path(dir) / kHeadsFile).string();
   std::string heads_name = file_name(heads_path);
@@ -103,6 +104,8 @@ Result<VerifyReport> verify_log(const std::string& dir, std::span<const PublicKe
                               ") do not match " + against + ": one of them was altered",
                           log_path, first_line);
       }
+      if (on_head)
+        if (Status st = on_head(*head, heads_path, hl); !st) return st.error();
       prev_size = head->size;
       ++rep.heads;
       rep.latest = *head;

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <vector>
 
 #include "archive/audit/log.h"
 #include "archive/ocfl/fsutil.h"
@@ -69,48 +70,13 @@ Result<std::optional<audit::PrivateKey>> load_signing_key(const std::string& roo
   return std::optional<audit::PrivateKey>(std::move(*key));
 }
 
-Result<KeygenResult> keygen(const std::string& root, const std::string& private_path) {
-  auto store = ocfl::Store::open(root);
-  if (!store) return store.error();
-  if (fs::exists(config_path(root)))
-    return make_error("this archive already has a signing key (see " + config_path(root) +
-                      "); keys are never replaced by keygen");
-  KeygenResult r;
-  bool is_default = private_path.empty();
-  r.private_path = is_default ? default_key_path(root) : fs::absolute(private_path).lexically_normal().string();
-  std::string root_abs = fs::absolute(root).lexically_normal().string();
-  if (r.private_path.rfind(root_abs + "/", 0) == 0)
-    return make_error("the private key must be kept outside the storage root (the archive may be copied or published)",
-                      r.private_path);
-  if (auto s = ocfl::fsx::make_dirs(public_key_dir(root)); !s) return s.error();
-  std::string tmp_pub = public_key_dir(root) + "/new-" + ocfl::fsx::random_token() + ".tmp";
-  auto pub = audit::generate_keypair(r.private_path, tmp_pub);
-  if (!pub) return pub.error();
-  r.fingerprint = pub->fingerprint();
-  r.public_path = public_key_dir(root) + "/" + r.fingerprint + ".pem";
-  if (auto s = ocfl::fsx::rename_path(tmp_pub, r.public_path); !s) return s.error();
-  ocfl::Json::Object cfg;
-  // Relative to the root for the default location, so that root and key can be moved together.
-  cfg["signing_key"] = is_default ? "../" + fs::path(r.private_path).filename().string() : r.private_path;
-  cfg["public_key"] = std::string("extensions/") + kSigningExtension + "/" + r.fingerprint + ".pem";
-  std::string cfg_text = ocfl::write_json(ocfl::Json(std::move(cfg)));
-  if (auto s = gk::write_file_atomic(config_path(root), cfg_text); !s) return s.error();
-  if (auto s = gk::sync_directory(public_key_dir(root)); !s) return s.error();
-  // The key's arrival is itself logged, signed by the new key: the entry pins config.json.
-  auto key = audit::PrivateKey::load(r.private_path);
-  if (!key) return key.error();
-  audit::Entry e;
-  e.action = audit::kActionKeyRotate;
-  e.digests = {{"sha512", digest_hex(DigestAlgorithm::sha512, cfg_text)}, {"sm3", digest_hex(DigestAlgorithm::sm3, cfg_text)}};
-  e.detail = {{"fingerprint", r.fingerprint},
-              {"public-key", std::string("extensions/") + kSigningExtension + "/" + r.fingerprint + ".pem"},
-              {"digests-of", audit::kSigningConfig}};
-  if (auto l = log_operation(root, std::move(e), &*key); !l)
-    return make_error("the key was made, but its audit entry was not written: " + l.error().str());
-  return r;
-}
-
 namespace {
+
+void set_actor(audit::Entry& e) {
+  if (!e.actor.empty()) return;
+  const char* user = std::getenv("USER");
+  e.actor = user && *user ? user : "gongkai";
+}
 
 // A signing writer never signs over entries it did not write and no head covers: they are what a
 // crash between an append and its signature leaves, or what tampering leaves after removing the
@@ -137,10 +103,7 @@ Status check_log_before_write(const std::string& root, const audit::PrivateKey* 
 }
 
 Result<uint64_t> log_operation(const std::string& root, audit::Entry e, const audit::PrivateKey* key) {
-  if (e.actor.empty()) {
-    const char* user = std::getenv("USER");
-    e.actor = user && *user ? user : "gongkai";
-  }
+  set_actor(e);
   // recover: as every writer does, cut a torn last line that no signed head covers.
   auto log = audit::AuditLog::open(audit::audit_dir(root), audit::OpenOptions{false, true});
   if (!log) return log.error();
@@ -151,6 +114,104 @@ Result<uint64_t> log_operation(const std::string& root, audit::Entry e, const au
   if (key)
     if (auto h = log->sign_head(*key); !h) return h.error();
   return seq;
+}
+
+namespace {
+
+// Where a new private key would really land: the parent directory with symlinks resolved, plus
+// the file name (or a symlink's target), so a link into the root cannot smuggle the key in.
+Result<std::string> real_key_path(const fs::path& p, int depth = 0) {
+  std::error_code ec;
+  fs::path dir = fs::canonical(p.parent_path(), ec);
+  if (ec) return make_error("cannot resolve the key's directory: " + ec.message(), p.parent_path().string());
+  fs::path real = dir / p.filename();
+  if (!fs::is_symlink(real, ec)) return real.string();
+  // A link, maybe dangling (which canonical cannot follow): where its target would be written.
+  fs::path target = fs::read_symlink(real, ec);
+  if (ec || depth > 8) return make_error("cannot resolve the symbolic link", p.string());
+  return real_key_path((target.is_absolute() ? target : dir / target).lexically_normal(), depth + 1);
+}
+
+bool inside(const std::string& path, const std::string& dir) { return path == dir || path.rfind(dir + "/", 0) == 0; }
+
+// Removes what a keygen made when its key-rotate entry could not be appended: nothing in the log
+// refers to these files yet, and leaving config.json would make an unlogged key the archive's.
+void undo_keygen(const std::vector<std::string>& made) {
+  std::error_code ec;
+  for (auto it = made.rbegin(); it != made.rend(); ++it) fs::remove(*it, ec);
+}
+
+}  // namespace
+
+Result<KeygenResult> keygen(const std::string& root, const std::string& private_path) {
+  auto store = ocfl::Store::open(root);
+  if (!store) return store.error();
+  KeygenResult r;
+  bool is_default = private_path.empty();
+  r.private_path = is_default ? default_key_path(root) : fs::absolute(private_path).lexically_normal().string();
+  std::error_code ec;
+  std::string root_real = fs::canonical(root, ec).string();
+  if (ec) return make_error("cannot resolve the storage root: " + ec.message(), root);
+  auto real = real_key_path(r.private_path);
+  if (!real) return real.error();
+  std::string root_abs = fs::absolute(root).lexically_normal().string();
+  if (inside(r.private_path, root_abs) || inside(*real, root_real))
+    return make_error("the private key must be kept outside the storage root (the archive may be copied or published)" +
+                          (*real != r.private_path ? "; this path resolves to " + *real : std::string()),
+                      r.private_path);
+  const Error has_key = make_error("this archive already has a signing key; keys are never replaced by keygen", config_path(root));
+  if (fs::exists(config_path(root))) return has_key;  // checked again under the lock below
+  if (fs::exists(fs::symlink_status(r.private_path, ec)))
+    return make_error("already exists; a key is never overwritten", r.private_path);
+  // The audit log's exclusive lock is what every writer of the archive as a whole holds (log
+  // appends, audit recover): held from the check below to the entry, a second keygen waits here
+  // and then finds this one's config.json instead of racing it (found by a black-box review).
+  auto log = audit::AuditLog::open(audit::audit_dir(root), audit::OpenOptions{false, true});
+  if (!log) return log.error();
+  if (fs::exists(config_path(root))) return has_key;
+  if (log->latest_head())  // a root whose config.json was removed: refuse before making anything
+    if (auto s = require_covered_tail(*log, root); !s) return s.error();
+  if (auto s = ocfl::fsx::make_dirs(public_key_dir(root)); !s) return s.error();
+  std::string tmp_pub = public_key_dir(root) + "/new-" + ocfl::fsx::random_token() + ".tmp";
+  auto pub = audit::generate_keypair(r.private_path, tmp_pub);
+  if (!pub) {
+    // A failure naming the public file came after the private key was written: ours to remove.
+    if (pub.error().file == tmp_pub) undo_keygen({r.private_path, tmp_pub});
+    return pub.error();
+  }
+  r.fingerprint = pub->fingerprint();
+  r.public_path = public_key_dir(root) + "/" + r.fingerprint + ".pem";
+  std::vector<std::string> made{r.private_path, tmp_pub};
+  auto fail = [&](const Error& e) -> Result<KeygenResult> {
+    undo_keygen(made);
+    return make_error("no key was made: " + e.str());
+  };
+  if (auto s = ocfl::fsx::rename_path(tmp_pub, r.public_path); !s) return fail(s.error());
+  made.back() = r.public_path;
+  ocfl::Json::Object cfg;
+  // Relative to the root for the default location, so that root and key can be moved together.
+  cfg["signing_key"] = is_default ? "../" + fs::path(r.private_path).filename().string() : r.private_path;
+  cfg["public_key"] = std::string("extensions/") + kSigningExtension + "/" + r.fingerprint + ".pem";
+  std::string cfg_text = ocfl::write_json(ocfl::Json(std::move(cfg)));
+  made.push_back(config_path(root));
+  if (auto s = gk::write_file_atomic(config_path(root), cfg_text); !s) return fail(s.error());
+  if (auto s = gk::sync_directory(public_key_dir(root)); !s) return fail(s.error());
+  // The key's arrival is itself logged, signed by the new key: the entry pins config.json.
+  auto key = audit::PrivateKey::load(r.private_path);
+  if (!key) return fail(key.error());
+  audit::Entry e;
+  e.action = audit::kActionKeyRotate;
+  e.digests = {{"sha512", digest_hex(DigestAlgorithm::sha512, cfg_text)}, {"sm3", digest_hex(DigestAlgorithm::sm3, cfg_text)}};
+  e.detail = {{"fingerprint", r.fingerprint},
+              {"public-key", std::string("extensions/") + kSigningExtension + "/" + r.fingerprint + ".pem"},
+              {"digests-of", audit::kSigningConfig}};
+  set_actor(e);
+  if (auto seq = log->append(std::move(e)); !seq) return fail(seq.error());
+  // From here the log names the key: keep it, and say how to finish.
+  if (auto h = log->sign_head(*key); !h)
+    return make_error("the key was made and its key-rotate entry appended, but no tree head was signed (" + h.error().str() +
+                      "); sign it with `gongkai audit recover " + root + "`");
+  return r;
 }
 
 CommittedVersion committed_version(const std::string& object_id, const std::string& version, const std::string& action,

@@ -20,6 +20,7 @@
 #include "archive/audit/entry.h"
 #include "archive/audit/keys.h"
 #include "archive/ingest/metadata.h"
+#include "archive/ocfl/store.h"
 #include "common/status.h"
 
 namespace gk::ingest {
@@ -65,6 +66,7 @@ Result<uint64_t> log_operation(const std::string& root, audit::Entry e, const au
 // Versions created less than `grace_seconds` ago are left alone (their writer may be about to log
 // them) and returned in `recent`. Logged versions are returned oldest first.
 struct LogRecovery {
+  ocfl::RecoveryReport store;  // what opening the store finished or discarded (interrupted writes)
   std::vector<CommittedVersion> logged;
   std::vector<std::string> recent;  // "<object id> <version>"
   uint64_t signed_tail = 0;         // entries after the last head that the new head now covers
@@ -88,7 +90,10 @@ struct KeygenResult {
   std::string private_path, public_path, fingerprint;
 };
 std::string default_key_path(const std::string& root);
-// Creates the key pair and config.json; refuses when the archive already has a signing key.
+// Creates the key pair and config.json and logs a key-rotate entry, holding the audit log's lock
+// throughout so that a concurrent keygen waits and is then refused. Refuses when the archive
+// already has a signing key, and a private key path that is, or resolves (symlinks) to, a place
+// inside the root. A failure before the entry is appended removes the files it made.
 Result<KeygenResult> keygen(const std::string& root, const std::string& private_path = {});
 
 }  // namespace gk::ingest

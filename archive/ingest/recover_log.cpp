@@ -36,6 +36,7 @@ Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::
   };
   std::vector<Found> found;
   LogRecovery out;
+  out.store = store->recovery();
   // Metadata is read only for unlogged versions (and the version before each, for the action).
   auto read_meta = [&](const ocfl::Inventory& inv, const std::string& name) -> Result<std::pair<std::string, Metadata>> {
     auto text = store->read_file(inv, name, kMetadataFile);

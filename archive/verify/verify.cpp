@@ -20,6 +20,7 @@
 #include "archive/ocfl/json.h"
 #include "archive/ocfl/validator_snapshot.h"
 #include "archive/verify/entries.h"
+#include "archive/verify/trust.h"
 #include "archive/verify/verify_internal.h"
 #include "common/digest.h"
 #include "common/files.h"
@@ -27,31 +28,6 @@
 namespace fs = std::filesystem;
 
 namespace gk::verify {
-
-Result<std::vector<audit::PublicKey>> archive_public_keys(const std::string& root) {
-  std::vector<audit::PublicKey> keys;
-  std::error_code ec;
-  std::vector<fs::path> files;
-  for (auto& d : fs::directory_iterator(root + "/extensions", ec)) {
-    if (!d.is_directory() || d.path().filename() == "gongkai-staging") continue;
-    for (auto& f : fs::directory_iterator(d.path(), ec)) {
-      auto ext = f.path().extension().string();
-      if (f.is_regular_file() && (ext == ".pub" || ext == ".pem")) files.push_back(f.path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  for (auto& p : files) {
-    auto text = read_file(p.string());
-    if (!text) return text.error();
-    if (text->find("PRIVATE KEY") != std::string::npos) continue;  // never ours to use here
-    auto k = audit::PublicKey::from_pem(*text, fs::relative(p, root).string());
-    if (!k) return k.error();  // a damaged key file is a finding, not something to skip
-    // PEM readers skip stray bytes around the armour; the file must be exactly the key's PEM.
-    if (k->pem() != *text) return make_error("public key file altered (not exactly the PEM of its key)", fs::relative(p, root).string());
-    keys.push_back(*k);
-  }
-  return keys;
-}
 
 namespace {
 
@@ -189,7 +165,9 @@ struct Run {
   template <class Add>
   void check_signing_config(const audit::Entry& e, const std::string& rel, Add& add) {
     std::error_code ec;
-    if (!fs::exists(root + "/" + rel, ec)) return;  // reported as missing with the signing files
+    // Without it writers sign nothing and keygen would make another key: the log says it exists.
+    if (!fs::exists(root + "/" + rel, ec))
+      return add({"missing", "", "", rel, "its key-rotate entry (seq " + std::to_string(e.seq) + ") records its digests"});
     auto text = read_file(root + "/" + rel);
     auto want = e.digests.find("sha512");
     if (!text || want == e.digests.end()) return;
@@ -210,11 +188,16 @@ struct Run {
       add({"missing", "", "", rel + "/" + audit::kLogFile, "the archive has no audit log"});
       return;
     }
+    // The archive's key files are candidates; the head visitor below trusts a signer only once a
+    // key-rotate entry the head covers introduced it. An inspector's --key is trusted as given.
+    std::optional<KeyTrust> trust;
+    if (auto t = KeyTrust::load(root); !t) add({"changed", "", "", t.error().file, "public key unreadable: " + t.error().message});
+    else trust.emplace(std::move(*t));
     std::vector<audit::PublicKey> trusted = opt.trusted;
-    if (trusted.empty()) {
-      auto k = archive_public_keys(root);
-      if (!k) add({"changed", "", "", k.error().file, "public key unreadable: " + k.error().message});
-      else trusted = *k;
+    audit::HeadVisitor on_head;
+    if (trusted.empty() && trust) {
+      trusted = trust->candidates();
+      on_head = [&](const audit::Head& h, const std::string& path, int line) { return trust->check_head(h, path, line); };
     }
     LogIndex idx;
     uint64_t entries = 0;
@@ -224,6 +207,7 @@ struct Run {
     auto each = [&](const audit::Entry& e, std::string_view line, uint64_t offset) -> Status {
       idx.add(e, offset, static_cast<uint32_t>(line.size()));
       entries = e.seq + 1;
+      if (trust) trust->see(e);
       if (e.action == audit::kActionKeyRotate) {
         auto of = e.detail.find("digests-of");
         if (of != e.detail.end() && of->second == signing_config) key_entry = e;
@@ -234,9 +218,13 @@ struct Run {
     if (trusted.empty()) {
       add({"log", "", "", rel, "no public key to check the tree heads' signatures (pass --key PUB)"});
     } else {
-      auto v = audit::verify_log(dir, trusted, each);
+      auto v = audit::verify_log(dir, trusted, each, on_head);
       if (!v) {
-        add({"log", "", "", "", v.error().str()});
+        // Named like every problem: the file relative to the root (with the line), then the cause.
+        const Error& err = v.error();
+        std::string file = err.file.rfind(root + "/", 0) == 0 ? err.file.substr(root.size() + 1) : err.file;
+        if (err.line > 0) file += ":" + std::to_string(err.line);
+        add({"log", "", "", file, err.message});
       } else {
         indexed = true;
         report.heads = v->heads;
@@ -259,6 +247,8 @@ struct Run {
     idx.finish();
     report.entries = entries;
     if (key_entry) check_signing_config(*key_entry, signing_config, add);
+    if (trust)
+      for (auto& p : trust->extra_keys()) add(std::move(p));
     index.emplace(std::move(idx));
     reader.emplace(dir + "/" + audit::kLogFile);
   }

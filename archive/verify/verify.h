@@ -66,9 +66,9 @@ struct VerifyReport {
 // trusted key can be found.
 Result<VerifyReport> verify_archive(const std::string& root, const VerifyOptions& options = {});
 
-// Public keys the archive names for itself: every *.pub / *.pem file holding a PUBLIC KEY under
-// <root>/extensions/*/ . Verification against a key the archive itself carries proves
-// integrity, not origin: inspectors pass their own copy of the key.
+// Public keys the archive trusts for itself: those in <root>/extensions/gongkai-signing/ that its
+// log introduced (archive/verify/trust.h; one scan of the log). Verification against a key the
+// archive itself carries proves integrity, not origin: inspectors pass their own copy of the key.
 Result<std::vector<audit::PublicKey>> archive_public_keys(const std::string& root);
 
 // sha512 and sm3 of a file in one pass (sm3 only when want_sm3). Used by verify and the bench.

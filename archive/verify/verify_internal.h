@@ -55,5 +55,8 @@ ObjectOutcome verify_object(const std::string& root, const std::string& rel_path
 // Storage-root files against a freshly initialised root, and unexpected files at the root and in
 // gongkai's extension directories. Appends to `out`.
 void check_root(const std::string& root, std::vector<Problem>& out);
+// extensions/gongkai-staging/: its README, lock files, transactions of live writers; anything
+// else is extra (a transaction nobody holds names the command that recovers it).
+void check_staging(const std::string& root, std::vector<Problem>& out);
 
 }  // namespace gk::verify::detail

@@ -354,7 +354,10 @@ void check_root(const std::string& root, std::vector<Problem>& out) {
     else if (name == kSigningDir) {
       check_signing(root, out);
       continue;
-    } else continue;  // staging is scratch; other extensions belong to other tools
+    } else if (name == "gongkai-staging") {
+      check_staging(root, out);
+      continue;
+    } else continue;  // other extensions belong to other tools
     for (auto& f : fs::recursive_directory_iterator(e.path(), ec)) {
       std::string r = fs::relative(f.path(), e.path(), ec).string();
       if (!allowed.count(r)) out.push_back({"extra", "", "", "extensions/" + name + "/" + r, "file this extension does not have"});

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -71,7 +72,7 @@ inline std::string quote(const std::string& s) {
 
 // Runs the gongkai binary with these arguments (and optional environment assignments).
 inline Run run_gk(const std::vector<std::string>& args, const std::string& env = "NO_COLOR=1 GONGKAI_KEY=") {
-  static int counter = 0;
+  static std::atomic<int> counter{0};  // tests run the binary from several threads too
   fs::path base = fs::temp_directory_path() / ("gk_arch_run_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
   std::string cmd = env + " " + quote(GK_BINARY);
   for (auto& a : args) cmd += " " + quote(a);
