@@ -35,7 +35,10 @@ Status Layouter::add(const Para& p) {
     }
   }
   std::vector<double> widths{full - st.first_indent * em, full - st.indent * em};
-  auto lines = break_lines(*glyphs, widths, track);
+  std::vector<BrokenLine> lines;
+  if (st.word_wrap && natural_width(*glyphs, 0, glyphs->size(), track) > widths[0] + 0.01)
+    lines = break_title(*glyphs, std::min(widths[0], widths[1]), track);
+  if (lines.empty()) lines = break_lines(*glyphs, widths, track);
   int para_id = ++para_count_;
   double h = pitch_for(st);
   bool first_item = true;

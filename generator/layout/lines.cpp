@@ -99,6 +99,111 @@ std::vector<BrokenLine> break_lines(const std::vector<Glyph>& g, const std::vect
   return lines;
 }
 
+namespace {
+
+bool is_han(char32_t c) { return (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF); }
+
+// Where a title may break: a line may end there (UAX #14, 避头尾) and a word ends there. ICU's
+// dictionary splits names it does not know into single characters (青/川/市, 扶/贫), so a
+// boundary between two one-character Han words is not trusted; nor one between a number and
+// the Han unit after it (2022|年度, 12|号).
+std::vector<bool> title_breaks(const std::u32string& t) {
+  auto can = text::line_break_opportunities(t);
+  auto word = text::word_boundaries(t);
+  std::vector<size_t> starts{0};
+  for (size_t i = 1; i < t.size(); ++i)
+    if (word[i]) starts.push_back(i);
+  starts.push_back(t.size());
+  std::vector<bool> ok(t.size(), false);
+  for (size_t k = 1; k + 1 < starts.size(); ++k) {
+    size_t i = starts[k];
+    bool single_before = starts[k] - starts[k - 1] == 1 && is_han(t[i - 1]);
+    bool single_after = starts[k + 1] - starts[k] == 1 && is_han(t[i]);
+    bool number_unit = t[i - 1] >= U'0' && t[i - 1] <= U'9' && is_han(t[i]);
+    ok[i] = can[i] && t[i] != U' ' && !(single_before && single_after) && !number_unit;
+  }
+  return ok;
+}
+
+struct TitlePlan {
+  double cost = 1e300;         // the longest line's width
+  std::vector<size_t> starts;  // candidate indices where lines 2..k start
+};
+
+}  // namespace
+
+std::vector<BrokenLine> break_title(const std::vector<Glyph>& g, double width, double tracking) {
+  const size_t n = g.size();
+  if (n == 0) return {};
+  std::u32string text;
+  for (auto& x : g) text.push_back(x.c);
+  auto ok = title_breaks(text);
+  std::vector<size_t> at{0};  // candidate line starts, then the end
+  for (size_t i = 1; i < n; ++i)
+    if (ok[i]) at.push_back(i);
+  at.push_back(n);
+  const size_t m = at.size();
+  std::vector<double> x(n + 1, 0);  // x[i]: width of glyphs [0, i)
+  for (size_t i = 0; i < n; ++i) x[i + 1] = x[i] + g[i].advance + tracking;
+  const double limit = width + 0.01, inf = 1e300;
+  auto line = [&](size_t a, size_t b) {  // the line [at[a], at[b]), trailing spaces not counted
+    size_t e = at[b];
+    while (e > at[a] && g[e - 1].c == ' ') --e;
+    return x[e] - x[at[a]];
+  };
+  // The best way to set candidates [lo, hi) as k lines: the longest line as short as possible,
+  // each line as long as that allows (a longer first line on ties).
+  auto plan = [&](size_t lo, size_t hi, size_t k) {
+    std::vector<std::vector<double>> best(k + 1, std::vector<double>(m, inf));  // best[j][a]: [a, hi) in j lines
+    best[0][hi] = 0;
+    for (size_t j = 1; j <= k; ++j)
+      for (size_t a = lo; a < hi; ++a)
+        for (size_t b = a + 1; b <= hi && line(a, b) <= limit; ++b)
+          if (best[j - 1][b] < inf) best[j][a] = std::min(best[j][a], std::max(line(a, b), best[j - 1][b]));
+    TitlePlan p;
+    p.cost = best[k][lo];
+    if (p.cost >= inf) return p;
+    for (size_t a = lo, j = k; j > 1; --j) {
+      size_t pick = a + 1;
+      for (size_t b = a + 1; b < hi && line(a, b) <= limit; ++b)
+        if (best[j - 1][b] < inf && std::max(line(a, b), best[j - 1][b]) <= p.cost + 1e-6) pick = b;
+      p.starts.push_back(pick);
+      a = pick;
+    }
+    return p;
+  };
+  size_t k = 1;
+  TitlePlan best;
+  for (; k < m; ++k)
+    if ((best = plan(0, m - 1, k)).cost < inf) break;
+  if (best.cost >= inf) return {};  // a word longer than the line
+  // 发文机关 | 关于 | 事由: a break right after 关于 wins if its longest line is at most 4
+  // characters longer than the most even setting.
+  const double em = g[0].size + tracking;
+  for (size_t f = 1; f + 1 < m; ++f) {
+    if (at[f] < 2 || text[at[f] - 2] != U'关' || text[at[f] - 1] != U'于') continue;
+    for (size_t k1 = 1; k1 < k; ++k1) {
+      auto head = plan(0, f, k1), tail = plan(f, m - 1, k - k1);
+      double cost = std::max(head.cost, tail.cost);
+      if (cost >= inf || cost - 4 * em > best.cost) continue;
+      best.cost = cost - 4 * em;
+      best.starts = head.starts;
+      best.starts.push_back(f);
+      best.starts.insert(best.starts.end(), tail.starts.begin(), tail.starts.end());
+    }
+  }
+  std::vector<BrokenLine> out;
+  size_t a = 0;
+  best.starts.push_back(m - 1);
+  for (size_t s : best.starts) {
+    size_t e = at[s];
+    while (e > at[a] && g[e - 1].c == ' ') --e;
+    out.push_back({at[a], e, s == m - 1});
+    a = s;
+  }
+  return out;
+}
+
 void emit_runs(const std::vector<Glyph>& g, size_t begin, size_t end, double x, double baseline, double tracking,
                std::vector<model::TextRun>& out) {
   size_t i = begin;

@@ -35,6 +35,13 @@ struct BrokenLine {
 // A glyph occupies its advance plus `tracking`. A glyph wider than the line is placed alone.
 std::vector<BrokenLine> break_lines(const std::vector<Glyph>& glyphs, const std::vector<double>& widths, double tracking);
 
+// Title lines (GB/T 9704 7.3.1: 回行时词意完整，排列对称，长短适宜): breaks only where a line may end
+// AND a word ends (text::word_boundaries); the fewest lines; among those the most even (the
+// longest line as short as possible, ties to a longer first line), a break right after 关于 (发文
+// 机关 | 关于 | 事由) counting as 4 characters shorter. Empty when a word is longer than `width`:
+// the caller then breaks as for body text.
+std::vector<BrokenLine> break_title(const std::vector<Glyph>& glyphs, double width, double tracking);
+
 // Width of glyphs [begin, end) on the character grid: every glyph occupies its advance plus the
 // tracking (the 28-character line of GB/T 9704 is 28 such cells, 15.79 pt each at 3号).
 double natural_width(const std::vector<Glyph>& g, size_t begin, size_t end, double tracking);

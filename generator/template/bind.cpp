@@ -189,6 +189,10 @@ class Binder {
       else if (an == "keep-with-next") st.keep_with_next = *v == "true";
       else if (an == "keep-with-previous") st.keep_with_previous = *v == "true";
       else if (an == "fit") st.fit_width = *v == "shrink";
+      else if (an == "wrap") {
+        if (*v != "words" && *v != "normal") return terr(n, "wrap must be words or normal, not '" + *v + "'");
+        st.word_wrap = *v == "words";
+      }
       else if (an == "bookmark") st.bookmark = std::atoi(v->c_str());
       else if (std::string(n.name()) == "para" || std::string(n.name()) == "signature" || std::string(n.name()) == "imprint")
         return terr(n, "unknown attribute '" + an + "' on <" + n.name() + ">");

@@ -241,6 +241,10 @@ Status Template::parse_setup() {
       else if (an == "keep-with-next") st.keep_with_next = a.as_bool();
       else if (an == "keep-with-previous") st.keep_with_previous = a.as_bool();
       else if (an == "fit") st.fit_width = v == "shrink";
+      else if (an == "wrap") {
+        if (v != "words" && v != "normal") return err(s, "wrap must be words or normal, not '" + v + "'");
+        st.word_wrap = v == "words";
+      }
       else if (an == "bookmark") st.bookmark = a.as_int();
       else return err(s, "unknown style attribute '" + an + "'");
     }

@@ -70,30 +70,38 @@ bool doubled_mark(char32_t c) {
   return c == U'\u2014' || c == U'\u2015' || c == U'\u2026' || c == U'\u22EF';
 }
 
-std::unique_ptr<icu::BreakIterator> make_prototype() {
+// Line breaks (UAX #14, strict, as Chinese typesetting wants) or word boundaries (UAX #29 with
+// ICU's Chinese dictionary, for titles that must break between words: 词意完整).
+enum class Kind { line, word };
+
+std::unique_ptr<icu::BreakIterator> make_prototype(Kind kind) {
   UErrorCode st = U_ZERO_ERROR;
-  std::unique_ptr<icu::BreakIterator> it(
-      icu::BreakIterator::createLineInstance(icu::Locale("zh@lb=strict"), st));
+  auto create = [&](const icu::Locale& loc) {
+    return kind == Kind::line ? icu::BreakIterator::createLineInstance(loc, st)
+                              : icu::BreakIterator::createWordInstance(loc, st);
+  };
+  std::unique_ptr<icu::BreakIterator> it(create(icu::Locale(kind == Kind::line ? "zh@lb=strict" : "zh")));
   if (U_FAILURE(st) || !it) {
     st = U_ZERO_ERROR;
-    it.reset(icu::BreakIterator::createLineInstance(icu::Locale::getRoot(), st));
+    it.reset(create(icu::Locale::getRoot()));
   }
   if (U_FAILURE(st) || !it) {
-    throw std::runtime_error(std::string("ICU line break iterator unavailable: ") + u_errorName(st));
+    throw std::runtime_error(std::string("ICU break iterator unavailable: ") + u_errorName(st));
   }
   return it;
 }
 
 // Building an iterator loads and parses rule data; cloning the prototype is much cheaper, and a
 // per-thread clone lets paragraphs be broken in parallel without locks.
+template <Kind kind>
 icu::BreakIterator& thread_iterator() {
   thread_local std::unique_ptr<icu::BreakIterator> it = [] {
     static std::mutex mu;
     static std::unique_ptr<icu::BreakIterator> prototype;
     std::lock_guard<std::mutex> lock(mu);
-    if (!prototype) prototype = make_prototype();
+    if (!prototype) prototype = make_prototype(kind);
     std::unique_ptr<icu::BreakIterator> copy(prototype->clone());
-    if (!copy) throw std::runtime_error("ICU line break iterator could not be cloned");
+    if (!copy) throw std::runtime_error("ICU break iterator could not be cloned");
     return copy;
   }();
   return *it;
@@ -126,17 +134,13 @@ bool to_utf16(std::u32string_view text, std::u16string& out) {
   return astral;
 }
 
-}  // namespace
-
-std::vector<bool> line_break_opportunities(std::u32string_view text) {
-  std::vector<bool> breaks(text.size(), false);
-  if (text.size() < 2) return breaks;
-
+// Calls fn(i) for each boundary 0 < i < text.size() (UTF-32 index) that `it` reports.
+template <class Fn>
+void each_boundary(std::u32string_view text, icu::BreakIterator& it, Fn fn) {
   thread_local ThreadBuffers buf;
   bool astral = to_utf16(text, buf.utf16);
   UErrorCode st = U_ZERO_ERROR;
   utext_openUChars(&buf.utext, buf.utf16.data(), static_cast<int64_t>(buf.utf16.size()), &st);
-  icu::BreakIterator& it = thread_iterator();
   it.setText(&buf.utext, st);
   if (U_FAILURE(st)) throw std::runtime_error(std::string("ICU setText failed: ") + u_errorName(st));
 
@@ -155,12 +159,29 @@ std::vector<bool> line_break_opportunities(std::u32string_view text) {
       }
     }
     if (i32 == 0 || i32 >= text.size()) continue;
-    char32_t before = text[i32 - 1], after = text[i32];
-    if (forbidden_at_line_start(after) || forbidden_at_line_end(before)) continue;
-    if (before == after && doubled_mark(before)) continue;
-    breaks[i32] = true;
+    fn(i32);
   }
+}
+
+}  // namespace
+
+std::vector<bool> line_break_opportunities(std::u32string_view text) {
+  std::vector<bool> breaks(text.size(), false);
+  if (text.size() < 2) return breaks;
+  each_boundary(text, thread_iterator<Kind::line>(), [&](size_t i) {
+    char32_t before = text[i - 1], after = text[i];
+    if (forbidden_at_line_start(after) || forbidden_at_line_end(before)) return;
+    if (before == after && doubled_mark(before)) return;
+    breaks[i] = true;
+  });
   return breaks;
+}
+
+std::vector<bool> word_boundaries(std::u32string_view text) {
+  std::vector<bool> at(text.size(), false);
+  if (text.size() < 2) return at;
+  each_boundary(text, thread_iterator<Kind::word>(), [&](size_t i) { at[i] = true; });
+  return at;
 }
 
 }  // namespace gk::text

@@ -18,6 +18,11 @@ namespace gk::text {
 // Throws std::runtime_error only if ICU's line-break data cannot be loaded (a broken install).
 std::vector<bool> line_break_opportunities(std::u32string_view text);
 
+// Word boundaries (UAX #29; ICU segments Han text with its Chinese dictionary): at[i] (0 < i <
+// text.size()) is true when a word ends before text[i]. For titles, which GB/T 9704 breaks only
+// between words (回行时词意完整). Same threading and error behaviour as above.
+std::vector<bool> word_boundaries(std::u32string_view text);
+
 // 避头: closing punctuation and marks that must not begin a line, e.g. ，。、；：？！）》」』】〕〉”’…·
 // ％‰ ) ] } , . ; : ? ! % 々 〃 ～ ー ゛ and small kana.
 bool forbidden_at_line_start(char32_t c);

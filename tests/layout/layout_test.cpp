@@ -236,6 +236,59 @@ BOOST_AUTO_TEST_CASE(signature_stays_inside_the_text_block_and_wraps_a_long_name
   }
 }
 
+// 标题 (GB/T 9704 7.3.1): 回行时词意完整，排列对称. With wrap="words" a title breaks only between
+// words, as evenly as the fewest lines allow, preferring the break after 关于.
+BOOST_AUTO_TEST_CASE(titles_break_between_words_and_evenly) {
+  auto title_lines = [&](const std::string& title, bool words) {
+    ParaStyle st;
+    st.size = 22;
+    st.first_indent = 0;
+    st.align = Align::center;
+    st.word_wrap = words;
+    BoundDocument d;
+    d.blocks.push_back(para(title, st));
+    auto r = lay_out(d, fonts());
+    BOOST_REQUIRE_MESSAGE(r.is_ok(), (r.is_ok() ? "" : r.error().str()));
+    std::map<double, std::u32string> by_y;
+    for (auto& t : r->pages[0].texts)
+      if (t.size == 22) by_y[std::round(t.y * 100) / 100] += t.text;
+    std::vector<std::string> out;
+    for (auto& [y, text] : by_y) out.push_back(text::to_utf8(text));
+    return out;
+  };
+  // Greedy filling broke this one after 搬迁, leaving 的公告 alone (and elsewhere mid-word).
+  auto greedy = title_lines("青川市人民政府关于青川市政务服务中心搬迁的公告", false);
+  BOOST_TEST(greedy.size() == 2u);
+  BOOST_TEST(greedy[1] == "的公告");
+  std::vector<std::string> want{"青川市人民政府关于", "青川市政务服务中心搬迁的公告"};
+  BOOST_TEST(title_lines("青川市人民政府关于青川市政务服务中心搬迁的公告", true) == want, boost::test_tools::per_element());
+  // Without 关于: the most even break between words; never between a number and its unit.
+  std::vector<std::string> even{"国务院办公厅关于进一步优化政务服务提升", "行政效能推动高效办成一件事的指导意见"};
+  BOOST_TEST(title_lines("国务院办公厅关于进一步优化政务服务提升行政效能推动高效办成一件事的指导意见", true) == even,
+             boost::test_tools::per_element());
+  for (std::string t : {"青川市扶贫开发办公室关于公布2022年度脱贫攻坚帮扶贫困户名单的公告",
+                        "关于做好2024年全市政府信息公开工作年度报告编制和发布工作的补充通知",
+                        "青川市人民政府关于同意设立青川县城关镇扶贫开发与乡村振兴综合服务中心及其内设机构的批复"}) {
+    auto lines = title_lines(t, true);
+    BOOST_TEST_CONTEXT(t) {
+      BOOST_TEST(lines.size() == title_lines(t, false).size());  // no more lines than filling
+      std::string joined;
+      for (auto& l : lines) joined += l;
+      BOOST_TEST(joined == t);  // nothing lost
+      auto u = *text::from_utf8(t);
+      auto words = text::word_boundaries(u);
+      size_t at = 0;
+      for (size_t k = 0; k + 1 < lines.size(); ++k) {
+        at += text::from_utf8(lines[k])->size();
+        BOOST_TEST(words[at], "break inside a word at " << at);
+        BOOST_TEST(!(u[at - 1] >= U'0' && u[at - 1] <= U'9'), "break after a number at " << at);
+      }
+    }
+  }
+  // A title that fits stays one line.
+  BOOST_TEST(title_lines("青川市2023年政府信息公开工作年度报告", true).size() == 1u);
+}
+
 // 联合行文: a 署名 of several 机关 that does not fit one line puts each on its own line, in order;
 // one that fits keeps its spaces on one line.
 BOOST_AUTO_TEST_CASE(joint_signature_puts_each_issuer_on_its_own_line) {

@@ -179,6 +179,18 @@ BOOST_AUTO_TEST_CASE(names_in_branches_no_record_takes_are_checked_at_load) {
   BOOST_TEST(in_if(R"(<para style="body"><value of="x" format="cn-date"/></para>)") == "ok");
 }
 
+BOOST_AUTO_TEST_CASE(wrap_words_is_a_style_attribute) {
+  auto t = tmpl::Template::load_from_memory("<template>\n<style name=\"t\" wrap=\"words\"/>\n<body/></template>", "t.xml");
+  BOOST_REQUIRE(t);
+  BOOST_TEST((*t)->style("t")->word_wrap);
+  auto bad = tmpl::Template::load_from_memory("<template>\n<style name=\"t\" wrap=\"balance\"/>\n<body/></template>", "t.xml");
+  BOOST_REQUIRE(!bad);
+  BOOST_TEST(bad.error().str() == "t.xml:2: wrap must be words or normal, not 'balance'");
+  auto r = bind(R"(<para wrap="words">x</para>)");
+  BOOST_REQUIRE(r);
+  BOOST_TEST(std::get<layout::Para>(r->blocks[0]).style.word_wrap);
+}
+
 BOOST_AUTO_TEST_CASE(format_error_names_the_record_line) {
   auto r = bind(R"(<para><value of="catalogue/bad-date" format="cn-date"/></para>)");
   BOOST_REQUIRE(!r);
