@@ -225,7 +225,9 @@ void figures_xml(const Annual& a, pugi::xml_document& out) {
   auto root = out.append_child("annual-report");
   root.append_attribute("year") = a.year;
   auto ex = a.extra->doc->child("report-extra");
-  for (const char* n : {"organ", "published-date", "processing-fees"}) root.append_copy(ex.child(n));
+  for (const char* n : {"organ", "published-date"}) root.append_copy(ex.child(n));
+  // Numbers from the parsed Extra, as to_json writes them: the PDF and the dump cannot differ.
+  root.append_child("processing-fees").text() = a.extra->processing_fees.c_str();
   auto ta = root.append_child("table-a");
   for (auto [name, k] : {std::pair{"rules", &a.rules}, {"normative", &a.normative}}) {
     auto e = ta.append_child(name);
@@ -233,7 +235,9 @@ void figures_xml(const Annual& a, pugi::xml_document& out) {
     e.append_attribute("repealed") = k->repealed;
     e.append_attribute("in-force") = k->in_force;
   }
-  for (const char* n : {"licensing", "penalty", "coercion", "fees-collected"}) ta.append_copy(ex.child(n));
+  for (auto [n, v] : {std::pair{"licensing", a.extra->licensing}, {"penalty", a.extra->penalty}, {"coercion", a.extra->coercion}})
+    ta.append_child(n).text() = static_cast<long long>(v);
+  ta.append_child("fees-collected").text() = a.extra->fees_collected.c_str();
   auto tb = root.append_child("table-b");
   for (auto c : kColumns) tb.append_child("column").text() = c;
   std::string last_group;

@@ -26,8 +26,10 @@ std::string request_form(const std::string& name) {
   if (name == "date" || name == "from" || name == "to" || name == "requested" || name == "corrected" ||
       name == "approved" || name == "filed" || name == "published-date")
     return "is not a valid date (YYYY-MM-DD)";
-  if (name == "licensing" || name == "penalty" || name == "coercion") return "is not a non-negative whole number";
-  if (name == "fees-collected" || name == "processing-fees") return "is not an amount in 万元 (at most 4 decimals)";
+  if (name == "licensing" || name == "penalty" || name == "coercion")
+    return "is not a whole number from 0 to 999999999 (digits, no leading zero)";
+  if (name == "fees-collected" || name == "processing-fees")
+    return "is not an amount in 万元 from 0 to 99999999 with at most 4 decimals (digits, no sign or leading zero)";
   return "is not valid";
 }
 
@@ -204,8 +206,14 @@ Result<Extra> load_extra(const std::string& path) {
   e.licensing = root.child("licensing").text().as_llong();
   e.penalty = root.child("penalty").text().as_llong();
   e.coercion = root.child("coercion").text().as_llong();
-  e.fees_collected = root.child("fees-collected").text().get();
-  e.processing_fees = root.child("processing-fees").text().get();
+  // The schema's decimal type ignores surrounding white space; the dump must not carry it.
+  auto trimmed = [](std::string v) {
+    v.erase(0, v.find_first_not_of(" \t\r\n"));
+    v.erase(v.find_last_not_of(" \t\r\n") + 1);
+    return v;
+  };
+  e.fees_collected = trimmed(root.child("fees-collected").text().get());
+  e.processing_fees = trimmed(root.child("processing-fees").text().get());
   for (auto r : root.child("repeals").children("repeal"))
     e.repeals.push_back({r.attribute("index-no").value(), date_attr(r, "date"), line_of(*bytes, r)});
   return e;

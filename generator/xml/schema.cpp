@@ -132,7 +132,7 @@ std::string clean_parser_error(const Captured& c) {
 std::string clean_schema_error(const Captured& c, const SchemaHints& hints) {
   static const std::regex prefix_re(R"(^Element '([^']*)'(?:, attribute '([^']*)')?: )");
   static const std::regex enum_re(R"(The value '(.*)' is not an element of the set \{(.*)\})");
-  static const std::regex value_re(R"(^(?:\[facet '[^']*'\] )?The value '(.*)' (?:is not accepted by|must be|has a length))");
+  static const std::regex value_re(R"(^(?:\[facet '[^']*'\] )?The value '(.*)' (?:is not accepted by|must be|has a length|is greater than|is less than|has more (?:fractional )?digits))");
   static const std::regex atomic_re(R"(^'(.*)' is not a valid value of the (?:local )?(?:atomic|union|list) type)");
   static const std::regex expected_re(R"(Expected is (?:one of )?\( ([^)]*) \))");
 

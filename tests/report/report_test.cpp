@@ -322,6 +322,49 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(bad_input)
 
+// Table A's counts and amounts: the PDF used to copy the text (huge or zero-padded numbers as
+// written) while the dump parsed it (saturated, or "+1" written into the JSON raw).
+BOOST_AUTO_TEST_CASE(extra_numbers_are_bounded_and_the_same_in_pdf_and_dump) {
+  gkt::TempDir tmp("gk-report");
+  std::string base = gkt::read_bytes(kSamples + "/extra-2023.xml");
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string t = base;
+    auto at = t.find(from);
+    BOOST_REQUIRE(at != std::string::npos);
+    t.replace(at, from.size(), to);
+    gkt::write_bytes(tmp / "x.xml", t);
+    return load_extra(tmp / "x.xml");
+  };
+  for (std::string bad : {"99999999999999999999", "1000000000", "007", "-1"}) {
+    auto e = with("<licensing>118</licensing>", "<licensing>" + bad + "</licensing>");
+    BOOST_REQUIRE(!e.is_ok());
+    BOOST_TEST(e.error().message.find("is not a whole number from 0 to 999999999 (digits, no leading zero)") != std::string::npos,
+               e.error().message);
+  }
+  for (std::string bad : {"+12.5", ".5", "12.", "100000000", "1.23456"}) {
+    auto e = with("<fees-collected>12.5</fees-collected>", "<fees-collected>" + bad + "</fees-collected>");
+    BOOST_REQUIRE_MESSAGE(!e.is_ok(), bad);
+    BOOST_TEST(e.error().message.find("is not an amount in 万元 from 0 to 99999999") != std::string::npos, e.error().message);
+  }
+  // The largest values, and white space around an amount: the dump is JSON and shows what the
+  // figures document (and so the PDF) shows.
+  gkt::write_bytes(tmp / "y.xml", base);
+  auto e = with("<licensing>118</licensing>", "<licensing>999999999</licensing>");
+  BOOST_REQUIRE(e.is_ok());
+  std::string t = gkt::read_bytes(tmp / "x.xml");
+  t.replace(t.find("<fees-collected>12.5</fees-collected>"), 37, "<fees-collected> 99999999.5 </fees-collected>");
+  gkt::write_bytes(tmp / "x.xml", t);
+  auto r = gkt::run({GK_BINARY, "report", "annual", "--year", "2023", "--records", kSamples + "/records", "--requests",
+                     kSamples + "/requests", "--extra", tmp / "x.xml", "--out", tmp / "a.pdf", "--dump", tmp / "a.json"});
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  std::string json = gkt::read_bytes(tmp / "a.json");
+  BOOST_TEST(json.find("\"licensing\": 999999999, ") != std::string::npos, json);
+  BOOST_TEST(json.find("\"fees_collected\": 99999999.5\n") != std::string::npos, json);
+  auto txt = gkt::run({"pdftotext", "-raw", tmp / "a.pdf", "-"});
+  BOOST_TEST(txt.out.find("999999999") != std::string::npos);
+  BOOST_TEST(txt.out.find("99999999.5") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(unknown_result_or_category) {
   auto r = load_request_from_memory(
       request_xml("X-1", "  <applicant category=\"自然人\"/>\n  <received date=\"2024-01-03\" how=\"当面提交\"/>\n"
