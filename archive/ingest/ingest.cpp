@@ -154,6 +154,13 @@ Result<Prepared> prepare_add(const ocfl::Store& store, const AddRequest& rq, std
   if (!st.exists && (rq.status == kCorrected || rq.status == kWithdrawn))
     return make_error("索引号 " + cat.index_no + " is not in the archive yet: its first version cannot be " + rq.status,
                       rq.record_path);
+  // 发布 again is a re-publication: only a withdrawn (撤回) document can have one. Otherwise a
+  // later version is a correction (修改) or a change of status, and the history must say which.
+  if (st.exists && rq.status == kPublished && st.head_meta.status != kWithdrawn)
+    return make_error("索引号 " + cat.index_no + " is already in the archive (v" + std::to_string(st.head) + ", " +
+                          st.head_meta.status + "): --status 发布 re-publishes a withdrawn (撤回) document only; "
+                          "a new version of a published one is 修改 (the default)",
+                      rq.record_path);
   if (st.exists && rq.status != kCorrected &&
       (cat.issuer != st.first_issuer || cat.written_date != st.first_written_date))
     return make_error("id collision: 索引号 " + cat.index_no + " is already used by another document (发布机构 " +

@@ -148,6 +148,14 @@ BOOST_AUTO_TEST_CASE(init_creates_the_catalogue_and_adds_keep_it_equal_to_a_rebu
 
 BOOST_AUTO_TEST_CASE(status_changes_are_versions_without_new_content) {
   History h;
+  // 发布 again before any withdrawal is refused: the new version would read as a second first
+  // publication in the history; nothing is written.
+  auto early = run_gk({"archive", "add", h.root, "--record", h.rec2, "--pdf", h.pdf2, "--attach", h.att, "--status", "发布"});
+  BOOST_TEST(early.code == 1);
+  BOOST_TEST(early.err == "gongkai: " + h.rec2 + ": 索引号 " + kSeedId +
+                              " is already in the archive (v3, 修改): --status 发布 re-publishes a withdrawn (撤回) "
+                              "document only; a new version of a published one is 修改 (the default)\n");
+  BOOST_TEST(run_gk({"archive", "log", h.root, kSeedId}).out.find("v4") == std::string::npos);
   auto r = run_gk({"archive", "status", h.root, kSeedId, "--status", "撤回", "--message", "内容有误，撤回", "--user", "赵",
                "--address", "mailto:zhao@example.gov.cn"});
   BOOST_REQUIRE_MESSAGE(r.code == 0, r.err);
