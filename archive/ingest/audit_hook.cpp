@@ -98,7 +98,16 @@ Status require_covered_tail(const audit::AuditLog& log, const std::string& root)
 Status check_log_before_write(const std::string& root, const audit::PrivateKey* key) {
   if (!key) return {};
   auto log = audit::AuditLog::open(audit::audit_dir(root), audit::OpenOptions{true, false});
-  if (!log) return {};  // a torn last line, or no log yet: the writer's own open repairs or reports it
+  if (!log) {
+    // A torn last line, or no log yet: the writer's own open repairs or creates it. Anything else
+    // (entries altered or truncated under a signed head) would fail only after the commit, leaving
+    // versions the log cannot record: refuse now.
+    const std::string& m = log.error().message;
+    if (m.rfind("incomplete final line", 0) == 0 || m.rfind("no audit log here", 0) == 0) return {};
+    Error e = log.error();
+    e.message += "; nothing was written. `gongkai archive verify " + root + "` names what changed";
+    return e;
+  }
   return require_covered_tail(*log, root);
 }
 

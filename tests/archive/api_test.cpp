@@ -1,5 +1,6 @@
 // The ingest API: as-of dates, the audit log and its signing key, batches holding several
 // versions of one object, concurrent writers, metadata round trips, the line diff.
+#include <fstream>
 #include <sys/stat.h>
 
 #include <boost/test/unit_test.hpp>
@@ -355,6 +356,34 @@ BOOST_AUTO_TEST_CASE(a_signing_writer_refuses_entries_no_head_covers) {
   BOOST_TEST(again->version == "v2");
   auto v = run_gk({"archive", "verify", root, "--no-log"});
   BOOST_TEST(v.code == 0, v.out + v.err);
+}
+
+// An entry altered under a signed head: the log no longer opens for writing. The writer used to
+// commit the version and only then fail to log it; it refuses first.
+BOOST_AUTO_TEST_CASE(a_signing_writer_refuses_a_log_altered_under_its_head) {
+  TempDir t("altered");
+  std::string root = signed_archive(t);
+  auto a = Archive::open(root);
+  BOOST_REQUIRE_MESSAGE(a, err(a));
+  auto key = load_signing_key(root);
+  BOOST_REQUIRE(key && *key);
+  a->set_signing_key(std::move(*key));
+  BOOST_REQUIRE(a->add(request(seed_record(), "2024-03-01T09:00:00+08:00")));
+  std::string log_path = root + "/extensions/gongkai-audit/log.jsonl";
+  std::string log = gk::read_file(log_path).value();
+  auto at = log.rfind("\"sha512\":\"");
+  BOOST_REQUIRE(at != std::string::npos);
+  at += 10;
+  log[at] = log[at] == '0' ? '1' : '0';  // one hex digit of the last entry's digest
+  std::ofstream(log_path, std::ios::binary | std::ios::trunc) << log;
+  std::string r2 = variant(t / "v2.xml", {{"执行中遇到的问题", "执行过程中遇到的问题"}});
+  auto refused = a->add(request(r2, "2024-03-02T09:00:00+08:00"));
+  BOOST_REQUIRE(!refused);
+  BOOST_TEST(refused.error().message.find("does not match log.jsonl: logged entries were altered or replaced (verify locates them); "
+                                          "nothing was written. `gongkai archive verify " + root + "` names what changed") !=
+                 std::string::npos,
+             refused.error().message);
+  BOOST_TEST(a->store().inventory(kSeedId)->head_number() == 1);  // nothing committed
 }
 
 // A crash between a commit and its audit append (simulated: the audit step switched off) leaves
