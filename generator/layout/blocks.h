@@ -148,6 +148,10 @@ struct PageSetup {
   double text_width = 442.2, text_height = 637.8;  // 156 x 225 mm
   int lines = 22, chars = 28;
   double font_size = 16;
+  // Where the 版记 goes. even: on an even page, since GB/T 9704-2012 ends it on the last page
+  // (7.4.1) of a document printed double-sided, i.e. the back of a sheet; last: on the last page
+  // wherever it falls, for single-sided print.
+  enum class Imprint { even, last } imprint = Imprint::even;
   double pitch() const { return text_height / lines; }
   double char_pitch() const { return text_width / chars; }
 };

@@ -98,14 +98,21 @@ Status Layouter::place_imprint(const Imprint& im) {
   for (auto& e : entries) nrows += e.size();
   double height = nrows * pitch;
   if (height > page_.text_height) return make_error("the 版记 is taller than a page");
-  // On the last page if it fits below the content, else on a page of its own.
+  // On the last page if it fits below the content, else on a page of its own; with
+  // PageSetup::Imprint::even, moved on to the next even page (the back of the sheet).
   double used = 0;
   if (!pages_.empty() && !pages_.back().empty()) {
     auto& [idx, yy] = pages_.back().back();
     used = yy + (idx < kExtra ? items_[idx] : extra_[idx - kExtra]).height;
   }
-  if (used + height > page_.text_height || doc_.pages.empty()) {
-    model::Page p;
+  size_t body = doc_.pages.size();  // pages of the flow
+  size_t target = (body == 0 || used + height > page_.text_height) ? body + 1 : body;  // 1-based
+  if (page_.imprint == PageSetup::Imprint::even && target % 2 == 1) ++target;
+  // GB/T 9704-2012 7.5: a blank page before the 版记 page leaves both unnumbered. A 版记 page
+  // that directly follows text keeps its number.
+  if (target > body + 1) unnumbered_from_ = body;
+  while (doc_.pages.size() < target) {
+    model::Page p;  // a blank page is a page with nothing on it
     p.width = page_.width;
     p.height = page_.height;
     doc_.pages.push_back(p);
@@ -134,7 +141,7 @@ Status Layouter::number_pages() {
   ParaStyle st;
   st.role = pn.role;
   st.size = pn.size;
-  for (size_t i = 0; i < doc_.pages.size(); ++i) {
+  for (size_t i = 0; i < doc_.pages.size() && i < unnumbered_from_; ++i) {
     std::string label = pn.format;
     if (auto at = label.find("{n}"); at != std::string::npos) label.replace(at, 3, std::to_string(i + 1));
     Span sp{*text::from_utf8(label), {}, {}, {}, {}};

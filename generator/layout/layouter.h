@@ -156,6 +156,7 @@ class Layouter {
   size_t toc_seen_ = 0;
   std::vector<std::vector<std::pair<size_t, double>>> pages_;
   const Imprint* imprint_ = nullptr;
+  size_t unnumbered_from_ = size_t(-1);  // first page without a number (blank page, 版记 page)
   int para_count_ = 0;
   int table_count_ = 0;
   friend struct TableBuilder;

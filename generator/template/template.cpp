@@ -194,6 +194,8 @@ Status Template::parse_setup() {
     page_.lines = p.attribute("lines").as_int(page_.lines);
     page_.chars = p.attribute("chars").as_int(page_.chars);
     if (page_.lines <= 0 || page_.chars <= 0) return err(p, "lines and chars must be positive");
+    // The schema allows "even" (the default) and "last".
+    if (std::string(p.attribute("imprint").as_string("even")) == "last") page_.imprint = layout::PageSetup::Imprint::last;
   }
   if (auto n = root.child("page-number")) {
     page_number_.enabled = std::string(n.attribute("enabled").as_string("true")) != "false";

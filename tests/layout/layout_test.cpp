@@ -1,5 +1,5 @@
 // Layout on the GB/T 9704 grid: full lines, 避头尾 at line ends, pagination (22 lines, widows,
-// orphans, headings kept with their text), the 版记 at the foot of the last page, page numbers,
+// orphans, headings kept with their text), the 版记 at the foot of the last (even) page, page numbers,
 // and the errors for characters no font has and unknown roles.
 #include <boost/test/unit_test.hpp>
 
@@ -40,6 +40,40 @@ std::map<double, std::u32string> lines_of(const model::Page& p) {
   for (auto& t : p.texts)
     if (t.size == 16) out[std::round(t.y * 100) / 100] += t.text;
   return out;
+}
+
+Imprint imprint(int entries = 1) {
+  Imprint im;
+  im.style.size = 14;
+  for (int i = 0; i < entries; ++i) {
+    ImprintEntry e;
+    e.text.text = U"某市人民政府办公室";
+    e.right.text = U"2022年3月12日印发";
+    im.entries.push_back(e);
+  }
+  return im;
+}
+
+// `lines` one-line paragraphs, then a 版记 of one row per entry.
+BoundDocument with_imprint(int lines, int entries = 1) {
+  BoundDocument d;
+  ParaStyle st;
+  st.first_indent = 0;
+  for (int i = 0; i < lines; ++i) d.blocks.push_back(para(han(10, i), st));
+  d.blocks.push_back(imprint(entries));
+  return d;
+}
+
+bool has_imprint(const model::Page& p) {
+  for (auto& t : p.texts)
+    if (t.text.find(U"印发") != std::u32string::npos) return true;
+  return false;
+}
+
+std::string page_number(const model::Page& p) {  // "" when the page has none
+  for (auto& t : p.texts)
+    if (t.text.size() > 2 && t.text.front() == U'—' && t.text.back() == U'—') return text::to_utf8(t.text);
+  return "";
 }
 
 }  // namespace
@@ -149,20 +183,79 @@ BOOST_AUTO_TEST_CASE(page_numbers_alternate_sides) {
 
 BOOST_AUTO_TEST_CASE(imprint_sits_on_the_bottom_edge) {
   BoundDocument d;
+  d.page.imprint = PageSetup::Imprint::last;
   d.blocks.push_back(para(han(50)));
-  Imprint im;
-  im.style.size = 14;
-  ImprintEntry e;
-  e.text.text = U"某市人民政府办公室";
-  e.right.text = U"2022年3月12日印发";
-  im.entries.push_back(e);
-  d.blocks.push_back(im);
+  d.blocks.push_back(imprint());
   auto r = lay_out(d, fonts());
   BOOST_REQUIRE(r.is_ok());
   BOOST_REQUIRE(r->pages.size() == 1u);
   double lowest = 0;
   for (auto& l : r->pages[0].lines) lowest = std::max(lowest, l.y1);
   BOOST_TEST(lowest == 104.88 + 637.8, boost::test_tools::tolerance(0.01));
+}
+
+// GB/T 9704-2012: printed double-sided, the 版记 ends the last page (7.4.1), the back of the last
+// sheet, so an even page; a blank page before it leaves both unnumbered (7.5).
+BOOST_AUTO_TEST_CASE(imprint_of_a_one_page_notice_goes_on_page_2) {
+  auto r = lay_out(with_imprint(5), fonts());
+  BOOST_REQUIRE_MESSAGE(r.is_ok(), (r.is_ok() ? "" : r.error().str()));
+  BOOST_REQUIRE(r->pages.size() == 2u);
+  BOOST_TEST(!has_imprint(r->pages[0]));
+  BOOST_TEST(lines_of(r->pages[0]).size() == 5u);
+  BOOST_TEST(has_imprint(r->pages[1]));
+  BOOST_TEST(lines_of(r->pages[1]).empty());
+  // Text comes right before it, no blank page: numbered in sequence.
+  BOOST_TEST(page_number(r->pages[0]) == "— 1 —");
+  BOOST_TEST(page_number(r->pages[1]) == "— 2 —");
+}
+
+BOOST_AUTO_TEST_CASE(imprint_stays_on_an_even_last_page_with_room) {
+  auto r = lay_out(with_imprint(22 + 20), fonts());
+  BOOST_REQUIRE(r.is_ok());
+  BOOST_REQUIRE(r->pages.size() == 2u);
+  BOOST_TEST(!has_imprint(r->pages[0]));
+  BOOST_TEST(has_imprint(r->pages[1]));
+  BOOST_TEST(lines_of(r->pages[1]).size() == 20u);
+  BOOST_TEST(page_number(r->pages[1]) == "— 2 —");
+}
+
+BOOST_AUTO_TEST_CASE(imprint_after_a_full_odd_page_takes_the_next_page_numbered) {
+  auto r = lay_out(with_imprint(3 * 22), fonts());
+  BOOST_REQUIRE(r.is_ok());
+  BOOST_REQUIRE(r->pages.size() == 4u);
+  BOOST_TEST(has_imprint(r->pages[3]));
+  BOOST_TEST(lines_of(r->pages[3]).empty());
+  for (size_t i = 0; i < 4; ++i) BOOST_TEST(page_number(r->pages[i]) == "— " + std::to_string(i + 1) + " —");
+}
+
+BOOST_AUTO_TEST_CASE(imprint_after_a_full_even_page_follows_a_blank_page_neither_numbered) {
+  for (int entries : {1, 2}) {  // the page is full, or has one line left that two rows do not fit
+    auto r = lay_out(with_imprint(2 * 22 - (entries - 1), entries), fonts());
+    BOOST_REQUIRE(r.is_ok());
+    BOOST_REQUIRE(r->pages.size() == 4u);
+    BOOST_TEST(page_number(r->pages[0]) == "— 1 —");
+    BOOST_TEST(page_number(r->pages[1]) == "— 2 —");
+    BOOST_TEST(!has_imprint(r->pages[1]));
+    auto& blank = r->pages[2];
+    BOOST_TEST((blank.texts.empty() && blank.lines.empty() && blank.rects.empty() && blank.images.empty()),
+               "page 3 is not blank");
+    BOOST_TEST(has_imprint(r->pages[3]));
+    BOOST_TEST(page_number(r->pages[3]) == "");
+    BOOST_TEST(r->pages[3].texts.size() == 2u * entries);  // the imprint rows (organ, date) only
+  }
+}
+
+BOOST_AUTO_TEST_CASE(imprint_last_keeps_it_on_the_last_page) {
+  for (int body : {5, 2 * 22, 2 * 22 + 3}) {
+    auto d = with_imprint(body);
+    d.page.imprint = PageSetup::Imprint::last;
+    auto r = lay_out(d, fonts());
+    BOOST_REQUIRE(r.is_ok());
+    size_t want = body == 5 ? 1 : 3;  // page 1 has room; page 2 is full; page 3 has room
+    BOOST_REQUIRE_MESSAGE(r->pages.size() == want, "body " << body << ": " << r->pages.size() << " pages");
+    BOOST_TEST(has_imprint(r->pages.back()));
+    for (size_t i = 0; i < want; ++i) BOOST_TEST(page_number(r->pages[i]) == "— " + std::to_string(i + 1) + " —");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(character_in_no_font_is_an_error_naming_it_and_its_line) {

@@ -28,6 +28,22 @@ int page_number_value(const Line& l) {
   return n;
 }
 
+bool is_blank(const Page& p, const Image& img) {
+  if (!p.lines.empty()) return false;
+  for (int y = 0; y < img.height; ++y)
+    for (int x = 0; x < img.width; ++x)
+      if (is_ink(img.at(x, y))) return false;
+  return true;
+}
+
+// GB/T 9704-2012 7.5: "公文的版记页前有空白页的，空白页和版记页均不编排页码"; the 版记 page is
+// the last one. Every other page is numbered.
+bool numbered(const Sample& s, size_t p) {
+  size_t n = s.pages.size();
+  bool blank_before_last = n >= 2 && is_blank(s.pages[n - 2], s.images[n - 2]);
+  return !(blank_before_last && p + 2 >= n);
+}
+
 const Line* find_line(const Page& p, const std::string& text) {
   auto want = strip_spaces(utf32(text));
   for (auto& l : p.lines)
@@ -75,15 +91,21 @@ BOOST_AUTO_TEST_CASE(nothing_is_drawn_outside_the_text_block_but_the_page_number
 }
 
 // GB/T 9704-2012 7.5: 4号 Arabic numerals between 一字线, 7 mm below the 版心; odd pages 1
-// character from the right edge, even pages 1 character from the left; numbering continues.
+// character from the right edge, even pages 1 character from the left; numbering continues,
+// except on a blank page before the 版记 page and on that page.
 BOOST_AUTO_TEST_CASE(page_numbers_sit_7mm_below_the_text_block_on_the_outer_side) {
   for (auto& s : rendered().samples) {
     BOOST_TEST_CONTEXT(s.name) {
       BOOST_TEST_REQUIRE(s.load_error.empty(), s.load_error);
+      BOOST_TEST_REQUIRE(s.images.size() == s.pages.size());
       for (size_t p = 0; p < s.pages.size(); ++p) {
         const Line* number = nullptr;
         for (auto& l : s.pages[p].lines)
           if (is_page_number(l)) number = &l;
+        if (!numbered(s, p)) {
+          BOOST_TEST(!number, "page " << p + 1 << " is numbered, but a blank page precedes the 版记 page");
+          continue;
+        }
         BOOST_TEST(number, "page " << p + 1 << " has no page number");
         if (!number) continue;
         BOOST_TEST(page_number_value(*number) == static_cast<int>(p + 1));
@@ -209,6 +231,50 @@ BOOST_AUTO_TEST_CASE(imprint_rules_span_the_text_block_and_end_on_its_bottom_edg
       BOOST_TEST(near(x1 + 1, kRight, 1.5));
     }
   }
+}
+
+// Printed double-sided (GB/T 9704-2012), the 版记 ends the last page (7.4.1), the back of a
+// sheet: an even page, even when page 1 had room for it.
+BOOST_AUTO_TEST_CASE(imprint_is_on_an_even_last_page) {
+  for (auto& s : rendered().samples) {
+    BOOST_TEST_CONTEXT(s.name) {
+      BOOST_TEST_REQUIRE(s.load_error.empty(), s.load_error);
+      size_t n = s.pages.size(), found = 0;
+      for (size_t p = 0; p < n; ++p)
+        for (auto& l : s.pages[p].lines) {
+          auto t = strip_spaces(l.text());
+          if (t.size() > 2 && t.substr(t.size() - 2) == U"印发") {
+            found = p + 1;
+            BOOST_TEST(p + 1 == n, "the 印发 line is on page " << p + 1 << " of " << n);
+          }
+        }
+      BOOST_TEST(found > 0, "no 印发 line");
+      BOOST_TEST(n % 2 == 0, "the 版记 is on page " << n << ", an odd page");
+    }
+  }
+}
+
+// duty-notice ends its body on page 2 without room for the 版记: page 3 is blank, page 4 holds
+// the 版记, and neither has a number.
+BOOST_AUTO_TEST_CASE(a_blank_page_before_the_imprint_page_leaves_both_unnumbered) {
+  const Sample* s = nullptr;
+  for (auto& x : rendered().samples)
+    if (x.name == "duty-notice") s = &x;
+  BOOST_TEST_REQUIRE(s, "sample duty-notice not rendered");
+  BOOST_TEST_REQUIRE(s->load_error.empty(), s->load_error);
+  BOOST_TEST_REQUIRE(s->pages.size() == 4u, "duty-notice has " << s->pages.size() << " pages, want 4");
+  BOOST_TEST_REQUIRE(s->images.size() == 4u);
+  BOOST_TEST(is_blank(s->pages[2], s->images[2]), "page 3 is not blank");
+  std::vector<int> numbers;
+  for (auto& pg : s->pages) {
+    int v = 0;
+    for (auto& l : pg.lines)
+      if (is_page_number(l)) v = page_number_value(l);
+    numbers.push_back(v);
+  }
+  BOOST_TEST((numbers == std::vector<int>{1, 2, 0, 0}), "page numbers " << numbers[0] << " " << numbers[1] << " "
+                                                                        << numbers[2] << " " << numbers[3]);
+  BOOST_TEST(!s->pages[3].lines.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

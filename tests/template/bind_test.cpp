@@ -244,6 +244,31 @@ BOOST_AUTO_TEST_CASE(impossible_sizes_are_refused_at_load) {
   }
 }
 
+// <page imprint>: "even" (GB/T 9704, the default) or "last" (single-sided print).
+BOOST_AUTO_TEST_CASE(page_imprint_placement) {
+  auto load = [](const std::string& attrs) {
+    return tmpl::Template::load_from_memory("<template>\n<page " + attrs + "/>\n<body/></template>", "t.xml");
+  };
+  using P = layout::PageSetup::Imprint;
+  auto dflt = load("");
+  BOOST_REQUIRE(dflt.is_ok());
+  BOOST_TEST(((*dflt)->page().imprint == P::even));
+  auto last = load(R"(imprint="last")");
+  BOOST_REQUIRE_MESSAGE(last.is_ok(), (last.is_ok() ? "" : last.error().str()));
+  BOOST_TEST(((*last)->page().imprint == P::last));
+  auto even = load(R"(imprint="even")");
+  BOOST_REQUIRE(even.is_ok());
+  BOOST_TEST(((*even)->page().imprint == P::even));
+  auto bad = load(R"(imprint="odd")");
+  BOOST_REQUIRE(!bad);
+  BOOST_TEST(bad.error().file == "t.xml");
+  BOOST_TEST(bad.error().line == 2);
+  BOOST_TEST(bad.error().message.find("imprint") != std::string::npos, bad.error().message);
+  auto notice = tmpl::Template::load(std::string(GK_SOURCE_DIR) + "/templates/notice.xml");
+  BOOST_REQUIRE_MESSAGE(notice.is_ok(), (notice.is_ok() ? "" : notice.error().str()));
+  BOOST_TEST(((*notice)->page().imprint == P::even));
+}
+
 BOOST_AUTO_TEST_CASE(malformed_template_names_line) {
   auto t = tmpl::Template::load_from_memory("<template>\n<body>\n<para>\n</body></template>", "bad.xml");
   BOOST_REQUIRE(!t);
