@@ -40,6 +40,7 @@ struct ParaStyle {
   bool keep_with_next = false;
   bool keep_with_previous = false;  // e.g. 附注 stays with the 成文日期 above it
   bool fit_width = false;   // shrink the size until the text fits on one line
+  double fit_min = 0;       // pt: fit never shrinks below this (0: half the size), then wraps
   bool word_wrap = false;   // titles: break only between words, lines balanced (GB/T 9704 7.3.1)
   int bookmark = 0;         // > 0: a PDF bookmark at this level
 };

@@ -28,7 +28,10 @@ Status Layouter::add(const Para& p) {
     double w = natural_width(*glyphs, 0, glyphs->size(), track);
     double avail = full - st.first_indent * em;
     if (w > avail && w > 0) {
-      double k = avail / w;
+      // Not below the floor: a long 发文机关标志 then wraps at a legible size instead of
+      // shrinking to a hairline.
+      double floor = st.fit_min > 0 ? std::min(st.fit_min, st.size) : st.size / 2;
+      double k = std::max(avail / w, floor / st.size);
       st.size *= k;
       track *= k;
       for (auto& g : *glyphs) g.size *= k, g.advance *= k, g.stroke *= k;

@@ -189,6 +189,12 @@ class Binder {
       else if (an == "keep-with-next") st.keep_with_next = *v == "true";
       else if (an == "keep-with-previous") st.keep_with_previous = *v == "true";
       else if (an == "fit") st.fit_width = *v == "shrink";
+      else if (an == "fit-min") {
+        auto x = length(st.size);
+        if (!x) return x.error();
+        if (*x <= 0 || *x > 300) return terr(n, "attribute fit-min: must be above 0 and at most 300pt, not '" + *v + "'");
+        st.fit_min = *x;
+      }
       else if (an == "wrap") {
         if (*v != "words" && *v != "normal") return terr(n, "wrap must be words or normal, not '" + *v + "'");
         st.word_wrap = *v == "words";

@@ -243,6 +243,12 @@ Status Template::parse_setup() {
       else if (an == "keep-with-next") st.keep_with_next = a.as_bool();
       else if (an == "keep-with-previous") st.keep_with_previous = a.as_bool();
       else if (an == "fit") st.fit_width = v == "shrink";
+      else if (an == "fit-min") {
+        auto x = parse_length(v);
+        if (!x) return err(s, x.error().message);
+        if (*x <= 0 || *x > 300) return err(s, "attribute fit-min: must be above 0 and at most 300pt, not '" + v + "'");
+        st.fit_min = *x;
+      }
       else if (an == "wrap") {
         if (v != "words" && v != "normal") return err(s, "wrap must be words or normal, not '" + v + "'");
         st.word_wrap = v == "words";

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "generator/layout/layout.h"
 #include "generator/text/linebreak.h"
@@ -292,6 +293,35 @@ BOOST_AUTO_TEST_CASE(fit_shrinks_a_long_issuer_mark_to_one_line) {
   BOOST_REQUIRE(r->pages[0].texts.size() >= 2u);  // the mark and the page number
   BOOST_TEST(r->pages[0].texts[0].size < 36);
   BOOST_TEST(r->pages[0].texts[0].text.size() == 20u);
+}
+
+// fit="shrink" stops at a floor (fit-min, else half the size) and wraps there: a very long mark
+// used to shrink until it fitted, to a hairline.
+BOOST_AUTO_TEST_CASE(fit_stops_at_its_floor_and_wraps) {
+  for (double fit_min : {0.0, 22.0}) {
+    BoundDocument d;
+    ParaStyle st;
+    st.size = 36;
+    st.first_indent = 0;
+    st.align = Align::center;
+    st.fit_width = true;
+    st.fit_min = fit_min;
+    std::string mark = "青川市人民政府办公室青川市财政局青川市发展和改革委员会青川市农业农村局青川市自然资源局青川市生态环境局联合文件";
+    d.blocks.push_back(para(mark, st));
+    auto r = lay_out(d, fonts());
+    BOOST_REQUIRE(r.is_ok());
+    double want = fit_min > 0 ? 22 : 18;
+    std::u32string all;
+    std::set<double> baselines;
+    for (auto& t : r->pages[0].texts)
+      if (t.text.find(U'—') == std::u32string::npos) {  // not the page number
+        BOOST_TEST(t.size == want, boost::test_tools::tolerance(1e-9));
+        all += t.text;
+        baselines.insert(std::round(t.y * 100));
+      }
+    BOOST_TEST(text::to_utf8(all) == mark);
+    BOOST_TEST(baselines.size() > 1u);  // wrapped
+  }
 }
 
 // 署名 (GB/T 9704 7.3.5.2): right indent 2 characters, the date 2 characters in from the name's
