@@ -1,6 +1,7 @@
 // The ingest API: as-of dates, the audit log and its signing key, batches holding several
 // versions of one object, concurrent writers, metadata round trips, the line diff.
 #include <fstream>
+#include <optional>
 #include <sys/stat.h>
 
 #include <boost/test/unit_test.hpp>
@@ -37,6 +38,17 @@ std::string signed_archive(const TempDir& t) {
   BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
   BOOST_REQUIRE(run_gk({"archive", "keygen", root}).code == 0);
   return root;
+}
+
+// The archive at `root` opened with its signing key, the seed record added as v1.
+std::optional<Archive> seeded_signing_archive(const std::string& root) {
+  auto a = Archive::open(root);
+  BOOST_REQUIRE_MESSAGE(a, err(a));
+  auto key = load_signing_key(root);
+  BOOST_REQUIRE(key && *key);
+  a->set_signing_key(std::move(*key));
+  BOOST_REQUIRE(a->add(request(seed_record(), "2024-03-01T09:00:00+08:00")));
+  return std::move(*a);
 }
 
 }  // namespace
@@ -329,12 +341,7 @@ BOOST_AUTO_TEST_SUITE(audit_upkeep)
 BOOST_AUTO_TEST_CASE(a_signing_writer_refuses_entries_no_head_covers) {
   TempDir t("tail");
   std::string root = signed_archive(t);
-  auto a = Archive::open(root);
-  BOOST_REQUIRE_MESSAGE(a, err(a));
-  auto key = load_signing_key(root);
-  BOOST_REQUIRE(key && *key);
-  a->set_signing_key(std::move(*key));
-  BOOST_REQUIRE(a->add(request(seed_record(), "2024-03-01T09:00:00+08:00")));
+  auto a = seeded_signing_archive(root);
   gk::audit::Entry crash;  // appended, then the process died before signing
   crash.action = gk::audit::kActionReindex;
   auto seq = log_operation(root, crash, nullptr);
@@ -363,12 +370,7 @@ BOOST_AUTO_TEST_CASE(a_signing_writer_refuses_entries_no_head_covers) {
 BOOST_AUTO_TEST_CASE(a_signing_writer_refuses_a_log_altered_under_its_head) {
   TempDir t("altered");
   std::string root = signed_archive(t);
-  auto a = Archive::open(root);
-  BOOST_REQUIRE_MESSAGE(a, err(a));
-  auto key = load_signing_key(root);
-  BOOST_REQUIRE(key && *key);
-  a->set_signing_key(std::move(*key));
-  BOOST_REQUIRE(a->add(request(seed_record(), "2024-03-01T09:00:00+08:00")));
+  auto a = seeded_signing_archive(root);
   std::string log_path = root + "/extensions/gongkai-audit/log.jsonl";
   std::string log = gk::read_file(log_path).value();
   auto at = log.rfind("\"sha512\":\"");
@@ -391,19 +393,14 @@ BOOST_AUTO_TEST_CASE(a_signing_writer_refuses_a_log_altered_under_its_head) {
 BOOST_AUTO_TEST_CASE(recover_logs_versions_a_crash_left_without_an_entry) {
   TempDir t("recover");
   std::string root = signed_archive(t);
-  auto a = Archive::open(root);
-  BOOST_REQUIRE_MESSAGE(a, err(a));
-  auto key = load_signing_key(root);
-  BOOST_REQUIRE(key && *key);
-  a->set_signing_key(std::move(*key));
-  BOOST_REQUIRE(a->add(request(seed_record(), "2024-03-01T09:00:00+08:00")));
+  auto a = seeded_signing_archive(root);
   a->set_audit_enabled(false);
   std::string r2 = variant(t / "v2.xml", {{"执行中遇到的问题", "执行过程中遇到的问题"}});
   BOOST_REQUIRE(a->add(request(r2, "2024-03-02T09:00:00+08:00")));
   BOOST_REQUIRE(a->change_status(kSeedId, kExpired, "", {"王芳", ""}, "2024-03-03T09:00:00+08:00"));
   std::string r4 = variant(t / "v4.xml", {{"执行中遇到的问题", "执行时遇到的问题"}});
   BOOST_REQUIRE(a->add(request(r4, "")));  // now: its writer may still be logging it
-  a = gk::make_error("closed");
+  a.reset();  // closed
 
   auto before = run_gk({"archive", "verify", root});
   BOOST_TEST(before.code == 1);
