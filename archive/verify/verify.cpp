@@ -414,14 +414,18 @@ Result<VerifyReport> verify_archive(const std::string& root_in, const VerifyOpti
   // progress to be logged and holds new ones back before they commit; read-only media are fine
   // (flock needs no write access).
   if (opt.test_hook) opt.test_hook("recheck", 2);
-  int fd = ::open(ocfl::Store::write_lock_path(root).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd >= 0)
-    while (::flock(fd, LOCK_EX) != 0 && errno == EINTR) {
+  struct Held {  // closing the descriptor drops the lock
+    int fd;
+    ~Held() {
+      if (fd >= 0) ::close(fd);
+    }
+  } lock{::open(ocfl::Store::write_lock_path(root).c_str(), O_RDONLY | O_CLOEXEC)};
+  if (lock.fd >= 0)
+    while (::flock(lock.fd, LOCK_EX) != 0 && errno == EINTR) {
     }
   VerifyOptions again = opt;
   again.progress = nullptr;  // the bar of the first reading is finished
   VerifyReport second = read_archive(root, again, 2, &sound, nullptr);
-  if (fd >= 0) ::close(fd);
   second.rechecked = true;
   std::set<std::string> confirmed;
   for (auto& p : second.problems) confirmed.insert(p.str());
