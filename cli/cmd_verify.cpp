@@ -19,7 +19,8 @@ const char* kHelp =
     "log's tree heads (signatures with PUB, by default the public key the archive carries) and\n"
     "that every version has its log entry and every entry its version, with the digests it\n"
     "recorded. Prints one line per problem (kind, object, version, file, what) and exits 1 if\n"
-    "there is any. Nothing is repaired.\n"
+    "there is any. Nothing is repaired. Writers may run meanwhile: what looks wrong is read again\n"
+    "while new writes wait, and only what is still wrong is reported.\n"
     "\n"
     "The run itself is then logged (a signed \"verify\" entry with its result) when the archive\n"
     "is writable and its signing key loads; otherwise, or with --no-log, it is not, and a note\n"
@@ -34,13 +35,7 @@ void log_run(const std::string& root, const verify::VerifyReport& r) {
               << (key ? std::string("the archive has no signing key") : key.error().str()) << "\n";
     return;
   }
-  audit::Entry e;
-  e.action = audit::kActionVerify;
-  e.detail = {{"result", r.ok() ? "passed" : "failed"},    {"problems", std::to_string(r.problems.size())},
-              {"objects", std::to_string(r.objects)},       {"versions", std::to_string(r.versions)},
-              {"files", std::to_string(r.files)},           {"bytes", std::to_string(r.bytes)},
-              {"log-entries", std::to_string(r.entries)}};
-  auto seq = ingest::log_operation(root, std::move(e), &**key);
+  auto seq = ingest::log_operation(root, verify::run_entry(r), &**key);
   if (!seq) std::cerr << "gongkai: note: this verification was not logged: " << seq.error().str() << "\n";
   else std::cout << "logged as audit entry " << *seq << "\n";
 }
@@ -71,6 +66,10 @@ int run(const cli::Args& args) {
   auto r = verify::verify_archive(o->positional[0], vo);
   if (bar) bar->finish();
   if (!r) return cli::fail(r.error().str());
+  if (r->unconfirmed)
+    std::cerr << "gongkai: note: " << r->unconfirmed
+              << " problem(s) of the first reading were writes in progress (gone when read again with writers held back); "
+                 "not reported\n";
   for (auto& p : r->problems) std::cout << p.str() << "\n";
   std::cout << (r->ok() ? "verified: " : "FAILED: ") << r->objects << " objects, " << r->versions << " versions, "
             << r->files << " content files (" << r->bytes << " bytes), " << r->entries << " log entries, " << r->heads

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "archive/audit/entry.h"
+#include "archive/ocfl/fsutil.h"
 #include "archive/ocfl/rules.h"
 #include "common/files.h"
 
@@ -249,7 +250,17 @@ Status Archive::commit(std::vector<Prepared>& group, std::vector<AddOutcome>& ou
       for (size_t i = 0; i < batch.size(); ++i) order[i]->nv = std::move(batch[i]);
       return s;
     }
+  // Shared from before the commit until its entries are appended: `archive verify` re-checks what
+  // looks wrong while holding it exclusively, so it never takes a version whose entry is still
+  // on its way for an unlogged one.
+  std::optional<ocfl::fsx::FileLock> writing;
   if (!batch.empty()) {
+    auto l = ocfl::fsx::FileLock::acquire(ocfl::Store::write_lock_path(store_.root()), false, true);
+    if (!l) {
+      for (size_t i = 0; i < batch.size(); ++i) order[i]->nv = std::move(batch[i]);
+      return l.error();
+    }
+    writing.emplace(std::move(*l));
     auto infos = store_.add_versions(batch);
     if (!infos) {
       for (size_t i = 0; i < batch.size(); ++i) order[i]->nv = std::move(batch[i]);  // for a retry
@@ -273,6 +284,7 @@ Status Archive::commit(std::vector<Prepared>& group, std::vector<AddOutcome>& ou
     if (auto s = after_commit(store_.root(), committed, key_ ? &*key_ : nullptr); !s)
       audit_error = make_error(std::to_string(committed.size()) + " version(s) committed, but the audit log was not written: " +
                                s.error().str());
+  writing.reset();
   // The catalogue is derived data, updated in the same step. Should this fail (say the disk
   // filled up), the version stays committed and the next search finds the catalogue stale and
   // brings it up to date (catalogue::open_checked), so no result is ever silently wrong.

@@ -178,6 +178,7 @@ std::string Store::object_path(const std::string& object_id) const {
 }
 
 std::string Store::staging_path() const { return detail::staging_dir(root_); }
+std::string Store::write_lock_path(const std::string& root) { return detail::staging_dir(root) + "/staging.lock"; }
 
 bool Store::has_object(const std::string& object_id) const {
   return fs::exists(object_path(object_id) + "/inventory.json");

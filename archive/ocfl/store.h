@@ -117,6 +117,10 @@ class Store {
   // txn-* directory in it, so its mtime moves on each commit: the catalogue's freshness stamp
   // relies on that (archive/catalogue/check_stamp.h).
   std::string staging_path() const;
+  // <staging>/staging.lock: shared by every writer from its transaction until what it committed is
+  // logged (ingest holds it over add_versions and the audit append), exclusive for recovery and
+  // for `archive verify`'s re-check, which thus sees no write half done.
+  static std::string write_lock_path(const std::string& root);
   const StoreOptions& options() const { return options_; }
 
  private:

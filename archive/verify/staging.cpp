@@ -43,16 +43,21 @@ bool empty_regular(const fs::directory_entry& e) {
 
 }  // namespace
 
-void check_staging(const std::string& root, std::vector<Problem>& out) {
+void check_staging(const std::string& root, std::vector<Problem>& out, bool write_locked) {
   std::string dir = root + "/" + kStaging;
   auto extra = [&](const std::string& rel, const std::string& why) { out.push_back({"extra", "", "", std::string(kStaging) + "/" + rel, why}); };
   const std::string not_ours = "not part of the store's staging area (README.txt, staging.lock, locks/, txn-*/, quarantine/)";
-  // Recovery takes this lock exclusively and writers share it while they create a transaction
-  // directory and lock it: held here, a transaction is either locked by its writer or left over.
-  Fd guard{::open((dir + "/staging.lock").c_str(), O_RDONLY | O_CLOEXEC)};
-  if (guard.fd >= 0)
-    while (::flock(guard.fd, LOCK_EX) != 0 && errno == EINTR) {
-    }
+  // Recovery takes this lock exclusively and writers share it from creating their transaction
+  // to logging what they committed: held here, a transaction is either locked by its writer or
+  // left over. The first reading only tries it (waiting would stall verify behind every write):
+  // a transaction that looks abandoned then is looked at again by the re-check, which holds it.
+  Fd guard{-1};
+  if (!write_locked) {
+    guard.fd = ::open((dir + "/staging.lock").c_str(), O_RDONLY | O_CLOEXEC);
+    if (guard.fd >= 0)
+      while (::flock(guard.fd, LOCK_EX | LOCK_NB) != 0 && errno == EINTR) {
+      }
+  }
   std::error_code ec;
   for (auto& e : fs::directory_iterator(dir, ec)) {
     std::string name = e.path().filename().string();

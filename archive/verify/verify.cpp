@@ -3,9 +3,11 @@
 #include "archive/verify/verify.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <condition_variable>
 #include <future>
 #include <filesystem>
@@ -13,11 +15,13 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include "archive/audit/keys.h"
 #include "archive/audit/log.h"
 #include "archive/audit/scan.h"
 #include "archive/ocfl/json.h"
+#include "archive/ocfl/store.h"
 #include "archive/ocfl/validator_snapshot.h"
 #include "archive/verify/entries.h"
 #include "archive/verify/trust.h"
@@ -263,22 +267,22 @@ ocfl::ValidatorOptions validator_options(const std::string& root) {
   return vo;
 }
 
-}  // namespace
+using SoundObjects = std::unordered_map<std::string, detail::SoundObject>;  // by object path
 
-Result<VerifyReport> verify_archive(const std::string& root_in, const VerifyOptions& opt) {
-  std::error_code ec;
-  std::string root = fs::absolute(root_in, ec).lexically_normal().string();
-  if (!root.empty() && root.back() == '/') root.pop_back();
-  if (!fs::is_directory(root, ec)) return make_error("not an archive: no such directory", root_in);
-  if (!fs::exists(root + "/0=ocfl_1.1", ec) && !fs::exists(root + "/ocfl_layout.json", ec))
-    return make_error("not an OCFL storage root (no 0=ocfl_1.1)", root_in);
-
+// One reading of the whole archive. Pass 1 records the objects it found sound in `record`; pass
+// 2 (the re-check, under the write lock) does not hash their content again while their inventory
+// is unchanged.
+VerifyReport read_archive(const std::string& root, const VerifyOptions& opt, int pass, const SoundObjects* sound,
+                          SoundObjects* record) {
   Run run(root, opt);
-  detail::check_root(root, run.report.problems);
+  detail::check_root(root, run.report.problems, pass == 2);
   // The log pass runs beside the walk and the first objects; replays wait for it. Its problems
   // go to their own list (the workers' go to theirs).
   std::vector<Problem> log_problems;
-  run.log_checked = std::async(std::launch::async, [&] { run.check_log(log_problems); }).share();
+  run.log_checked = std::async(std::launch::async, [&] {
+                      if (opt.test_hook) opt.test_hook("log", pass);
+                      run.check_log(log_problems);
+                    }).share();
 
   // One walk of the object hierarchy finds the objects for both the validator and verify; the
   // workers start on the first objects while it goes on.
@@ -315,10 +319,15 @@ Result<VerifyReport> verify_archive(const std::string& root_in, const VerifyOpti
         i = next++;
         rel = queue[i].substr(root.size() + 1);
       }
-      auto o = detail::verify_object(root, rel, hasher, opt.run_ocfl_validator ? &vo : nullptr);
+      const detail::SoundObject* known = nullptr;
+      if (sound)
+        if (auto it = sound->find(rel); it != sound->end()) known = &it->second;
+      auto o = detail::verify_object(root, rel, hasher, opt.run_ocfl_validator ? &vo : nullptr, known);
+      if (opt.test_hook) opt.test_hook("object", pass);
       run.replay(o, o.problems);
       o.summary.root_inventory.reset();  // only id and declaration are kept per object
       std::lock_guard lock(qmu);
+      if (record && o.problems.empty() && !o.id.empty()) (*record)[rel] = {o.inventory_sha512, o.files, o.bytes};
       files += o.files;
       bytes += o.bytes;
       versions += o.versions.size();
@@ -384,6 +393,56 @@ Result<VerifyReport> verify_archive(const std::string& root_in, const VerifyOpti
                        [](const Problem& a, const Problem& b) { return a.str() == b.str(); }),
            ps.end());
   return std::move(run.report);
+}
+
+}  // namespace
+
+Result<VerifyReport> verify_archive(const std::string& root_in, const VerifyOptions& opt) {
+  std::error_code ec;
+  std::string root = fs::absolute(root_in, ec).lexically_normal().string();
+  if (!root.empty() && root.back() == '/') root.pop_back();
+  if (!fs::is_directory(root, ec)) return make_error("not an archive: no such directory", root_in);
+  if (!fs::exists(root + "/0=ocfl_1.1", ec) && !fs::exists(root + "/ocfl_layout.json", ec))
+    return make_error("not an OCFL storage root (no 0=ocfl_1.1)", root_in);
+
+  // Unlocked first: a sound archive is read once and writers never wait for verify.
+  SoundObjects sound;
+  VerifyReport first = read_archive(root, opt, 1, nullptr, &sound);
+  if (first.ok()) return first;
+  // What looks wrong may be a write in progress (a version whose entry is on its way, an
+  // inventory switched between two reads). Held exclusively, the write lock waits for writes in
+  // progress to be logged and holds new ones back before they commit; read-only media are fine
+  // (flock needs no write access).
+  if (opt.test_hook) opt.test_hook("recheck", 2);
+  struct Held {  // closing the descriptor drops the lock
+    int fd;
+    ~Held() {
+      if (fd >= 0) ::close(fd);
+    }
+  } lock{::open(ocfl::Store::write_lock_path(root).c_str(), O_RDONLY | O_CLOEXEC)};
+  if (lock.fd >= 0)
+    while (::flock(lock.fd, LOCK_EX) != 0 && errno == EINTR) {
+    }
+  VerifyOptions again = opt;
+  again.progress = nullptr;  // the bar of the first reading is finished
+  VerifyReport second = read_archive(root, again, 2, &sound, nullptr);
+  second.rechecked = true;
+  std::set<std::string> confirmed;
+  for (auto& p : second.problems) confirmed.insert(p.str());
+  for (auto& p : first.problems) second.unconfirmed += confirmed.count(p.str()) ? 0 : 1;
+  return second;
+}
+
+audit::Entry run_entry(const VerifyReport& r) {
+  audit::Entry e;
+  e.action = audit::kActionVerify;
+  e.detail = {{"result", r.ok() ? "passed" : "failed"},    {"problems", std::to_string(r.problems.size())},
+              {"objects", std::to_string(r.objects)},       {"versions", std::to_string(r.versions)},
+              {"files", std::to_string(r.files)},           {"bytes", std::to_string(r.bytes)},
+              {"log-entries", std::to_string(r.entries)}};
+  // Read again under the write lock: how many problems of the first reading were writes in progress.
+  if (r.rechecked) e.detail["rechecked"] = std::to_string(r.unconfirmed);
+  return e;
 }
 
 }  // namespace gk::verify

@@ -11,6 +11,11 @@
 //    version entry, every version entry its version, and the digests an entry records are
 //    digests of that version's files.
 // Read-only: never recovers, repairs or writes anything.
+// Writers may run meanwhile. The first reading takes no lock; if it finds problems, everything is
+// read again while holding the store's write lock (ocfl::Store::write_lock_path) exclusively, so
+// that no commit is half done and no committed version waits for its entry, and only what that
+// re-check finds is reported. Content found sound the first time is not hashed again unless its
+// object's inventory changed, so writers wait for the checks, not for the content (docs/audit.md).
 // How (docs/audit.md): the log is read once (verify_log with a visitor that builds the version
 // index with each entry's offset; entries are read back with one pread when replayed), on its own
 // thread; the object hierarchy is walked once, and the workers start on the objects as they are
@@ -26,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "archive/audit/entry.h"
 #include "archive/audit/keys.h"
 #include "common/status.h"
 
@@ -53,14 +59,27 @@ struct VerifyOptions {
   // Called once per object with (objects done, objects total); from any thread, serialised. Calls
   // begin when the walk has found every object (the total), catching up on those already done.
   std::function<void(size_t, size_t)> progress;
+  // Tests and the bench: called at fixed points of a reading (pass 1, or 2 for the re-check):
+  // "object" after each object is read and hashed, "log" before the log is read (on its own
+  // thread), "recheck" (pass 2) before waiting for the write lock. Lets a write land between reads.
+  std::function<void(const char* point, int pass)> test_hook;
 };
 
 struct VerifyReport {
   std::vector<Problem> problems;
   uint64_t objects = 0, versions = 0, files = 0, bytes = 0;  // content files hashed, and their bytes
   uint64_t entries = 0, heads = 0, unsigned_entries = 0;
+  // True when the first reading found problems and the archive was read again under the write
+  // lock; `unconfirmed` counts the first reading's problems the re-check did not find (writes
+  // that were in progress), which are not in `problems`.
+  bool rechecked = false;
+  uint64_t unconfirmed = 0;
   bool ok() const { return problems.empty(); }
 };
+
+// The "verify" entry that records a run in the archive's log (result, counts; "rechecked" when
+// the re-check ran): what `archive verify` appends after the run.
+audit::Entry run_entry(const VerifyReport& r);
 
 // Fails (rather than reporting problems) only when `root` is not a storage root at all or no
 // trusted key can be found.

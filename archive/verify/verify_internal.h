@@ -22,6 +22,14 @@ struct VersionDigests {
   std::string metadata_content;  // content path of its metadata.json, relative to the storage root
 };
 
+// An object the first reading found sound, for the re-check: its root inventory's sha512 and
+// what hashing its content counted. Content is immutable once committed, so while the inventory
+// is the same the re-check need not read the content again.
+struct SoundObject {
+  std::string inventory_sha512;
+  uint64_t files = 0, bytes = 0;
+};
+
 struct ObjectOutcome {
   std::string id;              // empty when the inventory could not be read
   std::string rel_path;        // object root relative to the storage root
@@ -29,6 +37,7 @@ struct ObjectOutcome {
   std::vector<VersionDigests> versions;  // only when the inventory was readable
   ocfl::ObjectSummary summary;           // for the validator's cross-object checks
   uint64_t files = 0, bytes = 0;
+  std::string inventory_sha512;  // of the root inventory, when readable
 };
 
 // sha512 and sm3 of files, one read pass each, with message digests fetched once per thread.
@@ -48,15 +57,17 @@ class FileHasher {
 
 // Checks one object (rel_path relative to root): sidecars, inventories, every content file's
 // sha512 and sm3, extra files, id vs path; and, when `validator` is given, the OCFL object rules
-// (as "ocfl" problems) from the same listing and reads.
+// (as "ocfl" problems) from the same listing and reads. With `sound` and the same root inventory,
+// content files are not hashed again (files and bytes are taken from it).
 ObjectOutcome verify_object(const std::string& root, const std::string& rel_path, FileHasher& hasher,
-                            const ocfl::ValidatorOptions* validator);
+                            const ocfl::ValidatorOptions* validator, const SoundObject* sound = nullptr);
 
 // Storage-root files against a freshly initialised root, and unexpected files at the root and in
 // gongkai's extension directories. Appends to `out`.
-void check_root(const std::string& root, std::vector<Problem>& out);
+// `write_locked`: the caller holds the store's write lock (staging.lock) exclusively.
+void check_root(const std::string& root, std::vector<Problem>& out, bool write_locked);
 // extensions/gongkai-staging/: its README, lock files, transactions of live writers; anything
 // else is extra (a transaction nobody holds names the command that recovers it).
-void check_staging(const std::string& root, std::vector<Problem>& out);
+void check_staging(const std::string& root, std::vector<Problem>& out, bool write_locked);
 
 }  // namespace gk::verify::detail

@@ -150,7 +150,7 @@ const std::string* checked_inventory(const ocfl::ObjectSnapshot& snap, const std
 }  // namespace
 
 ObjectOutcome verify_object(const std::string& root, const std::string& rel, FileHasher& hasher,
-                            const ocfl::ValidatorOptions* validator) {
+                            const ocfl::ValidatorOptions* validator, const SoundObject* sound) {
   ObjectOutcome o;
   o.rel_path = rel;
   ocfl::ObjectSnapshot snap = ocfl::snapshot_object(root + "/" + rel);
@@ -171,6 +171,12 @@ ObjectOutcome verify_object(const std::string& root, const std::string& rel, Fil
   }
   const std::string* text = checked_inventory(snap, rel, "", o, "");
   if (!text) return o;
+  o.inventory_sha512 = snap.file_digest("inventory.json", "sha512");
+  const bool rehash = !sound || sound->inventory_sha512 != o.inventory_sha512;
+  if (!rehash) {
+    o.files = sound->files;
+    o.bytes = sound->bytes;
+  }
   // The validator's (lenient) parse when it ran: whatever it left out, it reported, and the
   // sidecar check above catches any change. Otherwise, or when it could not parse, the strict reader.
   std::optional<ocfl::Inventory> inv = o.summary.root_inventory;
@@ -210,6 +216,8 @@ ObjectOutcome verify_object(const std::string& root, const std::string& rel, Fil
       expected.insert(cp);
       std::string file = rel + "/" + cp, version = first_component(cp);
       auto sm3 = sm3_of.find(cp);
+      if (sm3 != sm3_of.end()) sm3_by_sha[want] = sm3->second;
+      if (!rehash) continue;
       // Relative to the object's directory descriptor: no path walk from / per file.
       auto d = snap.fd() >= 0 ? hasher.hash(snap.fd(), cp, sm3 != sm3_of.end())
                               : Result<FileDigests>(make_error("object directory unreadable", file));
@@ -225,7 +233,6 @@ ObjectOutcome verify_object(const std::string& root, const std::string& rel, Fil
       else if (sm3 != sm3_of.end() && d->sm3 != sm3->second)
         o.problems.push_back({"changed", o.id, version, file,
                               "sm3 is " + d->sm3.substr(0, 16) + "..., the fixity block records " + sm3->second.substr(0, 16) + "..."});
-      if (sm3 != sm3_of.end()) sm3_by_sha[want] = sm3->second;
     }
   }
 
@@ -313,7 +320,7 @@ void check_signing(const std::string& root, std::vector<Problem>& out) {
 
 }  // namespace
 
-void check_root(const std::string& root, std::vector<Problem>& out) {
+void check_root(const std::string& root, std::vector<Problem>& out, bool write_locked) {
   // The reference: what this gongkai writes into a new root. Comparing byte for byte catches a
   // changed byte in prose files too, which no parser would notice.
   fs::path ref = fs::temp_directory_path() / ("gk-verify-ref-" + std::to_string(::getpid()));
@@ -355,7 +362,7 @@ void check_root(const std::string& root, std::vector<Problem>& out) {
       check_signing(root, out);
       continue;
     } else if (name == "gongkai-staging") {
-      check_staging(root, out);
+      check_staging(root, out, write_locked);
       continue;
     } else continue;  // other extensions belong to other tools
     for (auto& f : fs::recursive_directory_iterator(e.path(), ec)) {

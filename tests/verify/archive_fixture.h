@@ -119,25 +119,31 @@ struct Archive {
     nf.push_back(gk::ocfl::NewFile::from_bytes("metadata.json", meta));
     auto info = st->add_version(id, nf, {"2023-09-01T10:00:00+08:00", v.status, "clerk", "mailto:clerk@example.gov.cn"});
     if (!info) throw std::runtime_error(why(info));
-    if (log_it) {
-      gk::audit::Entry e;
-      e.time = "2023-09-01T02:00:00Z";
-      e.actor = "mailto:clerk@example.gov.cn";
-      e.action = info->number == 1 ? gk::audit::kActionVersionAdd : gk::audit::kActionStatusChange;
-      e.object = id;
-      e.version = info->version;
-      e.digests = {{"sha512", gk::digest_hex(gk::DigestAlgorithm::sha512, meta)},
-                   {"sm3", gk::digest_hex(gk::DigestAlgorithm::sm3, meta)}};
-      e.detail["status"] = v.status;
-      e.detail["user"] = "clerk";
-      e.detail["message"] = v.status;
-      for (auto& [p, b] : files) {
-        e.detail["sha512:" + p] = gk::digest_hex(gk::DigestAlgorithm::sha512, b);
-        e.detail["sm3:" + p] = gk::digest_hex(gk::DigestAlgorithm::sm3, b);
-      }
-      append(e, sign);
-    }
+    if (log_it) append(entry(id, info->version, v), sign);
     return info->version;
+  }
+
+  // The entry the write path appends for version `version` of `id` holding `v`.
+  static gk::audit::Entry entry(const std::string& id, const std::string& version, const Version& v) {
+    std::map<std::string, std::string> files{{"record.xml", v.record}};
+    if (!v.pdf.empty()) files["document.pdf"] = v.pdf;
+    std::string meta = metadata(v.status, files);
+    gk::audit::Entry e;
+    e.time = "2023-09-01T02:00:00Z";
+    e.actor = "mailto:clerk@example.gov.cn";
+    e.action = version == "v1" ? gk::audit::kActionVersionAdd : gk::audit::kActionStatusChange;
+    e.object = id;
+    e.version = version;
+    e.digests = {{"sha512", gk::digest_hex(gk::DigestAlgorithm::sha512, meta)},
+                 {"sm3", gk::digest_hex(gk::DigestAlgorithm::sm3, meta)}};
+    e.detail["status"] = v.status;
+    e.detail["user"] = "clerk";
+    e.detail["message"] = v.status;
+    for (auto& [p, b] : files) {
+      e.detail["sha512:" + p] = gk::digest_hex(gk::DigestAlgorithm::sha512, b);
+      e.detail["sm3:" + p] = gk::digest_hex(gk::DigestAlgorithm::sm3, b);
+    }
+    return e;
   }
 
   void append(const gk::audit::Entry& e, bool sign = true) {
