@@ -221,7 +221,13 @@ Result<BagCheck> check_bag(const std::string& dir) {
   for (auto& [alg, len] : tagmanifests) {
     std::string name = "tagmanifest-" + alg + ".txt";
     DigestAlgorithm a = alg == "sha512" ? DigestAlgorithm::sha512 : DigestAlgorithm::sha256;
-    for (auto& m : read_manifest(dir, name, len, c)) {
+    auto lines = read_manifest(dir, name, len, c);
+    std::set<std::string> listed;
+    for (auto& m : lines) listed.insert(m.path);
+    // A file beside the payload that no tag manifest pins could say anything to an inspector.
+    for (auto& t : tagfiles)
+      if (t.rfind("tagmanifest-", 0) != 0 && !listed.count(t)) c.problems.push_back({t, "extra tag file (not in " + name + ")"});
+    for (auto& m : lines) {
       std::string where = name + ":" + std::to_string(m.line);
       if (m.path.rfind("data/", 0) == 0 || !safe_relative(m.path) || m.path.rfind("tagmanifest-", 0) == 0) {
         c.problems.push_back({where, "not a tag file: " + m.path});

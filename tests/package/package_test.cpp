@@ -206,6 +206,12 @@ BOOST_AUTO_TEST_CASE(bad_bags_are_named) {
   BOOST_TEST(has(p, "data/extra.txt: extra payload file (not in manifest-sha512.txt)"), joined(p));
   fs::remove(x.bag + "/data/extra.txt");
   BOOST_TEST(joined(x.check()) == "");
+  // Beside the payload too: a tag file no tag manifest pins (a forged note to the inspector).
+  spit(x.bag + "/检查说明.txt", "all checked");
+  p = x.check();
+  BOOST_TEST(joined(p) == "检查说明.txt: extra tag file (not in tagmanifest-sha512.txt)\n");
+  fs::remove(x.bag + "/检查说明.txt");
+  BOOST_TEST(joined(x.check()) == "");
 
   std::string info = slurp(x.bag + "/bag-info.txt");
   size_t at = info.find("Payload-Oxum: ") + 14;
