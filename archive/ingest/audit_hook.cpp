@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include "archive/audit/log.h"
@@ -175,9 +176,25 @@ Result<KeygenResult> keygen(const std::string& root, const std::string& private_
   // The audit log's exclusive lock is what every writer of the archive as a whole holds (log
   // appends, audit recover): held from the check below to the entry, a second keygen waits here
   // and then finds this one's config.json instead of racing it (found by a black-box review).
+  // The store's write lock first (the order writers take them in): versions being committed by a
+  // writer that found no key are logged before the key exists, and later writers find it.
+  auto writing = ocfl::fsx::FileLock::acquire(ocfl::Store::write_lock_path(root), true, true);
+  if (!writing) return writing.error();
   auto log = audit::AuditLog::open(audit::audit_dir(root), audit::OpenOptions{false, true});
   if (!log) return log.error();
   if (fs::exists(config_path(root))) return has_key;
+  // config.json removed: the log still says which key the archive has.
+  std::optional<uint64_t> rotated;
+  if (auto s = log->for_each_entry([&](const audit::Entry& e) {
+        if (e.action == audit::kActionKeyRotate && !rotated) rotated = e.seq;
+        return Status{};
+      });
+      !s)
+    return s.error();
+  if (rotated)
+    return make_error("this archive already has a signing key (key-rotate entry seq " + std::to_string(*rotated) +
+                          ", although config.json is missing); keys are never replaced by keygen",
+                      config_path(root));
   if (log->latest_head())  // a root whose config.json was removed: refuse before making anything
     if (auto s = require_covered_tail(*log, root); !s) return s.error();
   if (auto s = ocfl::fsx::make_dirs(public_key_dir(root)); !s) return s.error();

@@ -230,6 +230,11 @@ Result<Metadata> read_metadata(const ocfl::Store& store, const std::string& id, 
   return Metadata::from_json(*text, id + " " + (version.empty() ? "head" : version) + "/" + kMetadataFile);
 }
 
+Archive::Archive(ocfl::Store s) : store_(std::move(s)) {
+  std::error_code ec;
+  keyless_archive_ = !std::filesystem::exists(store_.root() + "/" + audit::kSigningConfig, ec);
+}
+
 Result<Archive> Archive::open(const std::string& root, ocfl::StoreOptions options) {
   auto st = ocfl::Store::open(root, options);
   if (!st) return st.error();
@@ -245,14 +250,9 @@ Status Archive::commit(std::vector<Prepared>& group, std::vector<AddOutcome>& ou
     batch.push_back(std::move(p.nv));
     order.push_back(&p);
   }
-  if (!batch.empty() && audit_)
-    if (auto s = check_log_before_write(store_.root(), key_ ? &*key_ : nullptr); !s) {
-      for (size_t i = 0; i < batch.size(); ++i) order[i]->nv = std::move(batch[i]);
-      return s;
-    }
   // Shared from before the commit until its entries are appended: `archive verify` re-checks what
   // looks wrong while holding it exclusively, so it never takes a version whose entry is still
-  // on its way for an unlogged one.
+  // on its way for an unlogged one; keygen holds it exclusively while it makes the key.
   std::optional<ocfl::fsx::FileLock> writing;
   if (!batch.empty()) {
     auto l = ocfl::fsx::FileLock::acquire(ocfl::Store::write_lock_path(store_.root()), false, true);
@@ -261,6 +261,20 @@ Status Archive::commit(std::vector<Prepared>& group, std::vector<AddOutcome>& ou
       return l.error();
     }
     writing.emplace(std::move(*l));
+    // keygen ran since this writer looked for a key (it holds the write lock while it makes one):
+    // unsigned entries now would make every signed writer after this one refuse.
+    std::error_code ec;
+    if (audit_ && !key_ && keyless_archive_ && std::filesystem::exists(store_.root() + "/" + audit::kSigningConfig, ec)) {
+      for (size_t i = 0; i < batch.size(); ++i) order[i]->nv = std::move(batch[i]);
+      return make_error("a signing key was made for this archive after this command started; nothing was written: run "
+                        "it again",
+                        store_.root());
+    }
+    if (audit_)
+      if (auto s = check_log_before_write(store_.root(), key_ ? &*key_ : nullptr); !s) {
+        for (size_t i = 0; i < batch.size(); ++i) order[i]->nv = std::move(batch[i]);
+        return s;
+      }
     auto infos = store_.add_versions(batch);
     if (!infos) {
       for (size_t i = 0; i < batch.size(); ++i) order[i]->nv = std::move(batch[i]);  // for a retry

@@ -97,7 +97,7 @@ class Archive {
   const std::optional<Error>& catalogue_error() const { return catalogue_error_; }
 
  private:
-  explicit Archive(ocfl::Store s) : store_(std::move(s)) {}
+  explicit Archive(ocfl::Store s);
   // Commits a group with one add_versions, fills `out`, then runs after_commit (audit_error), then
   // indexes the new versions in the catalogue, or, with `to_index`, leaves that to the caller.
   Status commit(std::vector<Prepared>& group, std::vector<AddOutcome>& out, std::optional<Error>& audit_error,
@@ -110,6 +110,7 @@ class Archive {
 
   ocfl::Store store_;
   std::optional<audit::PrivateKey> key_;
+  bool keyless_archive_ = false;  // no signing config when opened: a keygen since would be missed
   bool audit_ = true;
   bool catalogue_ = true;
   std::optional<Error> catalogue_error_;

@@ -9,6 +9,7 @@
 #include "archive/ingest/audit_hook.h"
 #include "archive/audit/log.h"
 #include "archive/ingest/ingest.h"
+#include "archive/ocfl/fsutil.h"
 #include "archive/ocfl/rules.h"
 #include "archive/ocfl/store.h"
 #include "archive/verify/entries.h"
@@ -19,8 +20,13 @@ namespace gk::ingest {
 Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::PrivateKey* key, int64_t grace_seconds) {
   auto store = ocfl::Store::open(root);
   if (!store) return store.error();
-  // Opened for writing first: its lock keeps other writers' appends out while the versions are
-  // compared with the entries.
+  // The store's write lock first, exclusively (the order writers take them in): a writer holds it
+  // shared from its commit to its entry, so no version found now is still on its way to the log
+  // (without it, a version of a long batch could be logged twice: here and by its writer).
+  auto writing = ocfl::fsx::FileLock::acquire(ocfl::Store::write_lock_path(root), true, true);
+  if (!writing) return writing.error();
+  // Then the log for writing: its lock keeps other appends out while the versions are compared
+  // with the entries.
   auto log = audit::AuditLog::open(audit::audit_dir(root), audit::OpenOptions{false, true});
   if (!log) return log.error();
   auto index = verify::LogIndex::build(*log);

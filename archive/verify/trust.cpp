@@ -64,18 +64,31 @@ Result<KeyTrust> KeyTrust::load(const std::string& root) {
 void KeyTrust::see(const audit::Entry& e) {
   if (e.action != audit::kActionKeyRotate) return;
   auto fp = e.detail.find("fingerprint");
-  if (fp != e.detail.end()) introduced_.insert(fp->second);
+  if (fp == e.detail.end() || introduced_.count(fp->second)) return;
+  // The first key-rotate entry introduces the archive's key. A later one is signed only by the key
+  // it introduces, so anyone who can write to the archive could add one: it counts once a head
+  // signed by a key already trusted covers it.
+  if (introduced_.empty()) introduced_.insert(fp->second);
+  else pending_.emplace(fp->second, e.seq);
 }
 
 bool KeyTrust::trusted_fingerprint(const std::string& fp, bool rotated) const {
   return introduced_.count(fp) || (!rotated && before_log_.count(fp));
 }
 
-Status KeyTrust::check_head(const audit::Head& h, const std::string& heads_path, int line) const {
-  if (trusted_fingerprint(h.key, !introduced_.empty())) return {};
+Status KeyTrust::check_head(const audit::Head& h, const std::string& heads_path, int line) {
+  if (trusted_fingerprint(h.key, !introduced_.empty())) {
+    for (auto& [fp, seq] : pending_) introduced_.insert(fp);  // vouched for by this head
+    pending_.clear();
+    return {};
+  }
   std::string file;
   for (auto& f : files_)
     if (f.key.fingerprint() == h.key) file = " (" + f.file + ")";
+  if (auto p = pending_.find(h.key); p != pending_.end())
+    return make_error("signed by key " + h.key + file + ", which a later key-rotate entry (seq " + std::to_string(p->second) +
+                          ") introduced that no head of the archive's trusted key covers: not trusted",
+                      heads_path, line);
   return make_error("signed by key " + h.key + file + ", which no key-rotate entry that this head covers introduced: not trusted",
                     heads_path, line);
 }

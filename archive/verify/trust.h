@@ -7,6 +7,7 @@
 // were written by hand) fall back to the key their config.json names, or, without config.json,
 // to every key in the directory: integrity only, as an inspector's own --key always was.
 #pragma once
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -38,7 +39,9 @@ class KeyTrust {
   void see(const audit::Entry& e);
   // Ok when the head's key was introduced by an entry already seen (i.e. one the head covers), or,
   // before any key-rotate entry, is a key the archive had before it logged keys (see above).
-  Status check_head(const audit::Head& h, const std::string& heads_path, int line) const;
+  // A key introduced by a later key-rotate entry is trusted once a head of a trusted key covers
+  // that entry (keygen never replaces a key; rotation needs the old key's consent).
+  Status check_head(const audit::Head& h, const std::string& heads_path, int line);
   // After the whole log: key files that the log did not introduce, as "extra" problems.
   std::vector<Problem> extra_keys() const;
   // The candidate keys, to check signatures with (check_head then decides on the signer).
@@ -50,6 +53,7 @@ class KeyTrust {
   bool trusted_fingerprint(const std::string& fp, bool rotated) const;
   std::vector<KeyFile> files_;
   std::set<std::string> introduced_;  // fingerprints recorded by key-rotate entries
+  std::map<std::string, uint64_t> pending_;  // later key-rotate entries no trusted head covers yet, with their seq
   std::set<std::string> before_log_;  // trusted while no key-rotate entry has been seen
   bool config_names_key_ = false;
 };

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "archive/audit/log.h"
+#include "archive/ingest/ingest.h"
 #include "archive_test_util.h"
 
 using namespace archive_test;
@@ -110,6 +111,46 @@ BOOST_AUTO_TEST_CASE(private_key_path_through_a_symlink_into_the_root_is_refused
   auto ok = run_gk({"archive", "keygen", root, "--key", t / "keys-link/k.pem"});
   BOOST_TEST(ok.code == 0, ok.err);
   BOOST_TEST(fs::exists(t / "keys/k.pem"));
+}
+
+// Keys are never replaced: with config.json removed, the log's key-rotate entry still says the
+// archive has one (review: keygen then added a second key that verify trusted).
+BOOST_AUTO_TEST_CASE(keygen_refuses_when_the_log_already_introduced_a_key) {
+  TempDir t("keygen_again");
+  std::string root = t / "root";
+  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
+  BOOST_REQUIRE(run_gk({"archive", "keygen", root, "--key", t / "a.pem"}).code == 0);
+  std::string cfg = root + "/extensions/gongkai-signing/config.json";
+  fs::rename(cfg, t / "config.json");
+  auto before = signing_files(root);
+  auto r = run_gk({"archive", "keygen", root, "--key", t / "rogue.pem"});
+  BOOST_TEST(r.code == 1);
+  BOOST_TEST(r.err == "gongkai: " + cfg + ": this archive already has a signing key (key-rotate entry seq 0, although "
+                                          "config.json is missing); keys are never replaced by keygen\n");
+  BOOST_TEST(!fs::exists(t / "rogue.pem"));
+  BOOST_TEST(signing_files(root) == before, boost::test_tools::per_element());
+  BOOST_TEST(log_size(root) == 1u);
+}
+
+// A writer that found no key (the archive had none) while keygen made one: it refuses before
+// committing, instead of appending unsigned entries that every signed writer would then refuse.
+BOOST_AUTO_TEST_CASE(a_writer_that_found_no_key_refuses_after_keygen) {
+  TempDir t("keygen_writer");
+  std::string root = t / "root";
+  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
+  auto w = gk::ingest::Archive::open(root);
+  BOOST_REQUIRE_MESSAGE(w, err(w));
+  w->set_catalogue_enabled(false);
+  BOOST_REQUIRE(run_gk({"archive", "keygen", root, "--key", t / "k.pem"}).code == 0);
+  gk::ingest::AddRequest rq;
+  rq.record_path = seed_record();
+  rq.pdf_bytes = fake_pdf("a");
+  auto r = w->add(rq);
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(r.error().str() == root + ": a signing key was made for this archive after this command started; nothing was "
+                                       "written: run it again");
+  BOOST_TEST(!w->store().has_object(kSeedId));
+  BOOST_TEST(log_size(root) == 1u);  // the key-rotate entry only
 }
 
 BOOST_AUTO_TEST_SUITE_END()

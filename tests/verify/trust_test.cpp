@@ -112,7 +112,9 @@ BOOST_AUTO_TEST_CASE(a_key_no_key_rotate_entry_introduced_is_reported_and_not_tr
 }
 
 // A key is trusted from the key-rotate entry that introduces it on: a head that does not cover
-// that entry cannot have been signed by the key.
+// that entry cannot have been signed by the key. And a key-rotate entry after the archive's first
+// one (signed only by the key it names, so anyone able to write the log could add one) counts
+// only once a head of the trusted key covers it (review: it vouched for itself).
 BOOST_AUTO_TEST_CASE(a_key_rotate_entry_introduces_its_key_for_later_heads_only) {
   Archive a;
   log_key_rotate(a);
@@ -131,7 +133,35 @@ BOOST_AUTO_TEST_CASE(a_key_rotate_entry_introduces_its_key_for_later_heads_only)
   }
   auto p = problems(a.root);
   BOOST_TEST(joined(p) == "log: extensions/gongkai-audit/heads.jsonl:" + std::to_string(line) + ": signed by key " +
-                              r.fingerprint + " (" + r.file + "), which no key-rotate entry that this head covers introduced: not trusted\n");
+                              r.fingerprint + " (" + r.file + "), which no key-rotate entry that this head covers introduced: not trusted\n" +
+                              "extra: " + r.file + ": public key " + r.fingerprint + kNotIntroduced + "\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_later_key_rotate_entry_does_not_vouch_for_itself) {
+  Archive a;
+  log_key_rotate(a);
+  a.populate(1);
+  Rogue r(a);
+  gk::audit::Entry e;
+  e.time = "2023-09-03T00:00:00Z";
+  e.actor = "intruder";
+  e.action = gk::audit::kActionKeyRotate;
+  e.detail = {{"fingerprint", r.fingerprint}, {"public-key", r.file}};
+  uint64_t seq = 0;
+  int line = 0;
+  {
+    auto log = gk::audit::AuditLog::open(gk::audit::audit_dir(a.root));
+    auto appended = log->append(e);
+    BOOST_REQUIRE(appended);
+    seq = *appended;
+    BOOST_REQUIRE(log->sign_head(*r.key, "2023-09-03T00:00:01Z"));
+  }
+  line = static_cast<int>(std::count(std::istreambuf_iterator<char>(std::ifstream(a.root + "/extensions/gongkai-audit/heads.jsonl").rdbuf()),
+                                     std::istreambuf_iterator<char>(), '\n'));
+  BOOST_TEST(joined(problems(a.root)) == "log: extensions/gongkai-audit/heads.jsonl:" + std::to_string(line) + ": signed by key " +
+                                             r.fingerprint + " (" + r.file + "), which a later key-rotate entry (seq " +
+                                             std::to_string(seq) + ") introduced that no head of the archive's trusted key covers: not trusted\n" +
+                                             "extra: " + r.file + ": public key " + r.fingerprint + kNotIntroduced + "\n");
 }
 
 // A log without key-rotate entries (keys from before keygen logged them, or written by hand as
