@@ -420,9 +420,11 @@ Result<VerifyReport> verify_archive(const std::string& root_in, const VerifyOpti
       if (fd >= 0) ::close(fd);
     }
   } lock{::open(ocfl::Store::write_lock_path(root).c_str(), O_RDONLY | O_CLOEXEC)};
-  if (lock.fd >= 0)
-    while (::flock(lock.fd, LOCK_EX) != 0 && errno == EINTR) {
-    }
+  // Without the lock file no writer of this protocol can be running (writers create it): the
+  // first reading stands, and is not called re-checked.
+  if (lock.fd < 0) return first;
+  while (::flock(lock.fd, LOCK_EX) != 0 && errno == EINTR) {
+  }
   VerifyOptions again = opt;
   again.progress = nullptr;  // the bar of the first reading is finished
   VerifyReport second = read_archive(root, again, 2, &sound, nullptr);

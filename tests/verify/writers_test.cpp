@@ -183,6 +183,24 @@ BOOST_AUTO_TEST_CASE(version_moved_in_before_the_root_inventory_names_it_is_not_
   BOOST_TEST(r->versions == 3u);
 }
 
+// Without the write lock's file (an archive copied without its staging area) the first reading
+// stands: nothing to wait for, and the report does not claim a re-check it could not make.
+BOOST_AUTO_TEST_CASE(no_lock_file_no_recheck) {
+  Archive a;
+  a.populate(2);
+  std::string pdf = a.object_dir("11519900008452170L/2023-00101") + "/v1/content/document.pdf";
+  std::string bytes = slurp(pdf);
+  bytes[bytes.size() / 2] ^= 0x01;
+  spit(pdf, bytes);
+  fs::remove(gk::ocfl::Store::write_lock_path(a.root));
+  auto r = gk::verify::verify_archive(a.root, {});
+  BOOST_REQUIRE_MESSAGE(r, why(r));
+  BOOST_TEST(!r->rechecked);
+  bool changed = false;
+  for (auto& p : r->problems) changed |= p.kind == "changed" && p.file.find("document.pdf") != std::string::npos;
+  BOOST_TEST(changed);
+}
+
 // A real problem is still reported while a writer runs, once, and the entry says failed; the
 // writer's version in progress is not among the problems.
 BOOST_AUTO_TEST_CASE(flipped_byte_is_reported_while_a_writer_runs) {
