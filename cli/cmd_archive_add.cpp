@@ -37,7 +37,7 @@ const char* kAddHelp =
     "  --user NAME       who archives (default: the login name)\n"
     "  --address URI     the user's address, e.g. mailto:li@example.gov.cn\n"
     "  --message M       version message (default: \"<status>：<title>\")\n"
-    "  --status S        发布 | 修改 | 废止 | 失效 | 撤回\n"
+    "  --status S        发布 | 修改 | 废止 | 失效 | 撤回 (发布 again only after 撤回)\n"
     "  --key PATH        private key to sign the audit log (default: GONGKAI_KEY, then the\n"
     "                    archive's configured key; see gongkai archive keygen)\n";
 

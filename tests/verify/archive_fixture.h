@@ -17,6 +17,7 @@
 
 #include "archive/audit/log.h"
 #include "archive/ocfl/json.h"
+#include "archive/verify/verify.h"
 #include "archive/ocfl/store.h"
 #include "common/digest.h"
 
@@ -173,5 +174,20 @@ struct Archive {
     }
   }
 };
+
+// verify's problems as their report lines ("error: …" when verify itself fails).
+inline std::vector<std::string> problem_lines(const std::string& root, gk::verify::VerifyOptions o = {}) {
+  auto r = gk::verify::verify_archive(root, o);
+  if (!r) return {"error: " + r.error().str()};
+  std::vector<std::string> out;
+  for (auto& p : r->problems) out.push_back(p.str());
+  return out;
+}
+
+inline std::string joined_lines(const std::vector<std::string>& v) {
+  std::string s;
+  for (auto& x : v) s += x + "\n";
+  return s;
+}
 
 }  // namespace verify_test

@@ -9,20 +9,6 @@ using namespace verify_test;
 
 namespace {
 
-std::vector<std::string> problems(const std::string& root, gk::verify::VerifyOptions o = {}) {
-  auto r = gk::verify::verify_archive(root, o);
-  if (!r) return {"error: " + r.error().str()};
-  std::vector<std::string> out;
-  for (auto& p : r->problems) out.push_back(p.str());
-  return out;
-}
-
-std::string joined(const std::vector<std::string>& v) {
-  std::string s;
-  for (auto& x : v) s += x + "\n";
-  return s;
-}
-
 bool any_line(const std::vector<std::string>& v, const std::string& line) { return std::find(v.begin(), v.end(), line) != v.end(); }
 
 // Every file under the root with its bytes: verify must change nothing.
@@ -84,31 +70,31 @@ BOOST_AUTO_TEST_CASE(a_key_no_key_rotate_entry_introduced_is_reported_and_not_tr
   Archive a;
   log_key_rotate(a);
   a.populate(2);
-  BOOST_REQUIRE_MESSAGE(problems(a.root).empty(), joined(problems(a.root)));
+  BOOST_REQUIRE_MESSAGE(problem_lines(a.root).empty(), joined_lines(problem_lines(a.root)));
   Rogue r(a);
   auto before = contents(a.root);
-  auto p = problems(a.root);
-  BOOST_TEST(joined(p) == "extra: " + r.file + ": public key " + r.fingerprint + kNotIntroduced + "\n");
+  auto p = problem_lines(a.root);
+  BOOST_TEST(joined_lines(p) == "extra: " + r.file + ": public key " + r.fingerprint + kNotIntroduced + "\n");
   BOOST_TEST((contents(a.root) == before));  // read-only: the file stays for the operator to judge
 
   // Heads it signs are not accepted, although the signature itself is valid.
   int line = r.sign_one_more(a);
-  p = problems(a.root);
+  p = problem_lines(a.root);
   std::string heads = "extensions/gongkai-audit/heads.jsonl";
   // (Problems are sorted by object, version, file.)
-  BOOST_TEST(joined(p) == "log: " + heads + ":" + std::to_string(line) + ": signed by key " + r.fingerprint + " (" + r.file +
+  BOOST_TEST(joined_lines(p) == "log: " + heads + ":" + std::to_string(line) + ": signed by key " + r.fingerprint + " (" + r.file +
                               "), which no key-rotate entry that this head covers introduced: not trusted\n" + "extra: " + r.file +
                               ": public key " + r.fingerprint + kNotIntroduced + "\n");
 
   // The configuration its key-rotate entry pins may not disappear either.
   fs::rename(a.config_path, r.dir / "config.json");
-  BOOST_TEST(any_line(problems(a.root), "missing: extensions/gongkai-signing/config.json: its key-rotate entry (seq 0) records its digests"));
+  BOOST_TEST(any_line(problem_lines(a.root), "missing: extensions/gongkai-signing/config.json: its key-rotate entry (seq 0) records its digests"));
   fs::rename(r.dir / "config.json", a.config_path);
 
   // An inspector's --key is trusted as given; the dropped file is still reported.
   gk::verify::VerifyOptions o;
   o.trusted = {*gk::audit::PublicKey::load(a.pub_path), *gk::audit::PublicKey::load(r.dir / "k.pub")};
-  BOOST_TEST(joined(problems(a.root, o)) == "extra: " + r.file + ": public key " + r.fingerprint + kNotIntroduced + "\n");
+  BOOST_TEST(joined_lines(problem_lines(a.root, o)) == "extra: " + r.file + ": public key " + r.fingerprint + kNotIntroduced + "\n");
 }
 
 // A key is trusted from the key-rotate entry that introduces it on: a head that does not cover
@@ -131,8 +117,8 @@ BOOST_AUTO_TEST_CASE(a_key_rotate_entry_introduces_its_key_for_later_heads_only)
     BOOST_REQUIRE(log->append(e));
     BOOST_REQUIRE(log->sign_head(*r.key, "2023-09-03T00:00:01Z"));
   }
-  auto p = problems(a.root);
-  BOOST_TEST(joined(p) == "log: extensions/gongkai-audit/heads.jsonl:" + std::to_string(line) + ": signed by key " +
+  auto p = problem_lines(a.root);
+  BOOST_TEST(joined_lines(p) == "log: extensions/gongkai-audit/heads.jsonl:" + std::to_string(line) + ": signed by key " +
                               r.fingerprint + " (" + r.file + "), which no key-rotate entry that this head covers introduced: not trusted\n" +
                               "extra: " + r.file + ": public key " + r.fingerprint + kNotIntroduced + "\n");
 }
@@ -158,7 +144,7 @@ BOOST_AUTO_TEST_CASE(a_later_key_rotate_entry_does_not_vouch_for_itself) {
   }
   line = static_cast<int>(std::count(std::istreambuf_iterator<char>(std::ifstream(a.root + "/extensions/gongkai-audit/heads.jsonl").rdbuf()),
                                      std::istreambuf_iterator<char>(), '\n'));
-  BOOST_TEST(joined(problems(a.root)) == "log: extensions/gongkai-audit/heads.jsonl:" + std::to_string(line) + ": signed by key " +
+  BOOST_TEST(joined_lines(problem_lines(a.root)) == "log: extensions/gongkai-audit/heads.jsonl:" + std::to_string(line) + ": signed by key " +
                                              r.fingerprint + " (" + r.file + "), which a later key-rotate entry (seq " +
                                              std::to_string(seq) + ") introduced that no head of the archive's trusted key covers: not trusted\n" +
                                              "extra: " + r.file + ": public key " + r.fingerprint + kNotIntroduced + "\n");
@@ -169,13 +155,13 @@ BOOST_AUTO_TEST_CASE(a_later_key_rotate_entry_does_not_vouch_for_itself) {
 BOOST_AUTO_TEST_CASE(without_key_rotate_entries_the_configured_key_is_trusted) {
   Archive a;
   a.populate(2);
-  BOOST_REQUIRE_MESSAGE(problems(a.root).empty(), joined(problems(a.root)));
+  BOOST_REQUIRE_MESSAGE(problem_lines(a.root).empty(), joined_lines(problem_lines(a.root)));
   Rogue r(a);
   const std::string extra =
       "extra: " + r.file + ": public key " + r.fingerprint + " that config.json does not name (the log has no key-rotate entry)\n";
-  BOOST_TEST(joined(problems(a.root)) == extra);
+  BOOST_TEST(joined_lines(problem_lines(a.root)) == extra);
   int line = r.sign_one_more(a);
-  BOOST_TEST(joined(problems(a.root)) == "log: extensions/gongkai-audit/heads.jsonl:" + std::to_string(line) +
+  BOOST_TEST(joined_lines(problem_lines(a.root)) == "log: extensions/gongkai-audit/heads.jsonl:" + std::to_string(line) +
                                              ": signed by key " + r.fingerprint + " (" + r.file +
                                              "), which no key-rotate entry that this head covers introduced: not trusted\n" + extra);
   // Export trusts the same keys: the latest head, signed by the dropped key, is refused.

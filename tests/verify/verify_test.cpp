@@ -11,20 +11,6 @@ using gk::verify::verify_archive;
 
 namespace {
 
-std::vector<std::string> problems(const std::string& root, gk::verify::VerifyOptions o = {}) {
-  auto r = verify_archive(root, o);
-  if (!r) return {"error: " + r.error().str()};
-  std::vector<std::string> out;
-  for (auto& p : r->problems) out.push_back(p.str());
-  return out;
-}
-
-std::string joined(const std::vector<std::string>& v) {
-  std::string s;
-  for (auto& x : v) s += x + "\n";
-  return s;
-}
-
 bool any_contains(const std::vector<std::string>& v, const std::string& needle) {
   for (auto& x : v)
     if (x.find(needle) != std::string::npos) return true;
@@ -55,7 +41,7 @@ BOOST_AUTO_TEST_CASE(clean_archive_verifies) {
   a.populate(4);
   auto r = verify_archive(a.root);
   BOOST_REQUIRE_MESSAGE(r.is_ok(), why(r));
-  BOOST_TEST(joined(problems(a.root)) == "");
+  BOOST_TEST(joined_lines(problem_lines(a.root)) == "");
   BOOST_TEST(r->objects == 4u);
   BOOST_TEST(r->versions == 8u);
   BOOST_TEST(r->entries == 8u);
@@ -73,7 +59,7 @@ BOOST_AUTO_TEST_CASE(not_an_archive) {
 BOOST_AUTO_TEST_CASE(every_flipped_byte_is_detected) {
   Archive a;
   a.populate(3, 600);
-  BOOST_REQUIRE(problems(a.root).empty());
+  BOOST_REQUIRE(problem_lines(a.root).empty());
   auto files = archive_files(a.root);
   BOOST_TEST_MESSAGE(files.size() << " files");
   std::mt19937 rng(20240601);
@@ -85,12 +71,12 @@ BOOST_AUTO_TEST_CASE(every_flipped_byte_is_detected) {
     std::string bad = orig;
     bad[at] = static_cast<char>(bad[at] ^ (1 + rng() % 255));
     spit(path, bad);
-    auto p = problems(a.root);
+    auto p = problem_lines(a.root);
     BOOST_CHECK_MESSAGE(!p.empty(), "flip of byte " << at << " of " << rel << " went unnoticed");
     spit(path, orig);
     ++flipped[rel.substr(0, rel.find('/'))];
   }
-  BOOST_TEST(problems(a.root).empty());
+  BOOST_TEST(problem_lines(a.root).empty());
   for (auto& [k, n] : flipped) BOOST_TEST_MESSAGE(k << ": " << n << " flips");
 }
 
@@ -102,8 +88,8 @@ BOOST_AUTO_TEST_CASE(changed_content_is_named_by_object_version_and_file) {
   std::string t = slurp(pdf);
   t[100] ^= 1;
   spit(pdf, t);
-  auto p = problems(a.root);
-  BOOST_TEST_REQUIRE(p.size() == 1u, joined(p));
+  auto p = problem_lines(a.root);
+  BOOST_TEST_REQUIRE(p.size() == 1u, joined_lines(p));
   BOOST_TEST(p[0].rfind("changed: " + kId + " v2 " + rel + "/v2/content/document.pdf: sha512 is ", 0) == 0u, p[0]);
   BOOST_TEST(p[0].find(", the manifest records ") != std::string::npos);
 }
@@ -126,13 +112,13 @@ BOOST_AUTO_TEST_CASE(resealed_inventory_metadata_is_caught) {
     spit(d + "/inventory.json", text);
     spit(d + "/inventory.json.sha512", gk::digest_hex(gk::DigestAlgorithm::sha512, text) + " inventory.json\n");
   }
-  auto p = problems(a.root);
+  auto p = problem_lines(a.root);
   const std::string at = "changed: " + kId + " v1 " + rel + "/inventory.json: ";
-  BOOST_TEST(any_contains(p, at + "the inventory's user of this version is 'mallory', log entry 0 records 'clerk' (inventory altered)"), joined(p));
-  BOOST_TEST(any_contains(p, at + "the inventory's message of this version is 'forged message', log entry 0 records '发布' (inventory altered)"), joined(p));
+  BOOST_TEST(any_contains(p, at + "the inventory's user of this version is 'mallory', log entry 0 records 'clerk' (inventory altered)"), joined_lines(p));
+  BOOST_TEST(any_contains(p, at + "the inventory's message of this version is 'forged message', log entry 0 records '发布' (inventory altered)"), joined_lines(p));
   BOOST_TEST(any_contains(p, at + "the inventory says this version was created 2020-01-01T00:00:00+08:00, its metadata.json says "
                                   "2023-09-01T10:00:00+08:00 (inventory altered)"),
-             joined(p));
+             joined_lines(p));
 }
 
 BOOST_AUTO_TEST_CASE(sm3_fixity_is_checked) {
@@ -151,10 +137,10 @@ BOOST_AUTO_TEST_CASE(sm3_fixity_is_checked) {
     spit(d + "/inventory.json", inv);
     spit(d + "/inventory.json.sha512", gk::digest_hex(gk::DigestAlgorithm::sha512, inv) + " inventory.json\n");
   }
-  auto p = problems(a.root);
+  auto p = problem_lines(a.root);
   BOOST_TEST(any_contains(p, "v1/content/record.xml: sm3 is " + sm3.substr(0, 16) + "..., the fixity block records " +
                                  fake.substr(0, 16) + "..."),
-             joined(p));
+             joined_lines(p));
 }
 
 BOOST_AUTO_TEST_CASE(inventory_and_sidecar_changes) {
@@ -163,15 +149,15 @@ BOOST_AUTO_TEST_CASE(inventory_and_sidecar_changes) {
   std::string obj = a.object_dir(kId), rel = fs::relative(obj, a.root).string();
   std::string side = slurp(obj + "/v1/inventory.json.sha512");
   spit(obj + "/v1/inventory.json.sha512", side.substr(0, side.size() - 1) + " \n");
-  auto p = problems(a.root);
+  auto p = problem_lines(a.root);
   BOOST_TEST(any_contains(p, "changed: " + kId + " v1 " + rel + "/v1/inventory.json.sha512: sidecar altered (digest right, rest of the line not)"),
-             joined(p));
+             joined_lines(p));
   spit(obj + "/v1/inventory.json.sha512", side);
   std::string inv = slurp(obj + "/inventory.json");
   inv.replace(inv.find("\"head\": \"v2\""), 12, "\"head\": \"v1\"");
   spit(obj + "/inventory.json", inv);
-  p = problems(a.root);
-  BOOST_TEST(any_contains(p, rel + "/inventory.json: inventory does not match its sidecar: sha512 is "), joined(p));
+  p = problem_lines(a.root);
+  BOOST_TEST(any_contains(p, rel + "/inventory.json: inventory does not match its sidecar: sha512 is "), joined_lines(p));
 }
 
 BOOST_AUTO_TEST_CASE(deleted_files_are_missing) {
@@ -179,27 +165,27 @@ BOOST_AUTO_TEST_CASE(deleted_files_are_missing) {
   a.populate(2);
   std::string obj = a.object_dir(kId), rel = fs::relative(obj, a.root).string();
   fs::remove(obj + "/v1/content/document.pdf");
-  auto p = problems(a.root);
+  auto p = problem_lines(a.root);
   BOOST_TEST(any_contains(p, "missing: " + kId + " v1 " + rel + "/v1/content/document.pdf: content file is missing or unreadable"),
-             joined(p));
+             joined_lines(p));
   fs::remove(obj + "/v2/inventory.json.sha512");
-  p = problems(a.root);
+  p = problem_lines(a.root);
   BOOST_TEST(any_contains(p, "missing: " + kId + " v2 " + rel + "/v2/inventory.json.sha512: inventory sidecar is missing or unreadable"),
-             joined(p));
+             joined_lines(p));
   fs::remove(a.root + "/ocfl_layout.json");
-  p = problems(a.root);
-  BOOST_TEST(any_contains(p, "missing: ocfl_layout.json: storage root file is missing"), joined(p));
+  p = problem_lines(a.root);
+  BOOST_TEST(any_contains(p, "missing: ocfl_layout.json: storage root file is missing"), joined_lines(p));
 }
 
 BOOST_AUTO_TEST_CASE(deleted_object_leaves_orphan_entries) {
   Archive a;
   a.populate(2);
   fs::remove_all(a.object_dir(kId));
-  auto p = problems(a.root);
+  auto p = problem_lines(a.root);
   BOOST_TEST(any_contains(p, "orphan-entry: " + kId + " v1: log entry 0 (version-add) names a version the archive does not have"),
-             joined(p));
+             joined_lines(p));
   BOOST_TEST(any_contains(p, "orphan-entry: " + kId + " v2: log entry 1 (status-change) names a version the archive does not have"),
-             joined(p));
+             joined_lines(p));
 }
 
 BOOST_AUTO_TEST_CASE(added_files_are_extra) {
@@ -209,26 +195,26 @@ BOOST_AUTO_TEST_CASE(added_files_are_extra) {
   spit(obj + "/v1/content/smuggled.pdf", "x");
   spit(a.root + "/notes.txt", "x");
   spit(a.root + "/extensions/gongkai-audit/old-log.jsonl", "x");
-  auto p = problems(a.root);
-  BOOST_TEST(any_contains(p, "extra: " + kId + " v1 " + rel + "/v1/content/smuggled.pdf: file that no inventory names"), joined(p));
-  BOOST_TEST(any_contains(p, "extra: notes.txt: file in the storage root that gongkai does not write"), joined(p));
-  BOOST_TEST(any_contains(p, "extra: extensions/gongkai-audit/old-log.jsonl: file this extension does not have"), joined(p));
+  auto p = problem_lines(a.root);
+  BOOST_TEST(any_contains(p, "extra: " + kId + " v1 " + rel + "/v1/content/smuggled.pdf: file that no inventory names"), joined_lines(p));
+  BOOST_TEST(any_contains(p, "extra: notes.txt: file in the storage root that gongkai does not write"), joined_lines(p));
+  BOOST_TEST(any_contains(p, "extra: extensions/gongkai-audit/old-log.jsonl: file this extension does not have"), joined_lines(p));
 }
 
 BOOST_AUTO_TEST_CASE(unlogged_version_and_unsigned_entries) {
   Archive a;
   a.populate(1);
   a.add(kId, {make_record(kId, "t", "2023-01-01", "永久"), "", "修改"}, /*log_it=*/false);
-  auto p = problems(a.root);
-  BOOST_TEST(any_contains(p, "unlogged: " + kId + " v3: version has no entry in the audit log"), joined(p));
+  auto p = problem_lines(a.root);
+  BOOST_TEST(any_contains(p, "unlogged: " + kId + " v3: version has no entry in the audit log"), joined_lines(p));
   gk::audit::Entry e;
   e.time = "2023-09-02T00:00:00Z";
   e.actor = "clerk";
   e.action = "export";
   a.append(e, /*sign=*/false);
-  p = problems(a.root);
+  p = problem_lines(a.root);
   BOOST_TEST(any_contains(p, "log: extensions/gongkai-audit/log.jsonl: 1 entries after the latest signed tree head are not protected by a signature"),
-             joined(p));
+             joined_lines(p));
 }
 
 BOOST_AUTO_TEST_CASE(log_entry_digest_must_match_content) {
@@ -250,10 +236,10 @@ BOOST_AUTO_TEST_CASE(log_entry_digest_must_match_content) {
                                       gk::ocfl::NewFile::from_bytes("document.pdf", "%PDF-1.4\n")},
                                 {}).is_ok());
   a.append(e);
-  auto p = problems(a.root);
+  auto p = problem_lines(a.root);
   BOOST_TEST(any_contains(p, "changed: " + kId + " v3: log entry 2 records sha512 of metadata.json aaaaaaaaaaaaaaaa..., the archive has "),
-             joined(p));
-  BOOST_TEST(any_contains(p, "extra: " + kId + " v3 document.pdf: file of the version that its log entry 2 does not record"), joined(p));
+             joined_lines(p));
+  BOOST_TEST(any_contains(p, "extra: " + kId + " v3 document.pdf: file of the version that its log entry 2 does not record"), joined_lines(p));
 }
 
 BOOST_AUTO_TEST_CASE(truncated_log_and_foreign_head) {
@@ -262,13 +248,13 @@ BOOST_AUTO_TEST_CASE(truncated_log_and_foreign_head) {
   std::string log = gk::audit::audit_dir(a.root) + "/log.jsonl";
   std::string t = slurp(log);
   spit(log, t.substr(0, t.rfind('\n', t.size() - 2) + 1));
-  auto p = problems(a.root);
-  BOOST_TEST(any_contains(p, "truncated"), joined(p));
+  auto p = problem_lines(a.root);
+  BOOST_TEST(any_contains(p, "truncated"), joined_lines(p));
   // The log failed its checks, but what it still says is replayed: the cut entry's version is
   // named (not only "the log is bad").
-  BOOST_TEST(any_contains(p, "unlogged: 11519900008452170L/2023-00101 v2: version has no entry in the audit log"), joined(p));
+  BOOST_TEST(any_contains(p, "unlogged: 11519900008452170L/2023-00101 v2: version has no entry in the audit log"), joined_lines(p));
   spit(log, t);
-  BOOST_TEST(problems(a.root).empty());
+  BOOST_TEST(problem_lines(a.root).empty());
 
   // A head signed by another key, appended as if the log were extended by someone else.
   TempDir other;
@@ -278,8 +264,8 @@ BOOST_AUTO_TEST_CASE(truncated_log_and_foreign_head) {
     auto l = gk::audit::AuditLog::open(gk::audit::audit_dir(a.root));
     BOOST_REQUIRE(l->sign_head(*k, "2023-09-03T00:00:00Z").is_ok());
   }
-  p = problems(a.root);
-  BOOST_TEST(any_contains(p, "signed by another key"), joined(p));
+  p = problem_lines(a.root);
+  BOOST_TEST(any_contains(p, "signed by another key"), joined_lines(p));
 }
 
 BOOST_AUTO_TEST_CASE(explicit_key_overrides_the_archives_own) {
@@ -289,8 +275,8 @@ BOOST_AUTO_TEST_CASE(explicit_key_overrides_the_archives_own) {
   auto pk = gk::audit::generate_keypair(other / "k", other / "k.pub");
   gk::verify::VerifyOptions o;
   o.trusted = {*pk};
-  auto p = problems(a.root, o);
-  BOOST_TEST(any_contains(p, "signed by another key"), joined(p));
+  auto p = problem_lines(a.root, o);
+  BOOST_TEST(any_contains(p, "signed by another key"), joined_lines(p));
 }
 
 // Objects are checked in parallel; the report must not depend on which thread finished first.
@@ -310,9 +296,9 @@ BOOST_AUTO_TEST_CASE(report_is_the_same_for_any_number_of_threads) {
   gk::verify::VerifyOptions one, many;
   one.threads = 1;
   many.threads = 4;
-  auto p1 = problems(a.root, one);
-  BOOST_TEST(p1.size() >= 5u, joined(p1));
-  for (int i = 0; i < 5; ++i) BOOST_TEST(joined(problems(a.root, many)) == joined(p1));
+  auto p1 = problem_lines(a.root, one);
+  BOOST_TEST(p1.size() >= 5u, joined_lines(p1));
+  for (int i = 0; i < 5; ++i) BOOST_TEST(joined_lines(problem_lines(a.root, many)) == joined_lines(p1));
 }
 
 // The progress callback: once per object, the total known, the last call (n, n).
@@ -337,23 +323,23 @@ BOOST_AUTO_TEST_CASE(validator_findings_and_the_hierarchy) {
   a.populate(2);
   std::string obj = a.object_dir(kId), rel = fs::relative(obj, a.root).string();
   spit(obj + "/junk", "x");
-  auto p = problems(a.root);
-  BOOST_TEST(any_contains(p, "ocfl: " + kId + " " + rel + "/junk: E001 "), joined(p));
-  BOOST_TEST(any_contains(p, "extra: " + kId + " " + rel + "/junk: file that no inventory names"), joined(p));
+  auto p = problem_lines(a.root);
+  BOOST_TEST(any_contains(p, "ocfl: " + kId + " " + rel + "/junk: E001 "), joined_lines(p));
+  BOOST_TEST(any_contains(p, "extra: " + kId + " " + rel + "/junk: file that no inventory names"), joined_lines(p));
   fs::remove(obj + "/junk");
   std::string hier = fs::path(obj).parent_path().string();
   spit(hier + "/lost.txt", "x");
-  p = problems(a.root);
+  p = problem_lines(a.root);
   BOOST_TEST(any_contains(p, "extra: " + fs::relative(hier, a.root).string() + "/lost.txt: file in the object hierarchy outside any object"),
-             joined(p));
+             joined_lines(p));
   fs::remove(hier + "/lost.txt");
   fs::remove(obj + "/0=ocfl_object_1.1");
   std::string pdf = obj + "/v1/content/document.pdf", t = slurp(pdf);
   t[10] ^= 1;
   spit(pdf, t);
-  p = problems(a.root);
-  BOOST_TEST(any_contains(p, "missing: " + kId + " " + rel + "/0=ocfl_object_1.1: object declaration is missing"), joined(p));
-  BOOST_TEST(any_contains(p, "changed: " + kId + " v1 " + rel + "/v1/content/document.pdf: sha512 is "), joined(p));
+  p = problem_lines(a.root);
+  BOOST_TEST(any_contains(p, "missing: " + kId + " " + rel + "/0=ocfl_object_1.1: object declaration is missing"), joined_lines(p));
+  BOOST_TEST(any_contains(p, "changed: " + kId + " v1 " + rel + "/v1/content/document.pdf: sha512 is "), joined_lines(p));
 }
 
 // extensions/gongkai-signing/: config.json in keygen's exact form, naming one of the archive's
@@ -361,11 +347,11 @@ BOOST_AUTO_TEST_CASE(validator_findings_and_the_hierarchy) {
 BOOST_AUTO_TEST_CASE(signing_configuration_is_checked) {
   Archive a;
   a.populate(1);
-  BOOST_REQUIRE(problems(a.root).empty());
+  BOOST_REQUIRE(problem_lines(a.root).empty());
   const std::string cfg = slurp(a.config_path), rel = "extensions/gongkai-signing/config.json";
   auto with = [&](const std::string& text) {
     spit(a.config_path, text);
-    auto p = problems(a.root);
+    auto p = problem_lines(a.root);
     spit(a.config_path, cfg);
     return p;
   };
@@ -380,17 +366,17 @@ BOOST_AUTO_TEST_CASE(signing_configuration_is_checked) {
   }
   std::string inside = cfg;
   inside.replace(path_at, a.key_path.size(), a.root + "/key.pem");
-  BOOST_TEST(any_contains(with(inside), rel + ": signing configuration names a private key inside the storage root"), joined(with(inside)));
+  BOOST_TEST(any_contains(with(inside), rel + ": signing configuration names a private key inside the storage root"), joined_lines(with(inside)));
   BOOST_TEST(any_contains(with(cfg.substr(0, cfg.size() - 1)), rel + ": signing configuration altered (not the bytes keygen writes)"));
   std::string other = a.root + "/extensions/gongkai-signing/stray.txt";
   spit(other, "x");
-  BOOST_TEST(any_contains(problems(a.root), "extra: extensions/gongkai-signing/stray.txt: file this extension does not have"));
+  BOOST_TEST(any_contains(problem_lines(a.root), "extra: extensions/gongkai-signing/stray.txt: file this extension does not have"));
   fs::remove(other);
   std::string priv = a.root + "/extensions/gongkai-signing/copy.pem";
   fs::copy_file(a.key_path, priv);
-  BOOST_TEST(any_contains(problems(a.root), "changed: extensions/gongkai-signing/copy.pem: a private key inside the storage root"));
+  BOOST_TEST(any_contains(problem_lines(a.root), "changed: extensions/gongkai-signing/copy.pem: a private key inside the storage root"));
   fs::remove(priv);
-  BOOST_TEST(problems(a.root).empty());
+  BOOST_TEST(problem_lines(a.root).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
