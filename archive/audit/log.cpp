@@ -1,6 +1,7 @@
 #include "archive/audit/log.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,9 +34,11 @@ struct AuditLog::State {
   std::optional<Head> latest;
   std::string note;
   bool broken = false;  // a failed write could not be undone; refuse further writes
+  bool unlocked = false;  // release_lock() was called
 
   Status writable() const {
     if (options.read_only) return make_error("audit log was opened read-only", log_path);
+    if (unlocked) return make_error("the audit log's lock was released; reopen it to write", log_path);
     if (broken) return make_error("an earlier write to the audit log failed; reopen it", log_path);
     return {};
   }
@@ -58,6 +61,11 @@ Result<Hash> AuditLog::root(uint64_t size) const {
     return make_error("tree size " + std::to_string(size) + " is beyond the log's " + std::to_string(s_->tree.size()) + " entries",
                       s_->log_path);
   return s_->tree.root(size);
+}
+
+void AuditLog::release_lock() {
+  ::flock(s_->log_fd.get(), LOCK_UN);
+  s_->unlocked = true;
 }
 
 Result<AuditLog> AuditLog::open(const std::string& dir, OpenOptions options) {

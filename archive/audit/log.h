@@ -91,6 +91,12 @@ class AuditLog {
   // The most recent head of exactly `size` entries.
   Result<Head> find_head(uint64_t size) const;
 
+  // Drops the lock on the log, keeping the files open, for a long reader that must not hold
+  // writers back (an export copying gigabytes): entries below size(), the latest head found by
+  // open() and proofs up to size() stay valid, since a log only grows; appends are refused from
+  // then on, and for_each_head/find_head may see heads appended since.
+  void release_lock();
+
   // Proofs against the latest signed head, or against a given tree size.
   Result<InclusionProof> inclusion_proof(uint64_t seq) const;
   Result<InclusionProof> inclusion_proof(uint64_t seq, uint64_t tree_size) const;

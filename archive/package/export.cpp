@@ -67,6 +67,7 @@ struct Exporter {
   const ExportOptions& o;
   FondsConfig fonds;
   std::optional<ocfl::Store> store;
+  std::optional<ocfl::fsx::FileLock> writing;  // the store's write lock, exclusive while selecting
   std::optional<audit::AuditLog> log;
   std::optional<verify::LogIndex> index;
   audit::Head head;
@@ -83,6 +84,13 @@ struct Exporter {
     auto st = ocfl::Store::open(o.root);
     if (!st) return st.error();
     store.emplace(std::move(*st));
+    // Writers hold the write lock shared from their commit until its entries are logged. Held
+    // exclusively from here to the end of select(), it makes the selection a snapshot of logged
+    // versions: no version committed with its entry still on the way (reported as unlogged), none
+    // added meanwhile. release_snapshot() then lets writers on for the long part, the copying.
+    auto w = ocfl::fsx::FileLock::acquire(ocfl::Store::write_lock_path(o.root), true, true);
+    if (!w) return w.error();
+    writing.emplace(std::move(*w));
     auto l = audit::AuditLog::open(audit::audit_dir(o.root), {.read_only = true});
     if (!l) return l.error();
     if (!l->latest_head()) return make_error("the audit log has no signed tree head: an export needs one to prove its content", l->heads_path());
@@ -141,6 +149,15 @@ struct Exporter {
       it.danghao = make_danghao(fonds.fonds, o.year, it.code, it.number);
     }
     return {};
+  }
+
+  // After select(): the selected versions' directories never change, nor do log entries below
+  // the head, so neither lock is needed to copy and prove them. Held, our shared log lock kept
+  // every writer that committed meanwhile waiting, and after 10 s failing with its version
+  // committed but not logged.
+  void release_snapshot() {
+    log->release_lock();
+    writing.reset();
   }
 
   // Copies one version into the bag with every per-file check; returns the PDF page count.
@@ -309,6 +326,7 @@ Result<ExportSummary> export_bag(const ExportOptions& o) {
   Exporter x(o);
   if (auto s = x.open(); !s) return s.error();
   if (auto s = x.select(); !s) return s.error();
+  x.release_snapshot();
   // The statement's key must be the one in the bag (the head's signer), or the bag names two keys.
   if (key->has_value() && (*key)->fingerprint() != x.head.key)
     return make_error("the signing key " + (*key)->fingerprint().substr(0, 16) + " did not sign the latest tree head (" +
@@ -384,7 +402,7 @@ Result<ExportSummary> export_bag(const ExportOptions& o) {
   if (auto s = ocfl::fsx::rename_path(tmp, out); !s) return s.error();
   cleanup.dir.clear();
   if (auto s = ocfl::fsx::fsync_path(fs::path(out).parent_path().string()); !s) return s.error();
-  x.log.reset();  // our shared lock would make the writer below wait for ourselves
+  x.log.reset();  // closes the log's files before our own entry is appended
   if (auto s = log_export(o, out, x.sum, x.fonds.fonds, x.head.size, key->has_value() ? &**key : nullptr); !s)
     return make_error("the bag is complete, but the export could not be logged: " + s.error().str(), out);
   return x.sum;

@@ -113,6 +113,30 @@ BOOST_FIXTURE_TEST_CASE(append_sign_reopen_read_back, Fixture) {
   BOOST_TEST(n == 1);
 }
 
+// A long reader (an export) drops its lock after reading what it needs: a writer then appends at
+// once, while the reader still reads its entries and proves them against its head.
+BOOST_FIXTURE_TEST_CASE(released_lock_lets_a_writer_append, Fixture) {
+  write(5);
+  auto reader = AuditLog::open(dir, {.read_only = true});
+  BOOST_REQUIRE(reader.is_ok());
+  reader->release_lock();
+  {
+    auto writer = AuditLog::open(dir);  // waited 10 s and failed while the reader held its lock
+    BOOST_REQUIRE_MESSAGE(writer.is_ok(), audit_test::why(writer));
+    BOOST_TEST(*writer->append(op(5)) == 5u);
+    BOOST_REQUIRE(writer->sign_head(*key, "2025-03-01T12:00:00Z").is_ok());
+  }
+  BOOST_TEST(reader->size() == 5u);
+  BOOST_TEST(reader->entry(4)->seq == 4u);
+  auto p = reader->inclusion_proof(4, 5);
+  BOOST_REQUIRE(p.is_ok());
+  BOOST_TEST(verify_inclusion_proof(*p, "p", *reader->latest_head(), "h", trusted).is_ok());
+  auto w = AuditLog::open(dir);
+  BOOST_REQUIRE(w.is_ok());
+  w->release_lock();
+  BOOST_TEST(w->append(op(6)).error().message == "the audit log's lock was released; reopen it to write");
+}
+
 BOOST_FIXTURE_TEST_CASE(proofs_for_every_entry_and_every_older_head, Fixture) {
   write(24);
   auto log = AuditLog::open(dir, {.read_only = true});

@@ -1,8 +1,10 @@
 // archive export -> package verify round trips, and every kind of bad bag named exactly.
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <cstdlib>
 
+#include "archive/ocfl/fsutil.h"
 #include "archive/package/bagit.h"
 #include "archive/package/danghao.h"
 #include "archive/verify/verify.h"
@@ -91,6 +93,63 @@ BOOST_AUTO_TEST_CASE(export_is_logged_and_signed) {
   BOOST_TEST(e->detail.at("tree-head-size") == "10");
   BOOST_REQUIRE(log->latest_head().has_value());
   BOOST_TEST(log->latest_head()->size == 11u);  // signed: nothing left unprotected
+  auto v = gk::verify::verify_archive(x.a.root);
+  BOOST_REQUIRE(v.is_ok());
+  BOOST_TEST(v->problems.empty(), (v->problems.empty() ? "" : v->problems[0].str()));
+}
+
+// An export of a large archive copies for minutes, and clerks publish meanwhile. It selects its
+// versions under the store's write lock, then lets go of that and of the log: a write during the
+// copying commits and logs at once (the export's shared log lock used to hold its entry back
+// and, after 10 s, fail it with the version committed but not logged), and the bag is the archive
+// as of its tree head: the new version is neither exported nor reported as unlogged.
+BOOST_AUTO_TEST_CASE(writers_go_on_during_an_export) {
+  Exported x(/*history=*/true, 3);
+  fs::remove_all(x.bag);
+  const std::string id = "11519900008452170L/2023-00100";
+  std::string record;
+  {
+    auto st = gk::ocfl::Store::open(x.a.root, {.durable = false});
+    BOOST_REQUIRE(st.is_ok());
+    record = *st->read_file(id, "", "record.xml");
+  }
+  std::string written, failure;
+  bool lock_free = false;
+  double seconds = -1;
+  pk::ExportOptions o;
+  o.root = x.a.root;
+  o.out = x.bag;
+  o.year = "2023";
+  o.fonds = "Z109";
+  o.history = true;
+  o.bagging_date = "2024-01-15";
+  o.progress = [&](size_t done, size_t) {
+    if (done != 1) return;
+    lock_free = gk::ocfl::fsx::FileLock::acquire(gk::ocfl::Store::write_lock_path(x.a.root), true, false).is_ok();
+    auto t0 = std::chrono::steady_clock::now();
+    try {
+      written = x.a.add(id, {record, fake_pdf("更正", 1, 3000, 77), "修改"});
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  auto r = pk::export_bag(o);
+  BOOST_REQUIRE_MESSAGE(r.is_ok(), why(r));
+  BOOST_TEST(lock_free);
+  BOOST_TEST(failure == "");
+  BOOST_TEST(written == "v3");
+  BOOST_TEST(seconds < 5.0);
+  BOOST_TEST(r->versions == 6u);  // v1 and v2 of three disclosures: not the v3 written meanwhile
+  BOOST_TEST(r->failed_rules.empty(), joined(r->failed_rules));
+  BOOST_TEST(!fs::exists(x.doc(kY1) + "/v3"));
+  BOOST_TEST(joined(x.check()) == "");
+  // The log holds the version, then the export; the archive verifies.
+  auto log = gk::audit::AuditLog::open(gk::audit::audit_dir(x.a.root), {.read_only = true});
+  BOOST_REQUIRE(log.is_ok());
+  BOOST_REQUIRE(log->size() == 9u);  // 6 versions, the export of the fixture, v3, this export
+  BOOST_TEST(log->entry(7)->version == "v3");
+  BOOST_TEST(log->entry(8)->action == "export");
   auto v = gk::verify::verify_archive(x.a.root);
   BOOST_REQUIRE(v.is_ok());
   BOOST_TEST(v->problems.empty(), (v->problems.empty() ? "" : v->problems[0].str()));
