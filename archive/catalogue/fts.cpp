@@ -37,11 +37,10 @@ int tk_tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
   std::string_view s(text, static_cast<size_t>(n));
   char buf[16];
   size_t prev_start = 0, prev_end = 0;
-  bool have_prev = false, emitted = false, separate = false;
+  bool have_prev = false, marked = false, separate = false;
   int run_len = 0;
   // Distinct characters of this text, in order of first appearance, for the marker tokens; `seen`
   // is one bit per code point, cleared again below (a hash set cost an allocation per character).
-  std::vector<std::pair<size_t, size_t>> chars;
   thread_local std::vector<uint64_t> seen((0x10FFFF >> 6) + 1, 0);
   std::vector<char32_t> keys;
   struct Clear {  // on every return, errors too: the next text starts with no bit set
@@ -63,6 +62,24 @@ int tk_tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
     int k = 1 + fold_copy(from, to, buf + 1);
     return emit(ctx, tflags, buf, k, static_cast<int>(from), static_cast<int>(to));
   };
+  // Markers first, all at position 0 (the bigrams follow from position 1): a position below 126
+  // is one byte in each marker's poslist, where the last bigram's was two (format 8 put them
+  // there; 4 % of the file at 100k).
+  if (document) {
+    for (size_t i = 0; i < s.size();) {
+      size_t start = i;
+      char32_t c = next_char(s, i);
+      if (!is_word_char(c)) continue;
+      char32_t key = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+      uint64_t& word = seen[key >> 6];
+      if (!(word & (uint64_t{1} << (key & 63)))) {
+        word |= uint64_t{1} << (key & 63);
+        keys.push_back(key);
+        if (int rc = marker(start, i, marked ? FTS5_TOKEN_COLOCATED : 0); rc != SQLITE_OK) return rc;
+        marked = true;
+      }
+    }
+  }
   for (size_t i = 0; i < s.size();) {
     size_t start = i;
     char32_t c = next_char(s, i);
@@ -74,15 +91,6 @@ int tk_tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
       have_prev = false;
       run_len = 0;
       continue;
-    }
-    if (document) {
-      char32_t key = (c >= 'A' && c <= 'Z') ? c + 32 : c;
-      uint64_t& word = seen[key >> 6];
-      if (!(word & (uint64_t{1} << (key & 63)))) {
-        word |= uint64_t{1} << (key & 63);
-        keys.push_back(key);
-        chars.emplace_back(start, i);
-      }
     }
     if (have_prev && separate) {
       // Emitted lazily, before the next bigram: runs of one character emit nothing, and nothing
@@ -110,20 +118,13 @@ int tk_tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
       k += fold_copy(start, i, buf + k);
       if (int rc = emit(ctx, 0, buf, k, static_cast<int>(prev_start), static_cast<int>(i)); rc != SQLITE_OK)
         return rc;
-      emitted = true;
     }
     prev_start = start;
     prev_end = i;
     have_prev = true;
     ++run_len;
   }
-  if (!document) return run_len == 1 ? marker(prev_start, prev_end, 0) : SQLITE_OK;
-  // Markers share the position of the last bigram, so phrase positions are unchanged.
-  for (const auto& [from, to] : chars) {
-    if (int rc = marker(from, to, emitted ? FTS5_TOKEN_COLOCATED : 0); rc != SQLITE_OK) return rc;
-    emitted = true;
-  }
-  return SQLITE_OK;
+  return !document && run_len == 1 ? marker(prev_start, prev_end, 0) : SQLITE_OK;
 }
 
 fts5_api* get_fts5_api(sqlite3* db) {
@@ -151,7 +152,7 @@ void contains_fn(sqlite3_context* ctx, int, sqlite3_value** argv) {
 
 // gk_score(fts, args): for the phrases of the MATCH expression named by args (ScoreArgs, fts.h),
 // the number of query groups with a phrase in the title column, times 1e6, plus BM25 (k1 1.2,
-// b 0.75; column weights 10, 4, 1 as title, catalogue lines, body) with the caller's idf per
+// b 0.75; column weights 10, 4, 1 for title, catalogue lines, body) with the caller's idf per
 // phrase. The caller computes idf so that no call scans whole doclists (FTS5's bm25() counts
 // every phrase's documents on its first call: 17 ms for 乡村振兴 at 100k).
 void score_fn(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int argc, sqlite3_value** argv) {
@@ -160,7 +161,11 @@ void score_fn(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ct
     return sqlite3_result_error(ctx, "gk_score: wrong arguments", -1);
   const RowLengths* lengths = &args->lengths;
   const int n = static_cast<int>(args->phrases);
-  constexpr double k1 = 1.2, b = 0.75, weight[3] = {10.0, 4.0, 1.0};
+  // Columns: fts is (body, meta, title), body first because column 0 costs no column header in
+  // a poslist (index.cpp); titles is (title).
+  const int title_col = api->xColumnCount(fts) == 1 ? 0 : 2;
+  constexpr double k1 = 1.2, b = 0.75;
+  auto weight = [title_col](int col) { return col == title_col ? 10.0 : col == 1 ? 4.0 : 1.0; };
   sqlite3_int64 rows = 0, tokens = 0;
   int len = 0;
   if (api->xRowCount(fts, &rows) != SQLITE_OK || api->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK)
@@ -181,8 +186,8 @@ void score_fn(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ct
     double tf = 0;
     if (api->xPhraseFirst(fts, i, &it, &col, &off) != SQLITE_OK) return sqlite3_result_error(ctx, "gk_score: phrase", -1);
     for (; col >= 0; api->xPhraseNext(fts, &it, &col, &off)) {
-      tf += weight[col < 3 ? col : 2];
-      if (col == 0 && group < 64) title_groups |= uint64_t{1} << group;
+      tf += weight(col);
+      if (col == title_col && group < 64) title_groups |= uint64_t{1} << group;
     }
     score += idf * tf * (k1 + 1) / (tf + norm);
   }

@@ -2,8 +2,8 @@
 // gk_contains(text, folded_term) SQL function. Register both on every connection.
 //
 // Tokenizer contract (docs/search.md): for each run of word characters c0..cN-1 (text.h), a
-// document yields the overlapping bigrams c0c1, c1c2, ... at consecutive positions; then, once per
-// distinct word character X of the text, a marker token "\x01X" colocated with the last token.
+// document yields, first, once per distinct word character X of the text, a marker token "\x01X",
+// all at position 0; then the overlapping bigrams c0c1, c1c2, ... at consecutive positions.
 // Between the bigrams of two runs comes a separator "\x02C" (C: the next run's first character).
 // A query yields a run's bigrams, or the marker of a 1-character run. Two bigrams at consecutive
 // positions always come from one run, so the phrase of a run's bigrams matches exactly the

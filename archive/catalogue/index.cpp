@@ -12,7 +12,7 @@ namespace gk::catalogue {
 namespace {
 
 constexpr int kApplicationId = 0x676b6361;  // "gkca"
-constexpr int kFormatVersion = 8;
+constexpr int kFormatVersion = 9;
 
 // Settings that decide the file's bytes are fixed here, before the first table exists.
 const char* kSchema = R"sql(
@@ -20,7 +20,7 @@ PRAGMA page_size=4096;
 PRAGMA auto_vacuum=NONE;
 PRAGMA encoding='UTF-8';
 PRAGMA application_id=1735091041;
-PRAGMA user_version=8;
+PRAGMA user_version=9;
 BEGIN;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE objects(dir TEXT PRIMARY KEY, object_id TEXT NOT NULL, head INTEGER NOT NULL) WITHOUT ROWID;
@@ -34,7 +34,9 @@ CREATE UNIQUE INDEX versions_by_object ON versions(object_id, version);
 -- Rows the default search leaves out (superseded or withdrawn): read whole per query, kept small.
 CREATE INDEX versions_hidden ON versions(seq) WHERE until_date IS NOT NULL OR status = '撤回';
 CREATE TABLE texts(seq INTEGER PRIMARY KEY, text TEXT NOT NULL);
-CREATE VIRTUAL TABLE fts USING fts5(title, meta, body, content='', tokenize='gk_bigram', detail=full);
+-- Body first: column 0 needs no column header in a poslist (2 bytes less per body term and
+-- document: 21 % of the file at 100k).
+CREATE VIRTUAL TABLE fts USING fts5(body, meta, title, content='', tokenize='gk_bigram', detail=full);
 INSERT INTO fts(fts, rank) VALUES('pgsz', 4050);
 INSERT INTO fts(fts, rank) VALUES('automerge', 4);
 INSERT INTO fts(fts, rank) VALUES('crisismerge', 16);
@@ -358,8 +360,8 @@ Status Index::add(const Entry& e) {
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db()));
   }
   {
-    Stmt& s = prepared("INSERT INTO fts(rowid, title, meta, body) VALUES(?, ?, ?, ?)");
-    s.bind(1, fts_rowid(group_first_, seq)).bind(2, e.title).bind(3, meta_text(e)).bind(4, e.body);
+    Stmt& s = prepared("INSERT INTO fts(rowid, body, meta, title) VALUES(?, ?, ?, ?)");
+    s.bind(1, fts_rowid(group_first_, seq)).bind(2, e.body).bind(3, meta_text(e)).bind(4, e.title);
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db()));
   }
   {

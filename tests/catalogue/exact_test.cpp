@@ -110,6 +110,45 @@ BOOST_AUTO_TEST_CASE(tokenizer_runs_and_folding) {
   BOOST_TEST(!contains_folded("政务、公开", "政务公开"));
 }
 
+BOOST_AUTO_TEST_CASE(stored_token_layout) {
+  // The layout of format 9, read back through FTS5's own fts5vocab: the body is column 0 (its
+  // position lists need no column header), markers are at position 0, the bigrams from 1, a
+  // separator carrying the next run's first character between runs.
+  TempDir dir{"layout"};
+  Entry e;
+  e.object_id = "a";
+  e.version = 1;
+  e.created = "2024-05-01T08:00:00+08:00";
+  e.key = order_key(e.created, e.object_id, 1);
+  e.title = "标题";
+  e.status = "发布";
+  e.body = "政务公开，公开";
+  std::string path = (dir.path / "t.sqlite").string();
+  BOOST_REQUIRE(build_file({e}, path, false));
+  auto ix = Index::open(path, false, true);
+  BOOST_REQUIRE_MESSAGE(ix, err(ix));
+  BOOST_REQUIRE(sqlite3_exec(ix->db(), "CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, fts, instance)", nullptr,
+                             nullptr, nullptr) == SQLITE_OK);
+  Stmt st(ix->db(), "SELECT term, offset FROM temp.v WHERE col = 'body' ORDER BY offset, term");
+  BOOST_REQUIRE(st.ok());
+  std::string got;
+  while (st.step() == SQLITE_ROW) {
+    std::string t = st.text(0);
+    if (t[0] == '\x01') t = "M" + t.substr(1);
+    if (t[0] == '\x02') t = "S" + t.substr(1);
+    got += t + "@" + std::to_string(st.integer(1)) + " ";
+  }
+  BOOST_TEST(got == "M公@0 M务@0 M开@0 M政@0 政务@1 务公@2 公开@3 S公@4 公开@5 ");
+  Stmt cols(ix->db(), "SELECT DISTINCT col FROM temp.v ORDER BY col");
+  BOOST_REQUIRE(cols.ok());
+  std::string names;
+  while (cols.step() == SQLITE_ROW) names += cols.text(0) + " ";
+  BOOST_TEST(names == "body title ");  // meta is empty here
+  Stmt order(ix->db(), "SELECT group_concat(name, ' ') FROM pragma_table_info('fts')");
+  BOOST_REQUIRE(order.ok() && order.step() == SQLITE_ROW);
+  BOOST_TEST(order.text(0) == "body meta title");
+}
+
 BOOST_AUTO_TEST_CASE(sampled_substrings_equal_brute_force) {
   auto& c = corpus();
   Rng r(7);
@@ -327,13 +366,13 @@ BOOST_AUTO_TEST_CASE(title_matches_are_ordered_by_the_title_alone) {
 
 BOOST_AUTO_TEST_CASE(window_scores_equal_fts5_bm25) {
   // gk_score with the caller's idf (exact below 500 matches; the corpus has 400 documents): for rows without every group in
-  // the title the scores equal FTS5's own bm25(fts, 10, 4, 1).
+  // the title the scores equal FTS5's own bm25(fts, 1, 4, 10).
   auto& c = corpus();
   for (std::string query : {"扶贫 教育", "政务 OR 公开 工作", "年度 扶贫 -教育"}) {
     auto q = parse_query(query);
     BOOST_REQUIRE(q);
     std::map<std::string, double> want;
-    Stmt st(c.ix->db(), "SELECT v.object_id, bm25(fts, 10, 4, 1) FROM fts JOIN versions v ON v.seq = (fts.rowid & 4294967295) WHERE fts MATCH ?");
+    Stmt st(c.ix->db(), "SELECT v.object_id, bm25(fts, 1, 4, 10) FROM fts JOIN versions v ON v.seq = (fts.rowid & 4294967295) WHERE fts MATCH ?");
     BOOST_REQUIRE(st.ok());
     st.bind(1, fts_expression(*q));
     while (st.step() == SQLITE_ROW) want[st.text(0)] = -st.real(1);

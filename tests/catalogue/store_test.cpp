@@ -283,7 +283,7 @@ BOOST_AUTO_TEST_CASE(stale_missing_and_damaged_catalogues_are_rebuilt) {
   OpenReport rep4;
   BOOST_REQUIRE(open_checked(*f.store, "", rep4));
   BOOST_REQUIRE(rep4.notices.size() == 1u);
-  BOOST_TEST(rep4.notices[0] == "catalogue " + f.cat() + " is damaged (catalogue format is not version 8); rebuilding it from the store");
+  BOOST_TEST(rep4.notices[0] == "catalogue " + f.cat() + " is damaged (catalogue format is not version 9); rebuilding it from the store");
   BOOST_TEST((gk::read_file(f.cat()).value() == good));
 }
 
