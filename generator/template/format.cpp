@@ -279,10 +279,20 @@ gk::Result<std::string> apply(std::string_view format, std::string_view value) {
   for (const Entry& e : kFormats) {
     if (format == e.name) return e.fn(format, trim(value));
   }
+  return gk::make_error("unknown format \"" + std::string(format) + "\" (value " + quoted(value) +
+                        "); known formats: " + known_formats());
+}
+
+bool is_format(std::string_view name) {
+  for (const Entry& e : kFormats)
+    if (name == e.name) return true;
+  return false;
+}
+
+std::string known_formats() {
   std::string known;
   for (const Entry& e : kFormats) known += (known.empty() ? "" : ", ") + std::string(e.name);
-  return gk::make_error("unknown format \"" + std::string(format) + "\" (value " + quoted(value) +
-                        "); known formats: " + known);
+  return known;
 }
 
 std::vector<std::string> format_names() {

@@ -29,5 +29,8 @@ gk::Result<std::string> apply(std::string_view format, std::string_view value);
 
 // All format names, in a fixed order (for docs and error messages).
 std::vector<std::string> format_names();
+bool is_format(std::string_view name);
+// The names joined by ", ", as error messages list them.
+std::string known_formats();
 
 }  // namespace gk::format

@@ -287,14 +287,8 @@ Status Template::check_references(pugi::xml_node n) const {
   std::string name = n.name();
   if (auto a = n.attribute("style"); fixed(a) && !styles_.count(a.value()))
     return err(n, std::string("unknown style '") + a.value() + "'");
-  if (auto a = n.attribute("format"); name == "value" && fixed(a)) {
-    auto names = format::format_names();
-    if (std::find(names.begin(), names.end(), a.value()) == names.end()) {
-      std::string known;
-      for (auto& f : names) known += (known.empty() ? "" : ", ") + f;
-      return err(n, std::string("unknown format \"") + a.value() + "\"; known formats: " + known);
-    }
-  }
+  if (auto a = n.attribute("format"); name == "value" && fixed(a) && !format::is_format(a.value()))
+    return err(n, std::string("unknown format \"") + a.value() + "\"; known formats: " + format::known_formats());
   if (auto a = n.attribute("type"); name == "chart" && fixed(a) && std::string(a.value()) != "bar" &&
                                    std::string(a.value()) != "line")
     return err(n, std::string("chart type must be bar or line, not '") + a.value() + "'");
