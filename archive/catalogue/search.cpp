@@ -259,9 +259,12 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
     std::string_view title = text.substr(0, text.find('\n'));
     int in_title = 0;
     for (const auto& alts : q->all_of) {
+      // The index matched the group, but with a checked alternative (a superset) it may have
+      // matched through that one only: then every alternative is checked on the text.
+      bool group_checked = std::any_of(alts.begin(), alts.end(), [](const Term& t) { return t.needs_check(); });
       bool any = false, title_any = false;
       for (const auto& t : alts) {
-        if (t.needs_check() ? contains_folded(text, t.text) : true) any = true;
+        if (!group_checked || contains_folded(text, t.text)) any = true;
         if (contains_folded(title, t.text)) title_any = true;
       }
       if (!any) return false;

@@ -3,6 +3,7 @@
 // every bigram occurs everywhere, also on both sides of punctuation ("甲乙，乙丙"), which is
 // where a bigram index can over-match ("甲乙丙" must not find "甲乙，乙丙").
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
 #include <set>
 
 #include "archive/catalogue/catalogue.h"
@@ -93,6 +94,55 @@ BOOST_AUTO_TEST_CASE(terms_with_punctuation_equal_brute_force) {
     ++checked;
   }
   BOOST_TEST(checked >= 300);
+  BOOST_TEST(wrong == 0);
+}
+
+// Queries combining such terms: OR groups mixing terms the index answers exactly with terms it
+// only narrows down (punctuation inside), AND of groups, exclusions. The group `甲、乙 OR 丙丙`
+// matched every document the index offered for either alternative, so a document with 甲 乙 (a
+// space) was a result: the checked alternative's superset stood for the whole group.
+BOOST_AUTO_TEST_CASE(or_and_not_combinations_equal_brute_force) {
+  Small s;
+  Rng r(11);
+  const std::vector<std::string> inner{"，", "、", " ", "（"};
+  auto term = [&](bool spaces) {
+    std::string t;
+    int len = 1 + static_cast<int>(r.below(4));
+    for (int i = 0; i < len; ++i) {
+      bool sep = i > 0 && i < len - 1 && r.below(3) == 0;
+      std::string c = sep ? r.pick(inner) : r.pick(kChars);
+      if (!spaces && c == " ") c = "，";
+      t += c;
+    }
+    return t;
+  };
+  auto has = [&](size_t doc, const std::string& t) { return lower(s.bodies[doc]).find(lower(t)) != std::string::npos; };
+  int checked = 0, wrong = 0;
+  for (int k = 0; k < 300; ++k) {
+    std::vector<std::vector<std::string>> groups(1 + r.below(2));
+    for (auto& g : groups) g.resize(1 + r.below(3));
+    for (auto& g : groups)
+      for (auto& t : g) t = term(true);
+    std::vector<std::string> excluded(r.below(2));
+    for (auto& t : excluded) t = term(false);
+    std::string query;
+    for (const auto& g : groups) {
+      if (!query.empty()) query += " ";
+      for (size_t i = 0; i < g.size(); ++i) query += (i ? " OR \"" : "\"") + g[i] + "\"";
+    }
+    for (const auto& t : excluded) query += " -" + t;
+    std::set<std::string> want;
+    for (size_t d = 0; d < s.bodies.size(); ++d) {
+      bool ok = true;
+      for (const auto& g : groups) ok = ok && std::any_of(g.begin(), g.end(), [&](const std::string& t) { return has(d, t); });
+      for (const auto& t : excluded) ok = ok && !has(d, t);
+      if (ok) want.insert("s-" + std::to_string(1000 + d));
+    }
+    auto got = ids_of(*s.ix, query);
+    if (got != want && ++wrong <= 5) BOOST_ERROR("query '" << query << "': " << got.size() << " vs " << want.size());
+    ++checked;
+  }
+  BOOST_TEST(checked == 300);
   BOOST_TEST(wrong == 0);
 }
 
