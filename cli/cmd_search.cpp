@@ -30,7 +30,8 @@ const char* kSearchHelp =
     "  --issuer TEXT      发布机构 contains TEXT     --category C         主题分类 C or below it\n"
     "  --genre G          体裁 (通知, 公告, ...)      --mode M             公开方式 (主动公开, ...)\n"
     "  --validity V       有效性 (有效, 失效, 废止)   --status S           发布, 修改, 废止, 失效, 撤回\n"
-    "  --as-of DATE       the versions current on that day (default: the newest)\n"
+    "  --as-of DATE       the versions current at the end of that day, as archive get --as-of\n"
+    "                     (default: the newest)\n"
     "  --include-withdrawn  show withdrawn (撤回) items too\n"
     "  --exact-total      count every match (by default counting stops at 1,000: \"1000+\")\n"
     "  --catalogue FILE   catalogue file (default: ROOT's parent/<name>.catalogue.sqlite)\n";
@@ -52,9 +53,19 @@ const std::set<std::string> kFilterOptions{"year", "from", "to", "issuer", "cate
 
 int usage_error(const std::string& msg, const char* help) { return cli::fail(msg + "\n" + help, cli::kUsage); }
 
+// An option given an empty value (`--as-of ""`, an unset shell variable) is a usage error: taken
+// as absent it would answer another question (the newest versions instead of that day's).
+std::string empty_value(const cli::Options& o) {
+  for (const auto& [name, values] : o.values)
+    for (const auto& v : values)
+      if (v.empty()) return "--" + name + " needs a value, not an empty one";
+  return "";
+}
+
 // Filters from options; a usage error message in `err` when a value is malformed.
 catalogue::Filters filters_from(const cli::Options& o, std::string& err) {
   catalogue::Filters f;
+  if (err = empty_value(o); !err.empty()) return f;
   if (auto y = o.get("year")) {
     if (y->size() != 4 || y->find_first_not_of("0123456789") != std::string::npos) err = "--year '" + *y + "' is not a year";
     else f.year = std::stoi(*y);
@@ -275,6 +286,7 @@ int run_reindex(const cli::Args& args) {
     return cli::kOk;
   }
   if (o->positional.size() != 1) return usage_error("reindex needs ROOT", kReindexHelp);
+  if (err = empty_value(*o); !err.empty()) return cli::fail(err, cli::kUsage);
   ocfl::StoreOptions so;
   so.read_only = o->has("check");  // --check only compares: a read-only root is fine
   auto s = ocfl::Store::open(o->positional[0], so);

@@ -41,8 +41,12 @@ std::string filter_sql(const Filters& f, std::vector<std::string>& args) {
     w += " AND " + clause;
     for (const auto& v : vals) args.push_back(v);
   };
+  // As `archive get --as-of` (docs/archive.md): a version takes effect on its creation day, a
+  // first version on its 发布日期 if that is earlier (archived after it was published).
   if (f.as_of.empty()) w += " AND v.until_date IS NULL";
-  else add("v.created_date <= ? AND (v.until_date IS NULL OR v.until_date > ?)", {f.as_of, f.as_of});
+  else add("(CASE WHEN v.version = 1 AND v.published_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND "
+           "v.published_date < v.created_date THEN v.published_date ELSE v.created_date END) <= ? "
+           "AND (v.until_date IS NULL OR v.until_date > ?)", {f.as_of, f.as_of});
   if (!f.status.empty()) add("v.status = ?", {f.status});
   else if (!f.include_withdrawn) w += " AND v.status <> '撤回'";
   if (f.year) add("substr(v.published_date, 1, 4) = ?", {std::to_string(*f.year)});

@@ -128,7 +128,7 @@ inline std::string metadata_json(const Doc& d, const std::string& status, int ve
          "\", \"published-date\": \"" + d.published + "\", \"disclosure-mode\": \"" + d.mode +
          "\", \"disclosure-scope\": \"面向社会\", \"validity\": \"" + d.validity +
          "\", \"retention\": \"永久\"},\n  \"files\": {},\n  \"format\": \"gongkai-version-metadata/1\",\n  \"status\": \"" +
-         status + "\",\n  \"version\": \"v" + std::to_string(version) + "\",\n  \"time\": \"" + created + "\"\n}\n";
+         status + "\",\n  \"version\": \"v" + std::to_string(version) + "\",\n  \"message\": \"\",\n  \"time\": \"" + created + "\"\n}\n";
 }
 
 inline Doc make_doc(Rng& r, int i) {

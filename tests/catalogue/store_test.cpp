@@ -2,9 +2,11 @@
 // stale / missing / damaged catalogues, and the CLI's errors.
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <map>
 #include <set>
 #include <thread>
 
+#include "archive/ingest/history.h"
 #include "catalogue_fixture.h"
 
 using namespace gk::catalogue;
@@ -223,9 +225,11 @@ BOOST_AUTO_TEST_CASE(as_of_and_withdrawn) {
   BOOST_TEST((ids_of(*ix, "扶贫", f1) == std::set<std::string>{"y"}));
   f1.as_of = "2023-07-01";
   BOOST_TEST(ids_of(*ix, "扶贫", f1).empty());
-  f1.as_of = "2022-12-31";
+  f1.as_of = "2022-03-14";  // x and y were archived in 2023, but published on 2022-03-15
   BOOST_TEST(ids_of(*ix, "资金").empty() == false);
   BOOST_TEST(ids_of(*ix, "资金", f1).empty());
+  f1.as_of = "2022-03-15";
+  BOOST_TEST((ids_of(*ix, "扶贫", f1) == std::set<std::string>{"x", "y"}));
   Filters w;
   w.include_withdrawn = true;
   BOOST_TEST((ids_of(*ix, "扶贫", w) == std::set<std::string>{"y"}));
@@ -234,6 +238,60 @@ BOOST_AUTO_TEST_CASE(as_of_and_withdrawn) {
   BOOST_TEST((ids_of(*ix, "青川市", st) == std::set<std::string>{"y"}));
   st.status = "修改";
   BOOST_TEST((ids_of(*ix, "青川市", st) == std::set<std::string>{"x"}));
+}
+
+// search --as-of and archive get --as-of name the same version for every object and day: a
+// version counts from its creation day, a first version from its 发布日期 when that is earlier.
+// (Search used the creation day alone: a notice archived after publication was absent for every
+// day before its archiving, while get returned it.)
+BOOST_AUTO_TEST_CASE(as_of_agrees_with_archive_get) {
+  StoreFixture f;
+  struct Plan {
+    std::string id, published;
+    std::vector<std::string> created;
+  };
+  const std::vector<Plan> plans{{"a", "2022-03-15", {"2023-01-10T09:00:00+08:00", "2023-06-01T09:00:00+08:00"}},
+                                {"b", "2023-02-01", {"2023-01-10T10:00:00+08:00"}},  // archived before its 发布日期
+                                {"c", "2023-01-10", {"2023-01-10T11:00:00+08:00", "2023-01-10T12:00:00+08:00"}},
+                                {"d", "2023-09-09", {"2023-03-03T08:00:00+08:00", "2023-04-04T08:00:00+08:00", "2023-05-05T08:00:00+08:00"}}};
+  std::vector<std::pair<std::string, int>> heads;
+  int n = 0;
+  for (const auto& p : plans) {
+    Doc d;
+    d.index_no = "11519900008452170L/2023-0010" + std::to_string(n++);
+    d.title = "青川市关于" + p.id + "的通知";
+    d.issuer = "青川市人民政府";
+    d.published = p.published;
+    d.paragraphs = {"各县区认真执行。"};
+    for (size_t v = 0; v < p.created.size(); ++v)
+      BOOST_REQUIRE(add(*f.store, p.id, d, p.created[v], v ? "修改" : "发布", static_cast<int>(v + 1)));
+    heads.emplace_back(p.id, static_cast<int>(p.created.size()));
+  }
+  auto indexed = index_versions(*f.store, heads);
+  BOOST_REQUIRE_MESSAGE(indexed, err(indexed));
+  auto ix = Index::open(f.cat(), false, true);
+  BOOST_REQUIRE(ix);
+  int compared = 0;
+  for (const char* day : {"2022-03-14", "2022-03-15", "2022-12-31", "2023-01-09", "2023-01-10", "2023-01-31", "2023-02-01",
+                          "2023-03-03", "2023-04-03", "2023-04-04", "2023-05-31", "2023-06-01", "2024-01-01"}) {
+    SearchRequest req;
+    req.query = "青川市";
+    req.per_page = 100;
+    req.filters.as_of = day;
+    req.filters.include_withdrawn = true;
+    auto res = search(*ix, req);
+    BOOST_REQUIRE_MESSAGE(res, err(res));
+    std::map<std::string, int> got;
+    for (const auto& h : res->hits) got[h.object_id] = h.version;
+    for (const auto& p : plans) {
+      auto want = gk::ingest::version_as_of(*f.store, p.id, day);
+      std::string g = got.count(p.id) ? "v" + std::to_string(got[p.id]) : "none";
+      std::string w = want ? *want : "none (" + want.error().message + ")";
+      BOOST_TEST(g == (want ? *want : std::string("none")), p.id << " as of " << day << ": " << g << " vs " << w);
+      ++compared;
+    }
+  }
+  BOOST_TEST(compared == 52);
 }
 
 BOOST_AUTO_TEST_CASE(stale_missing_and_damaged_catalogues_are_rebuilt) {
@@ -409,6 +467,13 @@ BOOST_AUTO_TEST_CASE(cli_search_catalogue_reindex_and_bad_input) {
       {"search " + root + " \"$(printf '政\\377务')\"", 2, "gongkai: query is not valid UTF-8 (byte 0xFF at byte 4)\n"},
       {"search " + root + " 扶贫 --issuer \"$(printf '\\033[2J')\"", 2, "gongkai: --issuer contains the control character U+001B (at byte 1)\n"},
       {"search " + q(f.root + "/nope") + " 扶贫", 1, "gongkai: " + f.root + "/nope: not an OCFL storage root: no such directory\n"},
+      // An empty value (an unset shell variable) is not the option left out: --as-of "" used to
+      // answer with the newest versions.
+      {"search " + root + " 扶贫 --as-of ''", 2, "gongkai: --as-of needs a value, not an empty one\n"},
+      {"search " + root + " 扶贫 --status ''", 2, "gongkai: --status needs a value, not an empty one\n"},
+      {"search " + root + " 扶贫 --catalogue ''", 2, "gongkai: --catalogue needs a value, not an empty one\n"},
+      {"catalogue " + root + " --as-of ''", 2, "gongkai: --as-of needs a value, not an empty one\n"},
+      {"archive reindex " + root + " --catalogue ''", 2, "gongkai: --catalogue needs a value, not an empty one\n"},
   };
   for (const auto& b : bad) {
     auto res = run_cli(b.args);
