@@ -109,6 +109,13 @@ Result<RebuildReport> rebuild_locked(const ocfl::Store& store, const std::string
   }
   std::string tmp = path + ".rebuild-" + std::to_string(::getpid());
   std::error_code ec;
+  // Scratch files of rebuilds that died (killed, power cut): every rebuild holds the write lock we
+  // hold, so none of them is in use, and each may be as large as the catalogue.
+  const std::string stale = fs::path(path).filename().string() + ".rebuild-";
+  fs::path dir = fs::path(path).parent_path();
+  for (const auto& e : fs::directory_iterator(dir.empty() ? fs::path(".") : dir, ec))
+    if (e.path().filename().string().rfind(stale, 0) == 0) fs::remove(e.path(), ec);
+  ec.clear();
   // Whatever fails (a full disk while creating the file, too), nothing of the scratch file stays.
   auto discard = [&] {
     fs::remove(tmp, ec);
@@ -135,8 +142,9 @@ Result<RebuildReport> rebuild_locked(const ocfl::Store& store, const std::string
   }
   fs::rename(tmp, path, ec);
   if (ec) {
+    std::string why = ec.message();  // before the clean-up below overwrites ec
     fs::remove(tmp, ec);
-    return make_error("cannot replace the catalogue: " + ec.message(), path);
+    return make_error("cannot replace the catalogue: " + why, path);
   }
   fs::path parent = fs::path(path).parent_path();
   sync_directory(parent.empty() ? "." : parent.string());
@@ -249,7 +257,9 @@ Result<Index> open_checked(const ocfl::Store& store, const std::string& path, Op
   auto cannot_write = [&](const Error& e) {
     return Error{e.file, e.line,
                  e.message + " (the catalogue must be brought up to date before it can answer, and cannot be "
-                             "written here; `gongkai archive reindex " + store.root() + "` does it where it can)"};
+                             "written here; `gongkai archive reindex " + store.root() +
+                             (p == default_path(store.root()) ? std::string() : " --catalogue " + p) +
+                             "` does it where it can)"};
   };
   auto rebuild_with = [&](const std::string& why) -> Result<Index> {
     report.notices.push_back(why);

@@ -343,6 +343,26 @@ BOOST_AUTO_TEST_CASE(stale_missing_and_damaged_catalogues_are_rebuilt) {
   BOOST_REQUIRE(rep4.notices.size() == 1u);
   BOOST_TEST(rep4.notices[0] == "catalogue " + f.cat() + " is damaged (catalogue format is not version 9); rebuilding it from the store");
   BOOST_TEST((gk::read_file(f.cat()).value() == good));
+
+  // Scratch files of rebuilds that were killed go with the next rebuild (each can be as large as
+  // the catalogue); other files beside it stay.
+  for (const char* name : {".rebuild-99999", ".rebuild-99999-journal", ".rebuild-7"})
+    BOOST_REQUIRE(gk::write_file_atomic(f.cat() + name, std::string(4096, 'x'), false));
+  BOOST_REQUIRE(gk::write_file_atomic(f.cat() + ".rebuilt-notes", "keep", false));
+  BOOST_REQUIRE(rebuild(*f.store));
+  for (const char* name : {".rebuild-99999", ".rebuild-99999-journal", ".rebuild-7"})
+    BOOST_TEST(!fs::exists(f.cat() + name), name);
+  BOOST_TEST(fs::exists(f.cat() + ".rebuilt-notes"));
+
+  // A rebuild that cannot switch its file in says why (the clean-up used to overwrite the error:
+  // "cannot replace the catalogue: Success").
+  std::string in_the_way = (f.dir.path / "dir.sqlite").string();
+  fs::create_directories(in_the_way + "/x");
+  auto blocked = rebuild(*f.store, in_the_way);
+  BOOST_REQUIRE(!blocked);
+  BOOST_TEST(blocked.error().str() == in_the_way + ": cannot replace the catalogue: Is a directory");
+  for (const auto& e : fs::directory_iterator(f.dir.path))
+    BOOST_TEST(e.path().filename().string().find(".rebuild-") == std::string::npos, e.path());
 }
 
 BOOST_AUTO_TEST_CASE(a_check_stamp_skips_the_full_check_until_the_catalogue_or_the_store_changes) {
@@ -524,6 +544,14 @@ BOOST_AUTO_TEST_CASE(cli_search_catalogue_reindex_and_bad_input) {
                               "before it can answer, and cannot be written here; `gongkai archive reindex ") !=
                  std::string::npos,
              blocked.err);
+  // With --catalogue FILE the advice names that file (reindex alone rebuilds the default one).
+  std::string other = (f.dir.path / "other.sqlite").string();
+  fs::create_directory(other + ".lock");
+  auto elsewhere = run_cli("search " + root + " 锁定之后 --catalogue " + q(other));
+  BOOST_TEST(elsewhere.code == 1);
+  BOOST_TEST(elsewhere.err.find("`gongkai archive reindex " + f.root + " --catalogue " + other + "` does it where it can") !=
+                 std::string::npos,
+             elsewhere.err);
   fs::remove(f.cat() + ".lock");
   auto healed = run_cli("search " + root + " 锁定之后");
   BOOST_TEST(healed.code == 0, healed.err);
