@@ -93,8 +93,9 @@ class AuditLog {
 
   // Drops the lock on the log, keeping the files open, for a long reader that must not hold
   // writers back (an export copying gigabytes): entries below size(), the latest head found by
-  // open() and proofs up to size() stay valid, since a log only grows; appends are refused from
-  // then on, and for_each_head/find_head may see heads appended since.
+  // open() and proofs up to size() stay valid, since a log only grows (each line read is checked
+  // against the leaf hash open() computed); for_each_head/find_head read only the heads open()
+  // saw. Appends are refused from then on.
   void release_lock();
 
   // Proofs against the latest signed head, or against a given tree size.

@@ -112,6 +112,10 @@ struct Exporter {
     auto idx = verify::LogIndex::build(*l);
     if (!idx) return idx.error();
     index.emplace(std::move(*idx));
+    // The write lock keeps version writers out until release_snapshot(); the log's lock would
+    // only hold back appends that take no write lock (another export's entry, verify's, reindex's),
+    // and select() can take longer than the 10 s they wait.
+    l->release_lock();
     log.emplace(std::move(*l));
     return {};
   }
@@ -152,13 +156,10 @@ struct Exporter {
   }
 
   // After select(): the selected versions' directories never change, nor do log entries below
-  // the head, so neither lock is needed to copy and prove them. Held, our shared log lock kept
-  // every writer that committed meanwhile waiting, and after 10 s failing with its version
-  // committed but not logged.
-  void release_snapshot() {
-    log->release_lock();
-    writing.reset();
-  }
+  // the head, so no lock is needed to copy and prove them. (The export used to hold the log's
+  // lock throughout: every writer that committed meanwhile waited, and after 10 s failed with its
+  // version committed but not logged.)
+  void release_snapshot() { writing.reset(); }
 
   // Copies one version into the bag with every per-file check; returns the PDF page count.
   Result<int> copy_version(bagit::BagWriter& bag, const Item& it, const std::string& vname, const std::string& prefix,
@@ -323,9 +324,16 @@ Result<ExportSummary> export_bag(const ExportOptions& o) {
   // Loaded first: a configured key that does not load must stop the export before it writes.
   auto key = ingest::load_signing_key(o.root, o.signing_key, "--signing-key");
   if (!key) return key.error();
+  if (o.test_hook) o.test_hook("key-loaded");
   Exporter x(o);
   if (auto s = x.open(); !s) return s.error();
+  // Checked under the write lock, which keygen takes too: a key made since ours was looked for
+  // would leave our entry unsigned after signed heads, and every signed writer would refuse.
+  if (!key->has_value() && fs::exists(o.root + "/" + audit::kSigningConfig, ec))
+    return make_error("a signing key was made for this archive after this command started; nothing was written: run it again",
+                      o.root);
   if (auto s = x.select(); !s) return s.error();
+  if (o.test_hook) o.test_hook("selected");
   x.release_snapshot();
   // The statement's key must be the one in the bag (the head's signer), or the bag names two keys.
   if (key->has_value() && (*key)->fingerprint() != x.head.key)

@@ -45,6 +45,7 @@ struct ExportOptions {
   // must be the one that signed the latest tree head (the key the bag carries).
   std::string signing_key;
   std::string actor;  // the entry's actor; "" = $USER, else "gongkai"
+  std::function<void(const char* point)> test_hook;  // tests: called at "key-loaded", "selected"
 };
 
 struct ExportSummary {

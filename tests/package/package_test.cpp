@@ -123,9 +123,20 @@ BOOST_AUTO_TEST_CASE(writers_go_on_during_an_export) {
   o.fonds = "Z109";
   o.history = true;
   o.bagging_date = "2024-01-15";
+  // While it selects, the write lock holds writers back, but not the log's other appends
+  // (another export's entry, verify's): they wait 10 s, and selecting a large archive takes longer.
+  bool writers_held = false, log_free = false;
+  o.test_hook = [&](const char* point) {
+    if (std::string(point) != "selected") return;
+    writers_held = !gk::ocfl::fsx::FileLock::acquire(gk::ocfl::Store::write_lock_path(x.a.root), false, false).is_ok();
+    auto t0 = std::chrono::steady_clock::now();
+    log_free = gk::audit::AuditLog::open(gk::audit::audit_dir(x.a.root)).is_ok() &&
+               std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5);
+  };
   o.progress = [&](size_t done, size_t) {
     if (done != 1) return;
     lock_free = gk::ocfl::fsx::FileLock::acquire(gk::ocfl::Store::write_lock_path(x.a.root), true, false).is_ok();
+    if (!lock_free) return;  // the write below would wait for this export for ever
     auto t0 = std::chrono::steady_clock::now();
     try {
       written = x.a.add(id, {record, fake_pdf("更正", 1, 3000, 77), "修改"});
@@ -136,6 +147,8 @@ BOOST_AUTO_TEST_CASE(writers_go_on_during_an_export) {
   };
   auto r = pk::export_bag(o);
   BOOST_REQUIRE_MESSAGE(r.is_ok(), why(r));
+  BOOST_TEST(writers_held);
+  BOOST_TEST(log_free);
   BOOST_TEST(lock_free);
   BOOST_TEST(failure == "");
   BOOST_TEST(written == "v3");
@@ -153,6 +166,35 @@ BOOST_AUTO_TEST_CASE(writers_go_on_during_an_export) {
   auto v = gk::verify::verify_archive(x.a.root);
   BOOST_REQUIRE(v.is_ok());
   BOOST_TEST(v->problems.empty(), (v->problems.empty() ? "" : v->problems[0].str()));
+}
+
+// keygen running between the export's look for a key (none) and its selection: the export would
+// append its entry unsigned after the new key's signed head, and every signed writer would then
+// refuse. It refuses instead, under the write lock keygen also takes, before writing anything.
+BOOST_AUTO_TEST_CASE(export_refuses_after_a_concurrent_keygen) {
+  Exported x(false, 2);
+  fs::remove_all(x.bag);
+  std::string config = slurp(x.a.config_path);
+  fs::remove(x.a.config_path);
+  auto log_before = slurp(gk::audit::audit_dir(x.a.root) + "/log.jsonl");
+  pk::ExportOptions o;
+  o.root = x.a.root;
+  o.out = x.bag;
+  o.year = "2023";
+  o.fonds = "Z109";
+  o.test_hook = [&](const char* point) {
+    if (std::string(point) == "key-loaded") spit(x.a.config_path, config);  // keygen lands here
+  };
+  auto r = pk::export_bag(o);
+  BOOST_REQUIRE(!r);
+  BOOST_TEST(r.error().str() == x.a.root + ": a signing key was made for this archive after this command started; nothing "
+                                           "was written: run it again");
+  BOOST_TEST(!fs::exists(x.bag));
+  BOOST_TEST(slurp(gk::audit::audit_dir(x.a.root) + "/log.jsonl") == log_before);
+  o.test_hook = nullptr;
+  auto again = pk::export_bag(o);  // run again: it finds the key
+  BOOST_REQUIRE_MESSAGE(again.is_ok(), why(again));
+  BOOST_TEST(again->sealed);
 }
 
 // A configured key that cannot be loaded stops the export before anything is written; without
