@@ -10,6 +10,7 @@
 #include "archive/ocfl/json.h"
 #include "cli/command.h"
 #include "cli/options.h"
+#include "common/text_input.h"
 
 using namespace gk;
 using ocfl::Json;
@@ -83,7 +84,7 @@ int run_list(const cli::Args& args) {
     auto m = ingest::read_metadata(*st, id);
     if (!m) return cli::fail(m.error().str());
     if (!o->has("json")) {
-      std::cout << id << "  v" << m->version << "  " << m->status << "  " << m->catalogue.title << "\n";
+      std::cout << id << "  v" << m->version << "  " << for_terminal(m->status) << "  " << for_terminal(m->catalogue.title) << "\n";
       continue;
     }
     Json::Object r;
@@ -109,8 +110,8 @@ int run_log(const cli::Args& args) {
   if (!log) return cli::fail(log.error().str());
   if (!o->has("json")) {
     for (const auto& v : *log)
-      std::cout << v.version << "  " << v.created << "  " << v.status << "  " << user_text(v.user_name, v.user_address)
-                << "  " << v.message << "\n";
+      std::cout << v.version << "  " << v.created << "  " << for_terminal(v.status) << "  "
+                << for_terminal(user_text(v.user_name, v.user_address)) << "  " << for_terminal(v.message) << "\n";
     return cli::kOk;
   }
   Json::Array rows;
@@ -147,12 +148,13 @@ int run_show(const cli::Args& args) {
   }
   auto m = ingest::read_metadata(*st, id, version);
   if (!m) return cli::fail(m.error().str());
-  std::cout << "version: v" << m->version << "\nstatus: " << m->status << "\ntime: " << m->time
-            << "\nuser: " << user_text(m->user_name, m->user_address) << "\nmessage: " << m->message << "\n";
+  std::cout << "version: v" << m->version << "\nstatus: " << for_terminal(m->status) << "\ntime: " << for_terminal(m->time)
+            << "\nuser: " << for_terminal(user_text(m->user_name, m->user_address)) << "\nmessage: " << for_terminal(m->message)
+            << "\n";
   if (!m->template_file.empty()) std::cout << "template: " << m->template_file << " (sha512 " << m->template_sha512.substr(0, 16) << "…)\n";
   std::cout << "catalogue:\n";
   for (auto& [k, v] : ingest::catalogue_fields(m->catalogue))
-    if (!v.empty()) std::cout << "  " << k << ": " << v << "\n";
+    if (!v.empty()) std::cout << "  " << k << ": " << for_terminal(v) << "\n";
   std::cout << "files:\n";
   for (auto& [path, d] : m->files) std::cout << "  " << path << "  sha512 " << d.sha512 << "\n  " << std::string(path.size(), ' ') << "  sm3    " << d.sm3 << "\n";
   return cli::kOk;

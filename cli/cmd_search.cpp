@@ -13,6 +13,7 @@
 #include "cli/command.h"
 #include "cli/options.h"
 #include "common/files.h"
+#include "common/text_input.h"
 
 using namespace gk;
 using ocfl::Json;
@@ -194,11 +195,12 @@ int run_search(const cli::Args& args) {
   std::cout << "\n";
   int i = (res->page - 1) * res->per_page;
   for (const auto& h : res->hits) {
-    std::cout << "\n" << ++i << ". " << h.title << "\n";
-    std::cout << "   " << h.published_date << "  " << h.issuer;
-    if (!h.doc_number.empty()) std::cout << "  " << h.doc_number;
-    std::cout << "\n   索引号 " << h.index_no << " · " << h.genre << " · " << h.subject << " · " << h.validity
-              << " · v" << h.version << " " << h.status << "\n";
+    std::cout << "\n" << ++i << ". " << for_terminal(h.title) << "\n";
+    std::cout << "   " << for_terminal(h.published_date) << "  " << for_terminal(h.issuer);
+    if (!h.doc_number.empty()) std::cout << "  " << for_terminal(h.doc_number);
+    std::cout << "\n   索引号 " << for_terminal(h.index_no) << " · " << for_terminal(h.genre) << " · " << for_terminal(h.subject)
+              << " · " << for_terminal(h.validity)
+              << " · v" << h.version << " " << for_terminal(h.status) << "\n";
     std::cout << "   " << h.snippet << "\n";
   }
   return cli::kOk;
@@ -225,7 +227,7 @@ Json node_json(const std::string& name, const Node& n) {
 
 void print_node(const std::string& name, const Node& n, int depth) {
   std::string pad(static_cast<size_t>(depth) * 2, ' ');
-  std::cout << pad << name << " (" << n.count << ")\n";
+  std::cout << pad << for_terminal(name) << " (" << n.count << ")\n";
   for (const auto& [k, c] : n.children) print_node(k, c, depth + 1);
   for (const auto& [y, c] : n.years) std::cout << pad << "  " << y << "年 (" << c << ")\n";
 }

@@ -48,4 +48,17 @@ std::string text_problem(std::string_view s, bool one_line) {
   return {};
 }
 
+std::string for_terminal(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    size_t at = i;
+    char32_t c = decode(s, i);
+    if (c == '\t' || c == '\n' || c == '\r') out += ' ';
+    else if (c == kBad || c < 0x20 || (c >= 0x7F && c <= 0x9F)) out += "\uFFFD";
+    else out.append(s.substr(at, i - at));
+  }
+  return out;
+}
+
 }  // namespace gk

@@ -11,4 +11,9 @@ namespace gk {
 // With `one_line`, tab and line breaks are refused too (a name, a message shown one per line).
 std::string text_problem(std::string_view s, bool one_line = false);
 
+// Stored text as one line for a terminal: tab and line breaks become spaces, other control
+// characters (C0, DEL, C1) U+FFFD. Archived records may hold them (XML 1.0 allows C1 and DEL),
+// and raw they would drive the terminal (CSI U+009B starts an escape sequence).
+std::string for_terminal(std::string_view s);
+
 }  // namespace gk

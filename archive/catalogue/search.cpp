@@ -128,16 +128,15 @@ std::string make_snippet(const std::string& text, const std::vector<std::string>
   size_t to = char_end_after(text, from, width);
   std::string out = from > 0 ? "…" : "";
   size_t pos = from;
+  // One line, and no control character of the archived text reaches a terminal (the marks may).
   for (auto& m : marks) {
     if (m.first < pos || m.first >= to) continue;
-    out += text.substr(pos, m.first - pos);
-    out += open + text.substr(m.first, m.second - m.first) + close;
+    out += for_terminal(std::string_view(text).substr(pos, m.first - pos));
+    out += open + for_terminal(std::string_view(text).substr(m.first, m.second - m.first)) + close;
     pos = m.second;
   }
-  if (pos < to) out += text.substr(pos, to - pos);
+  if (pos < to) out += for_terminal(std::string_view(text).substr(pos, to - pos));
   if (to < text.size()) out += "…";
-  for (char& c : out)
-    if (c == '\n' || c == '\t') c = ' ';
   return out;
 }
 

@@ -438,6 +438,36 @@ BOOST_AUTO_TEST_CASE(a_check_stamp_skips_the_full_check_until_the_catalogue_or_t
   BOOST_TEST((gk::read_file(f.cat()).value() == good));
 }
 
+// Archived text may hold control characters (XML 1.0 allows C1 and DEL): printed for a terminal
+// they become U+FFFD (CSI U+009B would start an escape sequence), line breaks spaces.
+BOOST_AUTO_TEST_CASE(control_characters_of_archived_text_never_reach_the_terminal) {
+  StoreFixture f;
+  Rng r(12);
+  Doc d = make_doc(r, 1);
+  d.title = "青川市关于\u009b31m红色\u007f标题的通知";
+  d.paragraphs = {"正文\u0085说明\u009b2J内容。"};
+  BOOST_REQUIRE(add(*f.store, f.id(1), d, created_at(1), "发布"));
+  std::string root = q(f.root);
+  auto res = run_cli("search " + root + " 红色");
+  BOOST_TEST(res.code == 0, res.err);
+  auto raw = [](const std::string& s) {
+    for (const char* c : {"\u009b", "\u0085", "\u007f"})
+      if (s.find(c) != std::string::npos) return true;
+    return false;
+  };
+  BOOST_TEST(!raw(res.out), res.out);
+  BOOST_TEST(res.out.find("青川市关于\uFFFD31m【红色】\uFFFD标题的通知") != std::string::npos, res.out);
+  auto body = run_cli("search " + root + " 说明");
+  BOOST_TEST(!raw(body.out), body.out);
+  BOOST_TEST(body.out.find("正文\uFFFD【说明】\uFFFD2J内容") != std::string::npos, body.out);
+  auto list = run_cli("archive list " + root);
+  BOOST_TEST(list.code == 0, list.err);
+  BOOST_TEST(!raw(list.out), list.out);
+  BOOST_TEST(list.out.find("青川市关于\uFFFD31m红色\uFFFD标题的通知") != std::string::npos, list.out);
+  auto json = run_cli("search " + root + " 红色 --json");  // data for programs: the title as archived
+  BOOST_TEST(json.out.find("\"title\": \"" + d.title + "\"") != std::string::npos, json.out);
+}
+
 BOOST_AUTO_TEST_CASE(cli_search_catalogue_reindex_and_bad_input) {
   StoreFixture f;
   Rng r(11);
