@@ -112,10 +112,16 @@ std::string make_snippet(const std::string& text, const std::vector<std::string>
   // Prefer a match in the body (after the title and catalogue lines), else anywhere.
   size_t body = 0;
   size_t first = std::string::npos;
-  std::vector<std::pair<size_t, size_t>> marks;  // [start, end) of every match, any term
+  std::vector<std::pair<size_t, size_t>> found;  // [start, end) of every match, any term
   for (const auto& t : terms)
-    for (size_t p : find_all_folded(text, t)) marks.emplace_back(p, p + t.size());
-  std::sort(marks.begin(), marks.end(), [](auto& a, auto& b) { return a.first != b.first ? a.first < b.first : a.second > b.second; });
+    for (size_t p : find_all_folded(text, t)) found.emplace_back(p, p + t.size());
+  std::sort(found.begin(), found.end());
+  // Overlapping or touching matches are one mark (政务公开 and 公开工作 in 政务公开工作).
+  std::vector<std::pair<size_t, size_t>> marks;
+  for (const auto& m : found) {
+    if (!marks.empty() && m.first <= marks.back().second) marks.back().second = std::max(marks.back().second, m.second);
+    else marks.push_back(m);
+  }
   if (size_t blank = text.find("\n\n"); blank != std::string::npos) body = blank + 2;
   for (auto& m : marks)
     if (m.first >= body) {
@@ -123,10 +129,15 @@ std::string make_snippet(const std::string& text, const std::vector<std::string>
       break;
     }
   if (first == std::string::npos) first = marks.empty() ? body : marks.front().first;
-  size_t from = char_start_before(text, first, width / 4);
-  if (first >= body && from < body) from = body;
+  const size_t floor = first >= body ? body : 0;  // a body match's snippet stays in the body
+  size_t from = std::max(char_start_before(text, first, width / 4), floor);
   size_t to = char_end_after(text, from, width);
-  std::string out = from > 0 ? "…" : "";
+  if (to == text.size()) from = std::max(char_start_before(text, to, width), floor);  // near the end: a full window
+  // Ends of lines are not cut text.
+  while (to > from && (text[to - 1] == '\n' || text[to - 1] == ' ' || text[to - 1] == '\t' || text[to - 1] == '\r')) --to;
+  for (const auto& m : marks)  // a mark is never cut
+    if (m.first < to && m.second > to) to = m.second;
+  std::string out = from > floor ? "…" : "";
   size_t pos = from;
   // One line, and no control character of the archived text reaches a terminal (the marks may).
   for (auto& m : marks) {
@@ -136,7 +147,7 @@ std::string make_snippet(const std::string& text, const std::vector<std::string>
     pos = m.second;
   }
   if (pos < to) out += for_terminal(std::string_view(text).substr(pos, to - pos));
-  if (to < text.size()) out += "…";
+  if (to < text.size() && text.find_first_not_of(" \t\r\n", to) != std::string::npos) out += "…";
   return out;
 }
 

@@ -251,6 +251,31 @@ BOOST_AUTO_TEST_CASE(and_or_not_and_phrases) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(snippets) {
+  // The searchable text: title, catalogue lines, a blank line, the body (index.cpp).
+  const std::string head = "关于扶贫的通知\n11519900008452170L/2023-00001\n\n";
+  auto snip = [](const std::string& text, std::vector<std::string> terms) { return make_snippet(text, terms, "【", "】", 20); };
+  // A match at the start of the body: no ellipsis (the body starts there), none after its end.
+  BOOST_TEST(snip(head + "扶贫。\n", {"扶贫"}) == "【扶贫】。");
+  // Overlapping matches are one mark.
+  BOOST_TEST(snip(head + "政务公开工作要点", {"政务公开", "公开工作"}) == "【政务公开工作】要点");
+  BOOST_TEST(snip(head + "政务公开，公开工作", {"政务公开", "公开工作"}) == "【政务公开】，【公开工作】");
+  // Near the end of a long body the window is full (20 characters), not cut short.
+  std::string body;
+  for (int i = 0; i < 30; ++i) body += "甲";
+  body += "扶贫";
+  std::string s = snip(head + body, {"扶贫"});
+  BOOST_TEST(s == "…" + body.substr(body.size() - 20 * 3, 18 * 3) + "【扶贫】", s);
+  // In the middle: a quarter of the window before the match, ellipses on both sides.
+  std::string mid = body + body;
+  BOOST_TEST(snip(head + mid, {"扶贫"}) == "…甲甲甲甲甲【扶贫】甲甲甲甲甲甲甲甲甲甲甲甲甲…");
+  // A mark is never cut at the window's end.
+  const std::string term = "扶贫工作扶贫工作扶贫工作扶贫工作";  // 16 characters: past the window
+  BOOST_TEST(snip(head + mid + "乙" + term + mid, {term}) == "…甲甲扶贫乙【" + term + "】…");
+  // Title matches only: the snippet starts at the title.
+  BOOST_TEST(snip(head + "正文", {"扶贫"}).rfind("关于【扶贫】的通知", 0) == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(ranking_puts_title_matches_first_and_snippets_mark_terms) {
   auto& c = corpus();
   SearchRequest req;
