@@ -311,7 +311,7 @@ Result<Index> open_checked(const ocfl::Store& store, const std::string& path, Op
     count += m.second - (objs->count(dir) ? objs->at(dir).head : 0);
   }
   report.notices.push_back("catalogue " + p + " is older than the store (" + std::to_string(count) +
-                           " versions not indexed); updating it");
+                           (count == 1 ? " version" : " versions") + " not indexed); updating it");
   ix = make_error("closed before updating");
   if (auto s = index_versions(store, missing, p); !s) return cannot_write(s.error());
   return Index::open(p, false, false);

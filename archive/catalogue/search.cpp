@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <set>
 
@@ -99,7 +100,12 @@ Status validate_filters(const Filters& f) {
       return make_error(std::string("query: ") + name + " '" + *v + "' is not a date (YYYY-MM-DD that exists)");
   if (!f.from.empty() && !f.to.empty() && f.from > f.to)
     return make_error("query: --from " + f.from + " is after --to " + f.to);
-  if (f.year && (*f.year < 1000 || *f.year > 9999)) return make_error("query: --year must be a 4-digit year");
+  if (f.year && (*f.year < 1000 || *f.year > 9999))
+  {
+    char y[16];
+    std::snprintf(y, sizeof y, "%04d", *f.year);
+    return make_error(std::string("query: --year ") + y + " is not a year from 1000 to 9999");
+  }
   if (auto s = check_enum("体裁 (--genre)", f.genre, kGenres); !s) return s;
   if (auto s = check_enum("公开方式 (--mode)", f.mode, kModes); !s) return s;
   if (auto s = check_enum("有效性 (--validity)", f.validity, kValidity); !s) return s;

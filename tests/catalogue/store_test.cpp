@@ -310,7 +310,7 @@ BOOST_AUTO_TEST_CASE(stale_missing_and_damaged_catalogues_are_rebuilt) {
   auto ix = open_checked(*f.store, "", rep);
   BOOST_REQUIRE_MESSAGE(ix, err(ix));
   BOOST_REQUIRE(rep.notices.size() == 1u);
-  BOOST_TEST(rep.notices[0] == "catalogue " + f.cat() + " is older than the store (1 versions not indexed); updating it");
+  BOOST_TEST(rep.notices[0] == "catalogue " + f.cat() + " is older than the store (1 version not indexed); updating it");
   BOOST_TEST((ids_of(*ix, "独一无二") == std::set<std::string>{f.id(50)}));
   std::string good = gk::read_file(f.cat()).value();
 
@@ -417,7 +417,7 @@ BOOST_AUTO_TEST_CASE(a_check_stamp_skips_the_full_check_until_the_catalogue_or_t
   ix = open(d);
   BOOST_TEST(d.full_check);
   BOOST_REQUIRE(d.notices.size() == 1u);
-  BOOST_TEST(d.notices[0] == "catalogue " + f.cat() + " is older than the store (1 versions not indexed); updating it");
+  BOOST_TEST(d.notices[0] == "catalogue " + f.cat() + " is older than the store (1 version not indexed); updating it");
   BOOST_TEST((ids_of(ix, "盖章之后") == std::set<std::string>{f.id(40)}));
 
   // Damage after a stamp is seen too (the file's mtime, ctime and size are in the stamp).
@@ -511,6 +511,7 @@ BOOST_AUTO_TEST_CASE(cli_search_catalogue_reindex_and_bad_input) {
       {"search " + root + " 扶贫 --from 2023-02-30", 2, "gongkai: --from '2023-02-30' is not a date (YYYY-MM-DD that exists)\n"},
       {"search " + root + " 扶贫 --as-of 2023-13-01", 2, "gongkai: --as-of '2023-13-01' is not a date (YYYY-MM-DD that exists)\n"},
       {"search " + root + " 扶贫 --year 20x3", 2, "gongkai: --year '20x3' is not a year\n"},
+      {"search " + root + " 扶贫 --year 0999", 2, "gongkai: --year 0999 is not a year from 1000 to 9999\n"},
       {"search " + root + " 扶贫 --page 0", 2, "gongkai: --page '0' is not a number from 1 to 999999\n"},
       {"search " + root + " 扶贫 --page 1000000", 2, "gongkai: --page '1000000' is not a number from 1 to 999999\n"},
       {"search " + root + " 扶贫 --per-page 1001", 2, "gongkai: --per-page '1001' is not a number from 1 to 1000\n"},
