@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "archive/ocfl/fsutil.h"
 #include "cli/command.h"
 
 namespace gk::cli {
@@ -65,6 +66,13 @@ int main(int argc, char** argv) {
     return kUsage;
   }
   std::string name = argv[1];
+  // A command that waits seconds for another one (an export selecting, a verify re-checking)
+  // says so instead of seeming to hang.
+  gk::ocfl::fsx::set_lock_wait_notice([](const std::string& path) {
+    std::cerr << "gongkai: waiting for " << path
+              << " (another gongkai command holds it: a write, an export selecting its versions, a verify re-checking "
+                 "or keygen)\n";
+  });
   if (name == "--help" || name == "-h" || name == "help") {
     print_help(std::cout);
     return kOk;

@@ -133,10 +133,37 @@ FileLock::~FileLock() {
   if (fd_ >= 0) ::close(fd_);  // closing the descriptor drops the flock
 }
 
+namespace {
+std::function<void(const std::string&)> g_wait_notice;
+int g_wait_notice_after_ms = 2000;
+}  // namespace
+
+void set_lock_wait_notice(std::function<void(const std::string& path)> notice, int after_ms) {
+  g_wait_notice = std::move(notice);
+  g_wait_notice_after_ms = after_ms;
+}
+
 Result<FileLock> FileLock::acquire(const std::string& path, bool exclusive, bool wait) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return make_error("cannot open lock file: " + errno_text(errno), path);
   int op = (exclusive ? LOCK_EX : LOCK_SH) | (wait ? 0 : LOCK_NB);
+  if (wait && g_wait_notice) {
+    // Polled for a while, so that the notice comes only for a wait worth mentioning.
+    int op_nb = op | LOCK_NB;
+    for (int waited = 0;; waited += 20) {
+      if (::flock(fd, op_nb) == 0) {
+        FileLock l;
+        l.fd_ = fd;
+        return l;
+      }
+      if (errno != EWOULDBLOCK && errno != EINTR) break;  // reported by the blocking call below
+      if (waited >= g_wait_notice_after_ms) {
+        g_wait_notice(path);
+        break;
+      }
+      ::usleep(20000);
+    }
+  }
   while (::flock(fd, op) != 0) {
     if (errno == EINTR) continue;
     int e = errno;

@@ -2,6 +2,7 @@
 // barriers, advisory locks. Every write goes through write_all so that tests can simulate a full
 // disk (set_write_budget_for_testing).
 #pragma once
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,11 @@ void remove_tree(const std::string& path) noexcept;
 void remove_empty_parents(const std::string& dir, const std::string& stop) noexcept;
 std::string random_token();  // 16 hex characters
 std::string errno_text(int e);
+
+// Called once by a waiting FileLock::acquire when the lock has been busy for `after` (the CLI
+// says on stderr what it is waiting for; an export selecting, a verify re-checking or keygen hold
+// a store's write lock for seconds). Empty: wait silently. Process-wide; set before threads start.
+void set_lock_wait_notice(std::function<void(const std::string& path)> notice, int after_ms = 2000);
 
 // flock(2) on a lock file, released by the destructor or by process death.
 class FileLock {

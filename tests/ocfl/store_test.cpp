@@ -1,8 +1,12 @@
 // Store: init/open, round trips, dedup, readers, our objects validating clean, unsafe ids.
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 #include "archive/ocfl/digests.h"
+#include "archive/ocfl/fsutil.h"
 #include "common/files.h"
 #include "ocfl_test_util.h"
 
@@ -10,6 +14,45 @@ using namespace gk::ocfl;
 using namespace ocfl_test;
 
 BOOST_AUTO_TEST_SUITE(ocfl_store)
+
+// A wait for a lock someone else holds longer than the notice delay is announced once (the CLI
+// prints it: an export selecting or a verify re-checking holds the store's write lock for
+// seconds, and a writer that waited silently seemed to hang); a short wait is not.
+BOOST_AUTO_TEST_CASE(a_long_lock_wait_is_announced_once) {
+  TempDir dir("lockwait");
+  std::string path = (dir.path / "staging.lock").string();
+  std::vector<std::string> notices;
+  std::mutex m;
+  gk::ocfl::fsx::set_lock_wait_notice([&](const std::string& p) {
+    std::lock_guard<std::mutex> g(m);
+    notices.push_back(p);
+  }, 200);
+  {
+    auto holder = gk::ocfl::fsx::FileLock::acquire(path, true, true);
+    BOOST_REQUIRE(holder.is_ok());
+    std::thread waiter([&] {
+      auto l = gk::ocfl::fsx::FileLock::acquire(path, false, true);
+      BOOST_TEST(l.is_ok());
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    {
+      std::lock_guard<std::mutex> g(m);
+      BOOST_TEST((notices == std::vector<std::string>{path}));
+    }
+    holder = gk::ocfl::fsx::FileLock();  // released: the waiter gets it
+    waiter.join();
+  }
+  {
+    auto brief = gk::ocfl::fsx::FileLock::acquire(path, true, true);
+    BOOST_REQUIRE(brief.is_ok());
+    std::thread waiter([&] { BOOST_TEST(gk::ocfl::fsx::FileLock::acquire(path, true, true).is_ok()); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    brief = gk::ocfl::fsx::FileLock();
+    waiter.join();
+  }
+  gk::ocfl::fsx::set_lock_wait_notice(nullptr);
+  BOOST_TEST(notices.size() == 1u);
+}
 
 BOOST_AUTO_TEST_CASE(init_creates_a_valid_empty_root) {
   TempDir t("init");
