@@ -100,8 +100,7 @@ Status validate_filters(const Filters& f) {
       return make_error(std::string("query: ") + name + " '" + *v + "' is not a date (YYYY-MM-DD that exists)");
   if (!f.from.empty() && !f.to.empty() && f.from > f.to)
     return make_error("query: --from " + f.from + " is after --to " + f.to);
-  if (f.year && (*f.year < 1000 || *f.year > 9999))
-  {
+  if (f.year && (*f.year < 1000 || *f.year > 9999)) {
     char y[16];
     std::snprintf(y, sizeof y, "%04d", *f.year);
     return make_error(std::string("query: --year ") + y + " is not a year from 1000 to 9999");
@@ -135,15 +134,15 @@ std::string make_snippet(const std::string& text, const std::vector<std::string>
       break;
     }
   if (first == std::string::npos) first = marks.empty() ? body : marks.front().first;
-  const size_t floor = first >= body ? body : 0;  // a body match's snippet stays in the body
-  size_t from = std::max(char_start_before(text, first, width / 4), floor);
+  const size_t lowest = first >= body ? body : 0;  // a body match's snippet stays in the body
+  size_t from = std::max(char_start_before(text, first, width / 4), lowest);
   size_t to = char_end_after(text, from, width);
-  if (to == text.size()) from = std::max(char_start_before(text, to, width), floor);  // near the end: a full window
-  // Ends of lines are not cut text.
+  if (to == text.size()) from = std::max(char_start_before(text, to, width), lowest);  // near the end: a full window
+  // Trailing line ends and spaces are not shown.
   while (to > from && (text[to - 1] == '\n' || text[to - 1] == ' ' || text[to - 1] == '\t' || text[to - 1] == '\r')) --to;
   for (const auto& m : marks)  // a mark is never cut
     if (m.first < to && m.second > to) to = m.second;
-  std::string out = from > floor ? "…" : "";
+  std::string out = from > lowest ? "…" : "";
   size_t pos = from;
   // One line, and no control character of the archived text reaches a terminal (the marks may).
   for (auto& m : marks) {
