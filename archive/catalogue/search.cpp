@@ -419,6 +419,24 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
     return a.score != b.score ? a.score > b.score : a.rowid < b.rowid;  // then newest (read order)
   });
 
+  // No result with a 主题分类 no version has: a typo (an unknown filter value), not an empty
+  // answer. Checked only then, so a search that finds something never pays the scan.
+  if (total == 0 && !f.category.empty()) {
+    Stmt has(ix.db(), "SELECT 1 FROM versions WHERE subject = ?1 OR substr(subject, 1, length(?1) + 1) = ?1 || '\\' LIMIT 1");
+    if (!has.ok()) return make_error(has.error(), ix.path());
+    has.bind(1, f.category);
+    int rc = has.step();
+    if (rc == SQLITE_DONE) {
+      Stmt top(ix.db(), "SELECT DISTINCT CASE WHEN instr(subject, '\\') > 0 THEN substr(subject, 1, instr(subject, '\\') - 1) "
+                        "ELSE subject END FROM versions WHERE subject <> '' ORDER BY 1");
+      std::string known;
+      while (top.ok() && top.step() == SQLITE_ROW) known += (known.empty() ? "" : ", ") + top.text(0);
+      return make_error("query: no 主题分类 (--category) '" + f.category + "' in the catalogue (its classes: " +
+                        (known.empty() ? "none" : known) + ")");
+    }
+    if (rc != SQLITE_ROW) return damaged();
+  }
+
   SearchResult res;
   res.total = total;
   res.total_exact = !capped;

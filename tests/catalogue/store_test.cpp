@@ -541,6 +541,16 @@ BOOST_AUTO_TEST_CASE(cli_search_catalogue_reindex_and_bad_input) {
     BOOST_TEST(res.code == 2, args);
     BOOST_TEST(res.err.rfind(msg + "usage: ", 0) == 0u, res.err);
   }
+  // A 主题分类 the catalogue does not have is an unknown filter value (a typo), not an empty answer;
+  // a class it has gives an empty answer when nothing matches.
+  auto typo = run_cli("search " + root + " 青川市 --category 综合正务");
+  BOOST_TEST(typo.code == 2, typo.err);
+  BOOST_TEST(typo.err.rfind("gongkai: no 主题分类 (--category) '综合正务' in the catalogue (its classes: ", 0) == 0u, typo.err);
+  BOOST_TEST(typo.err.find("综合政务") != std::string::npos, typo.err);
+  BOOST_TEST(typo.out == "");
+  auto none = run_cli("search " + root + " 不存在的词语 --category 综合政务");
+  BOOST_TEST(none.code == 0, none.err);
+  BOOST_TEST(none.out.rfind("共 0 条结果", 0) == 0u, none.out);
   auto dashes = run_cli("search " + root + " --per-page 3 -- 青川市");
   BOOST_TEST(dashes.code == 0, dashes.err);
   BOOST_TEST(dashes.out.rfind("共 8 条结果，第 1/3 页\n", 0) == 0u, dashes.out);
