@@ -114,6 +114,17 @@ Status check_log_before_write(const std::string& root, const audit::PrivateKey* 
 
 Result<uint64_t> log_operation(const std::string& root, audit::Entry e, const audit::PrivateKey* key) {
   set_actor(e);
+  // The store's write lock first, shared, as version writers take it: `audit recover` and keygen
+  // hold it exclusively, and the log with it, for as long as they scan; waiting here (announced
+  // after 2 s) beats failing after the log's 10 s with the operation done but not logged.
+  // Without the staging directory no writer of this protocol has run, and nothing is to wait for.
+  std::optional<ocfl::fsx::FileLock> writing;
+  std::error_code ec;
+  if (std::string lock = ocfl::Store::write_lock_path(root); fs::is_directory(fs::path(lock).parent_path(), ec)) {
+    auto w = ocfl::fsx::FileLock::acquire(lock, false, true);
+    if (!w) return w.error();
+    writing.emplace(std::move(*w));
+  }
   // recover: as every writer does, cut a torn last line that no signed head covers.
   auto log = audit::AuditLog::open(audit::audit_dir(root), audit::OpenOptions{false, true});
   if (!log) return log.error();

@@ -54,7 +54,8 @@ Status after_commit(const std::string& root, const std::vector<CommittedVersion>
 
 // Appends one entry for an operation on the archive as a whole (export, reindex, verify,
 // key-rotate: no object) and signs a tree head with `key` when not null: the rule of every write.
-// An empty actor is the login name. Returns the entry's seq.
+// An empty actor is the login name. Returns the entry's seq. Takes the store's write lock shared
+// first (waiting for `audit recover` or keygen): the caller must not hold it exclusively.
 Result<uint64_t> log_operation(const std::string& root, audit::Entry e, const audit::PrivateKey* key);
 
 // A crash between a commit and its audit append leaves versions without an entry (`archive

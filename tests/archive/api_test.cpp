@@ -1,14 +1,20 @@
 // The ingest API: as-of dates, the audit log and its signing key, batches holding several
 // versions of one object, concurrent writers, metadata round trips, the line diff.
+#include <atomic>
+#include <chrono>
 #include <fstream>
 #include <optional>
+#include <thread>
 #include <sys/stat.h>
 
 #include <boost/test/unit_test.hpp>
 
 #include "archive/audit/log.h"
 #include "archive/ingest/history.h"
+#include "archive/ingest/audit_hook.h"
 #include "archive/ingest/ingest.h"
+#include "archive/ocfl/fsutil.h"
+#include "archive/ocfl/store.h"
 #include "archive_test_util.h"
 
 using namespace archive_test;
@@ -329,6 +335,37 @@ BOOST_AUTO_TEST_CASE(verify_and_reindex_runs_are_logged) {
   BOOST_TEST(log->entry(4)->action == "reindex");
   BOOST_TEST(log->entry(4)->detail.at("versions") == "1");
   BOOST_TEST(log->latest_head()->size == 5u);
+}
+
+// An operation's entry (export, verify, reindex) waits for the store's write lock, which `audit
+// recover` and keygen hold exclusively while they scan with the log locked: it used to go
+// straight for the log and fail after 10 s, the operation done but not logged.
+BOOST_AUTO_TEST_CASE(operation_entries_wait_for_the_write_lock) {
+  TempDir t("opwait");
+  std::string root = t / "root";
+  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
+  std::atomic<bool> done{false};
+  std::optional<gk::Result<uint64_t>> logged;
+  {
+    auto held = gk::ocfl::fsx::FileLock::acquire(gk::ocfl::Store::write_lock_path(root), true, true);
+    BOOST_REQUIRE(held.is_ok());
+    std::thread op([&] {
+      gk::audit::Entry e;
+      e.action = "reindex";
+      e.detail = {{"versions", "0"}};
+      logged.emplace(log_operation(root, e, nullptr));
+      done = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    BOOST_TEST(!done);  // waiting, not appended past the holder
+    held = gk::ocfl::fsx::FileLock();
+    op.join();
+  }
+  BOOST_REQUIRE(logged.has_value());
+  BOOST_TEST(logged->is_ok());
+  auto log = gk::audit::AuditLog::open(gk::audit::audit_dir(root), {true, false});
+  BOOST_REQUIRE(log);
+  BOOST_TEST(log->size() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
