@@ -9,6 +9,7 @@
 #include "archive/ocfl/fsutil.h"
 #include "archive/ocfl/rules.h"
 #include "common/files.h"
+#include "common/text_input.h"
 #include "generator/record/record.h"
 
 namespace fs = std::filesystem;
@@ -158,7 +159,7 @@ std::string line_diff(const std::vector<std::string>& a, const std::vector<std::
     flush_folded();
     const auto& [op, text] = ops[k];
     const char* c = !colour ? "" : op == '-' ? kRed : op == '+' ? kGreen : "";
-    out += std::string(c) + op + " " + text + (colour && op != ' ' ? kReset : "") + "\n";
+    out += std::string(c) + op + " " + for_terminal(text) + (colour && op != ' ' ? kReset : "") + "\n";
   }
   flush_folded();
   return out;
@@ -174,7 +175,7 @@ Result<std::string> diff_versions(const ocfl::Store& store, const std::string& i
   size_t changes = 0;
   auto field = [&](const std::string& name, const std::string& x, const std::string& y) {
     if (x == y) return;
-    out += "  " + name + ": " + (x.empty() ? "(none)" : x) + " → " + (y.empty() ? "(none)" : y) + "\n";
+    out += "  " + name + ": " + (x.empty() ? "(none)" : for_terminal(x)) + " → " + (y.empty() ? "(none)" : for_terminal(y)) + "\n";
     ++changes;
   };
   field("status", ma->status, mb->status);
@@ -191,9 +192,9 @@ Result<std::string> diff_versions(const ocfl::Store& store, const std::string& i
   }
   field("template", ma->template_file, mb->template_file);
   if (!changes) out += "  (no field changed)\n";
-  out += "  time: " + ma->time + " → " + mb->time + "\n";
-  out += "  user: " + ma->user_name + " → " + mb->user_name + "\n";
-  out += "  message: " + ma->message + " → " + mb->message + "\n";
+  out += "  time: " + for_terminal(ma->time) + " → " + for_terminal(mb->time) + "\n";
+  out += "  user: " + for_terminal(ma->user_name) + " → " + for_terminal(mb->user_name) + "\n";
+  out += "  message: " + for_terminal(ma->message) + " → " + for_terminal(mb->message) + "\n";
 
   std::string texts[2];
   const std::string* versions[2] = {&a, &b};

@@ -36,6 +36,7 @@ Result<std::vector<std::string>> export_version(const ocfl::Store& store, const 
 
 // Metadata field changes, then a line diff of the records' body text (record::body_text):
 // "- " removed, "+ " added, "  " context; long unchanged runs are folded. ANSI colours if asked.
+// For a terminal: archived text is shown through for_terminal (control characters U+FFFD).
 Result<std::string> diff_versions(const ocfl::Store& store, const std::string& id, const std::string& a,
                                   const std::string& b, bool colour);
 

@@ -466,6 +466,18 @@ BOOST_AUTO_TEST_CASE(control_characters_of_archived_text_never_reach_the_termina
   BOOST_TEST(list.out.find("青川市关于\uFFFD31m红色\uFFFD标题的通知") != std::string::npos, list.out);
   auto json = run_cli("search " + root + " 红色 --json");  // data for programs: the title as archived
   BOOST_TEST(json.out.find("\"title\": \"" + d.title + "\"") != std::string::npos, json.out);
+  // archive diff: the changed title and body lines, both sides.
+  Doc d2 = d;
+  d2.title = "青川市关于\u009b1m蓝色标题的通知";
+  d2.paragraphs = {"正文\u007f更正\u009b2J内容。"};
+  BOOST_REQUIRE(add(*f.store, f.id(1), d2, created_at(2), "发布"));
+  auto diff = run_cli("archive diff " + root + " " + f.id(1) + " v1 v2");
+  BOOST_TEST(diff.code == 0, diff.err);
+  BOOST_TEST(!raw(diff.out), diff.out);
+  BOOST_TEST(diff.out.find("青川市关于\uFFFD31m红色\uFFFD标题的通知 → 青川市关于\uFFFD1m蓝色标题的通知") != std::string::npos,
+             diff.out);
+  BOOST_TEST(diff.out.find("\n- 正文\uFFFD说明\uFFFD2J内容。\n") != std::string::npos, diff.out);
+  BOOST_TEST(diff.out.find("\n+ 正文\uFFFD更正\uFFFD2J内容。\n") != std::string::npos, diff.out);
 }
 
 BOOST_AUTO_TEST_CASE(cli_search_catalogue_reindex_and_bad_input) {
