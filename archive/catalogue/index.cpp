@@ -259,6 +259,7 @@ Status Index::commit_group() {
   }
   in_group_ = false;
   lengths_.reset();
+  hidden_.reset();
   return {};
 }
 
@@ -303,19 +304,49 @@ Status read_docsizes(sqlite3* db, const std::string& table, std::vector<uint32_t
 
 }  // namespace
 
-Result<const DocLengths*> Index::doc_lengths() const {
+Status Index::drop_stale_caches() const {
   Stmt& v = prepared("PRAGMA data_version");
   if (!v.ok() || v.step() != SQLITE_ROW) return make_error(std::string("damaged: ") + sqlite3_errmsg(db()), path_);
   int64_t version = v.integer(0);
   sqlite3_reset(v.raw());
-  if (!lengths_ || version != lengths_version_) {
+  if (version != cache_version_) {
+    lengths_.reset();
+    hidden_.reset();
+    cache_version_ = version;
+  }
+  return {};
+}
+
+Result<const DocLengths*> Index::doc_lengths() const {
+  if (auto s = drop_stale_caches(); !s) return s.error();
+  if (!lengths_) {
     auto fresh = std::make_unique<DocLengths>();
     if (auto s = read_docsizes(db(), "fts", fresh->fts); !s) return Error{path_, 0, s.error().message};
     if (auto s = read_docsizes(db(), "titles", fresh->titles); !s) return Error{path_, 0, s.error().message};
     lengths_ = std::move(fresh);
-    lengths_version_ = version;
   }
   return lengths_.get();
+}
+
+Result<const HiddenRows*> Index::hidden_rows() const {
+  if (auto s = drop_stale_caches(); !s) return s.error();
+  if (!hidden_) {
+    auto fresh = std::make_unique<HiddenRows>();
+    Stmt& h = prepared("SELECT seq FROM versions WHERE until_date IS NOT NULL OR status = '撤回'");
+    if (!h.ok()) return make_error("damaged: " + h.error(), path_);
+    int rc;
+    while ((rc = h.step()) == SQLITE_ROW) {
+      int64_t seq = h.integer(0);
+      if (seq < 0 || seq > (int64_t{1} << 32)) return make_error("damaged: bad versions row " + std::to_string(seq), path_);
+      auto i = static_cast<uint64_t>(seq);
+      if (i / 64 >= fresh->bits.size()) fresh->bits.resize(i / 64 + 1, 0);
+      fresh->bits[i / 64] |= uint64_t{1} << (i % 64);
+    }
+    sqlite3_reset(h.raw());
+    if (rc != SQLITE_DONE) return make_error(std::string("damaged: ") + sqlite3_errmsg(db()), path_);
+    hidden_ = std::move(fresh);
+  }
+  return hidden_.get();
 }
 
 Status Index::append(const Entry& e) {

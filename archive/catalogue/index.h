@@ -63,6 +63,17 @@ struct DocLengths {
   std::vector<uint32_t> fts, titles;
 };
 
+// The versions the default rule hides (superseded: until_date set; or withdrawn, 撤回), one bit
+// per seq. Read in one scan of the partial index versions_hidden: a search used to read it per
+// query, 1.5-2 ms at 10,000 such versions (p50 2.0-2.8 -> 4.1-4.3 ms at 100k documents).
+struct HiddenRows {
+  std::vector<uint64_t> bits;
+  bool has(int64_t seq) const {
+    auto i = static_cast<uint64_t>(seq);
+    return i / 64 < bits.size() && (bits[i / 64] >> (i % 64) & 1);
+  }
+};
+
 struct ObjectState {
   std::string object_id;
   int head = 0;
@@ -102,6 +113,7 @@ class Index {
   void reset_statements() const;
   // Read on first use; read again after a commit here or by another connection.
   Result<const DocLengths*> doc_lengths() const;
+  Result<const HiddenRows*> hidden_rows() const;
 
  private:
   struct Close {
@@ -118,8 +130,12 @@ class Index {
   int64_t next_seq_ = 0;     // seq of the next entry
   size_t left_ = 0;          // entries still expected in the open group
   bool in_group_ = false;
+  // Whole-table reads cached per connection, dropped when PRAGMA data_version moves (a commit
+  // by another connection) or this one commits (data_version stays).
+  Status drop_stale_caches() const;
   mutable std::unique_ptr<DocLengths> lengths_;
-  mutable int64_t lengths_version_ = -1;  // PRAGMA data_version they were read at
+  mutable std::unique_ptr<HiddenRows> hidden_;
+  mutable int64_t cache_version_ = -1;  // PRAGMA data_version they were read at
 };
 
 // Runs `sql` (no results). Errors carry SQLite's message.

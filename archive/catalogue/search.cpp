@@ -241,15 +241,13 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   bool plain = f.as_of.empty() && f.status.empty() && !f.include_withdrawn && !f.year && f.from.empty() &&
                f.to.empty() && f.issuer.empty() && f.category.empty() && f.genre.empty() && f.mode.empty() &&
                f.validity.empty();
-  std::vector<int64_t> hidden;
+  const HiddenRows* hidden = nullptr;
   std::optional<Stmt> filter_st;
   std::vector<std::string> fargs;
   if (plain) {
-    Stmt h(ix.db(), "SELECT seq FROM versions WHERE until_date IS NOT NULL OR status = '撤回' ORDER BY seq");
-    if (!h.ok()) return make_error(h.error(), ix.path());
-    int rc;
-    while ((rc = h.step()) == SQLITE_ROW) hidden.push_back(h.integer(0));
-    if (rc != SQLITE_DONE) return damaged();
+    auto h = ix.hidden_rows();
+    if (!h) return h.error();
+    hidden = *h;
   } else {
     filter_st.emplace(ix.db(), "SELECT 1 FROM versions v WHERE v.seq = ?1" + filter_sql(f, fargs));
     if (!filter_st->ok()) return make_error(filter_st->error(), ix.path());
@@ -260,7 +258,7 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   // Tier 1 rows come from the titles table: their excluded terms (all of them) are checked here.
   auto accept = [&](int64_t seq, int* title_groups, bool from_titles) -> Result<bool> {
     if (plain) {
-      if (std::binary_search(hidden.begin(), hidden.end(), seq)) return false;
+      if (hidden->has(seq)) return false;
     } else {
       sqlite3_reset(filter_st->raw());
       filter_st->bind(1, seq);
