@@ -219,10 +219,17 @@ int64_t count_capped(const Index& ix, const std::string& match, int64_t cap, int
 }  // namespace
 
 Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
-  struct ResetOnReturn {  // scans that stop early (counting, paging) must not keep a read lock
+  // One read transaction: every statement sees the same committed state, so a version another
+  // connection supersedes between two of them is never shown beside its successor (the hidden
+  // rows and lengths are read, or found current, inside it). Writers wait for it (milliseconds).
+  struct Snapshot {
     const Index& ix;
-    ~ResetOnReturn() { ix.reset_statements(); }
-  } reset_on_return{ix};
+    bool began = sqlite3_get_autocommit(ix.db()) && sqlite3_exec(ix.db(), "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK;
+    ~Snapshot() {
+      ix.reset_statements();  // scans that stop early (counting, paging) must not keep a read lock
+      if (began) sqlite3_exec(ix.db(), "COMMIT", nullptr, nullptr, nullptr);
+    }
+  } snapshot{ix};
   auto q = parse_query(req.query);
   if (!q) return make_error("query: " + q.error().message);
   if (auto s = validate_filters(req.filters); !s) return s.error();
@@ -297,6 +304,7 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   if (!lengths) return lengths.error();
   RowLengths fts_lengths{(*lengths)->fts.data(), (*lengths)->fts.size()};
   RowLengths title_lengths{(*lengths)->titles.data(), (*lengths)->titles.size()};
+  if (req.test_hook) req.test_hook("rows-read");  // the hidden rows and lengths
 
   // BM25 statistics over the whole index: N rows, and per phrase its document frequency, counted
   // up to kDfCount matches and above that extrapolated from the density of the newest matches.

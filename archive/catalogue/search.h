@@ -5,6 +5,7 @@
 // fields 4x), then newest; BM25 orders the first 1,000 results of (title groups, newest), the
 // rest follow newest first (docs/search.md: why).
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,7 @@ struct SearchRequest {
   int64_t count_limit = 1000;
   // How many results, in (title groups, newest) order, BM25 orders; the rest follow newest first.
   size_t rank_window = 1000;
+  std::function<void(const char* point)> test_hook;  // tests: called at "rows-read"
 };
 
 struct Hit {

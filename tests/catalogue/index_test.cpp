@@ -189,4 +189,41 @@ BOOST_AUTO_TEST_CASE(a_long_lived_reader_hides_versions_superseded_by_another_co
   BOOST_TEST((hits() == std::vector<std::string>{"x2"}));
 }
 
+// A search is one read transaction: a version committed by another connection while it scans
+// (between reading the hidden rows and the index) would otherwise be shown beside the version it
+// supersedes. The writer waits for the search instead.
+BOOST_AUTO_TEST_CASE(a_search_sees_one_committed_state) {
+  TempDir dir{"reader"};
+  std::string path = (dir.path / "c.sqlite").string();
+  BOOST_REQUIRE(build_file({entry("x", 1, "2024-05-01T08:00:00+08:00"), entry("y", 1, "2024-05-02T08:00:00+08:00")}, path, false));
+  auto reader = Index::open(path, false, false);
+  auto writer = Index::open(path, true, false);
+  BOOST_REQUIRE(reader);
+  BOOST_REQUIRE(writer);
+  sqlite3_busy_timeout(writer->db(), 0);
+  SearchRequest req;
+  req.query = "扶贫";
+  std::string during;
+  req.test_hook = [&](const char* point) {
+    auto s = writer->append(entry("x", 2, "2024-05-03T08:00:00+08:00"));
+    during = std::string(point) + (s ? " committed" : " " + s.error().message);
+  };
+  auto res = search(*reader, req);
+  BOOST_REQUIRE(res);
+  std::vector<std::string> got;
+  for (const auto& h : res->hits) got.push_back(h.object_id + std::to_string(h.version));
+  std::sort(got.begin(), got.end());
+  BOOST_TEST((got == std::vector<std::string>{"x1", "y1"}));
+  BOOST_TEST(during == "rows-read catalogue database error: database is locked", during);
+  // Once the search has returned the writer commits, and the next search shows the new version.
+  writer = Index::open(path, true, false);
+  BOOST_REQUIRE(writer);
+  BOOST_REQUIRE(writer->append(entry("x", 2, "2024-05-03T08:00:00+08:00")));
+  req.test_hook = nullptr;
+  auto after = search(*reader, req);
+  BOOST_REQUIRE(after);
+  BOOST_TEST(after->hits.size() == 2u);
+  BOOST_TEST(after->hits[0].object_id + std::to_string(after->hits[0].version) == "x2");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
