@@ -90,6 +90,7 @@ struct TableCell {
 struct TableRow {
   std::vector<TableCell> cells;
   bool header = false;
+  bool keep_with_next = false;  // stays on the page of the next row (a section of a table)
 };
 struct Table {
   std::vector<double> columns;  // relative widths

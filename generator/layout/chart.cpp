@@ -11,8 +11,21 @@ namespace gk::layout {
 namespace {
 
 constexpr double kAscent = 0.86;
-const model::Color kPalette[] = {{0.16, 0.38, 0.67}, {0.80, 0.20, 0.16}, {0.95, 0.61, 0.07},
-                                 {0.20, 0.60, 0.33}, {0.50, 0.33, 0.65}, {0.40, 0.40, 0.40}};
+// Ten hues that stay apart in print and for most colour-blind readers (Tableau 10). A chart of
+// more series draws the next ten hollow: the report's chart has a series per 主题分类, and six
+// hues made two pairs of its eight series identical.
+const model::Color kPalette[] = {{0.306, 0.475, 0.655}, {0.949, 0.557, 0.169}, {0.882, 0.341, 0.349},
+                                 {0.463, 0.718, 0.698}, {0.349, 0.631, 0.310}, {0.929, 0.788, 0.282},
+                                 {0.690, 0.478, 0.631}, {1.000, 0.616, 0.655}, {0.612, 0.459, 0.373},
+                                 {0.729, 0.690, 0.675}};
+constexpr size_t kHues = sizeof kPalette / sizeof kPalette[0];
+
+// A mark (bar, point, legend swatch) of series s: filled in its colour, or hollow after kHues.
+model::Rect mark(const Chart& c, size_t s, double x, double y, double w, double h) {
+  model::Color col = c.series[s].color ? *c.series[s].color : kPalette[s % kHues];
+  bool hollow = !c.series[s].color && s / kHues % 2 == 1;
+  return {x, y, w, h, !hollow, hollow, col, col, hollow ? 1.0 : 0};
+}
 const model::Color kGrid{0.82, 0.82, 0.82};
 
 struct Text {
@@ -89,9 +102,7 @@ Status draw_chart(const Chart& c, double left, double width, const font::FontMap
     bottom -= fs * 1.6;
     double x = left + std::max(0.0, (width - legend_w + fs) / 2);
     for (size_t i = 0; i < names.size(); ++i) {
-      model::Color col = c.series[i].color ? *c.series[i].color : kPalette[i % 6];
-      model::Rect sw{x, bottom + fs * 0.45, fs * 0.8, fs * 0.8, true, false, col, col, 0};
-      out.rects.push_back(sw);
+      out.rects.push_back(mark(c, i, x, bottom + fs * 0.45, fs * 0.8, fs * 0.8));
       put(names[i], x + fs + 4, bottom + fs * 0.35, fs, out);
       x += fs + 4 + names[i].width + fs;
     }
@@ -138,19 +149,19 @@ Status draw_chart(const Chart& c, double left, double width, const font::FontMap
   // Data.
   size_t ns = c.series.size();
   for (size_t s = 0; s < ns; ++s) {
-    model::Color col = c.series[s].color ? *c.series[s].color : kPalette[s % 6];
+    model::Color col = c.series[s].color ? *c.series[s].color : kPalette[s % kHues];
     for (size_t i = 0; i < n; ++i) {
       double v = c.series[s].values[i], y = ypos(v);
       if (!c.line) {
         double bw = slot * 0.7 / ns, x = plot_l + slot * i + slot * 0.15 + bw * s;
-        if (v > 0) out.rects.push_back({x, y, bw, plot_b - y, true, false, col, col, 0});
+        if (v > 0) out.rects.push_back(mark(c, s, x, y, bw, plot_b - y));
       } else {
         double x = plot_l + slot * (i + 0.5);
         if (i > 0) {
           double px = plot_l + slot * (i - 0.5), py = ypos(c.series[s].values[i - 1]);
           out.lines.push_back({px, py, x, y, 1.4, col});
         }
-        out.rects.push_back({x - 2, y - 2, 4, 4, true, false, col, col, 0});
+        out.rects.push_back(mark(c, s, x - 2, y - 2, 4, 4));
       }
     }
   }

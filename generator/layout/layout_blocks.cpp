@@ -18,9 +18,13 @@ Status Layouter::add(const Toc& t) {
   double lh = pitch_for(t.style);
   auto lines = toc_lines(t, toc_, page_.left, page_.text_width, lh, tracking_for(t.style.size), fonts_, doc_);
   if (!lines) return lines.error();
+  const int count = static_cast<int>(lines->size());
   for (auto& L : *lines) {
     Item it;
     it.height = lh;
+    // Entries break like a paragraph's lines: never one alone at the foot or top of a page.
+    it.index = static_cast<int>(&L - lines->data());
+    it.count = count;
     it.runs = std::move(L.runs);
     it.glyph_bottom = (lh - t.style.size) / 2 + t.style.size;
     items_.push_back(std::move(it));

@@ -137,12 +137,20 @@ Status Layouter::add(const Table& t) {
       y += lh;
     }
   }
-  // A rowspan's rows, and header rows with the first body row, do not part.
+  // A rowspan's rows, header rows with the first body row, and rows the template keeps with the
+  // next do not part. Nor does a page end after a table's first body row or start with its last
+  // (a lone row under a repeated header: the total row of the annual report's table B).
+  std::vector<size_t> body;
   for (size_t r = 0; r < t.rows.size(); ++r) {
     bool in_span = false;
     for (auto& p : cells)
       if (p.rows > 1 && r >= p.row && r + 1 < p.row + p.rows) in_span = true;
-    items_[first_item + r].keep_with_next = in_span || t.rows[r].header;
+    items_[first_item + r].keep_with_next = in_span || t.rows[r].header || t.rows[r].keep_with_next;
+    if (!t.rows[r].header) body.push_back(r);
+  }
+  if (body.size() >= 2) {
+    items_[first_item + body.front()].keep_with_next = true;
+    items_[first_item + body.back()].keep_with_previous = true;
   }
   // Rows outside any rowspan may split across pages: keep their lines apart for that.
   for (size_t r = 0; r < t.rows.size(); ++r) {
@@ -179,9 +187,13 @@ bool Layouter::split_row(size_t i, double avail) {
   const SplitRow& row = *whole.split;
   size_t first = whole.split_first, left = row.max_lines() - first;
   double lh = row.line_height, pad = row.pad;
-  if (avail < 2 * pad + lh) return false;
+  // Like a paragraph's lines (no orphan, no widow): each part holds at least two lines, so a row
+  // of three lines or fewer never splits.
+  if (avail < 2 * pad + 2 * lh) return false;
   size_t k = static_cast<size_t>((avail - 2 * pad) / lh);
-  if (k == 0 || k >= left) return false;
+  if (k >= left) return false;
+  if (left - k < 2) k = left - 2;
+  if (k < 2) return false;
   Item a = whole, b = whole;
   a.runs.clear();
   a.rects.clear();
@@ -191,6 +203,7 @@ bool Layouter::split_row(size_t i, double avail) {
   b.runs.clear();
   b.rects.clear();
   b.split_first = first + k;
+  b.keep_with_previous = false;  // the split itself kept two lines with the previous row
   b.height = 2 * pad + (left - k) * lh;
   draw_row_part(row, first + k, left - k, b.height, b.runs, b.rects);
   items_[i] = std::move(a);

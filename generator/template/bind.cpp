@@ -371,6 +371,7 @@ class Binder {
         } else if (rn == "row") {
           TableRow row;
           row.header = std::string(r.attribute("header").value()) == "true";
+          row.keep_with_next = std::string(r.attribute("keep-with-next").value()) == "true";
           std::function<Status(const pugi::xml_node&, const pugi::xml_node&)> cells =
               [&](const pugi::xml_node& rp, const pugi::xml_node& cc) -> Status {
             for (auto x : rp.children()) {

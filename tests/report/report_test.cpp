@@ -509,6 +509,20 @@ BOOST_AUTO_TEST_CASE(toc_page_numbers_and_bookmarks) {
     }
   }
   BOOST_TEST(toc.size() == 11u);
+  // All on page 1 (at the grid pitch the last entry spilled onto a page of its own).
+  size_t on_page_1 = 0;
+  for (auto& x : doc->pages[0].texts) on_page_1 += x.size == 14 && text::to_utf8(x.text).find("·") != std::string::npos;
+  BOOST_TEST(on_page_1 == 11u);
+  // Table A's sections are not parted: each title row is on the page of its last data row.
+  auto page_of = [&](const std::string& s) {
+    for (size_t p = 0; p < doc->pages.size(); ++p)
+      for (auto& x : doc->pages[p].texts)
+        if (text::to_utf8(x.text) == s) return static_cast<int>(p);
+    return -1;
+  };
+  BOOST_TEST(page_of("第二十条第（一）项") >= 0);
+  BOOST_TEST(page_of("第二十条第（一）项") == page_of("行政规范性文件"));
+  BOOST_TEST(page_of("第二十条第（六）项") == page_of("行政强制"));
   for (auto& o : doc->outline) {
     if (o.level == 1) continue;
     BOOST_TEST(toc.count(o.title) == 1u, o.title);

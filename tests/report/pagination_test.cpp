@@ -1,0 +1,182 @@
+// Page breaks in tables, tables of contents and charts of many series: each rule is checked over
+// every position a break can fall at (filler paragraphs of 0 to 21 lines before the block), so
+// no test depends on where one particular break happens to land.
+#include <boost/test/unit_test.hpp>
+
+#include <map>
+#include <set>
+
+#include "generator/layout/layout.h"
+#include "generator/report/pipeline.h"
+#include "generator/text/utf.h"
+
+using namespace gk;
+using namespace gk::report;
+
+namespace {
+
+const font::FontMap& fonts() {
+  static auto m = font::FontMap::load_default();
+  BOOST_REQUIRE(m.is_ok());
+  return **m;
+}
+
+model::Document lay_out(const std::string& body) {
+  auto t = tmpl::Template::load_from_memory(
+      "<template><style name=\"table\" size=\"12pt\" line-height=\"16pt\"/>"
+      "<style name=\"toc\" size=\"14pt\" first-indent=\"0\" align=\"left\"/>"
+      "<style name=\"h\" first-indent=\"0\" bookmark=\"2\"/><body>\n" + body + "</body></template>", "pages.xml");
+  BOOST_REQUIRE_MESSAGE(t.is_ok(), (t.is_ok() ? "" : t.error().str()));
+  pugi::xml_document fig;
+  fig.append_child("x");
+  auto doc = lay_out_figures(**t, fig, "fig", fonts());
+  BOOST_REQUIRE_MESSAGE(doc.is_ok(), (doc.is_ok() ? "" : doc.error().str()));
+  return std::move(*doc);
+}
+
+// A paragraph of about `lines` full lines (28 characters each at the default 16pt).
+std::string filler(int lines) {
+  std::string s;
+  for (int i = 0; i < lines * 28 - 2; ++i) s += "文";
+  return lines ? "<para>" + s + "</para>\n" : "";
+}
+
+// The texts of a page that start with `prefix`.
+std::vector<std::string> texts_starting(const model::Page& p, const std::string& prefix) {
+  std::vector<std::string> out;
+  for (auto& r : p.texts) {
+    std::string u = text::to_utf8(r.text);
+    if (u.rfind(prefix, 0) == 0) out.push_back(u);
+  }
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(pagination)
+
+// Neither one body row under the header at the foot of a page nor one alone at the top of the
+// next (the annual report's last row of table B used to stand alone under a repeated header).
+BOOST_AUTO_TEST_CASE(a_table_never_leaves_one_body_row_alone) {
+  for (int before = 0; before <= 21; ++before) {
+    std::string rows;
+    for (int i = 0; i < 12; ++i) rows += "<row><cell>行" + std::to_string(100 + i) + "</cell><cell>内容</cell></row>\n";
+    auto doc = lay_out(filler(before) + "<table style=\"table\" columns=\"1 3\">\n"
+                       "<row header=\"true\"><cell>序号</cell><cell>内容</cell></row>\n" + rows + "</table>\n");
+    for (size_t p = 0; p < doc.pages.size(); ++p) {
+      size_t n = texts_starting(doc.pages[p], "行").size();
+      BOOST_TEST(n != 1u, "filler " << before << " lines, page " << p + 1);
+    }
+  }
+}
+
+// Rows of three lines or fewer never split; longer rows leave two lines or more on each page.
+BOOST_AUTO_TEST_CASE(a_row_splits_only_with_two_lines_on_each_page) {
+  auto cell = [](int lines) {  // a 6/7 column at 12pt holds 26 characters per line
+    std::string s;
+    for (int i = 0; i < lines * 26 - 3; ++i) s += "公";
+    return s;
+  };
+  for (int before = 0; before <= 21; before += 3) {
+    std::string rows;
+    for (int i = 0; i < 14; ++i)
+      rows += "<row><cell>行" + std::to_string(100 + i) + "</cell><cell>" + cell(i % 2 ? 3 : 5) + "</cell></row>\n";
+    auto doc = lay_out(filler(before) + "<table style=\"table\" columns=\"1 6\">\n" + rows + "</table>\n");
+    BOOST_REQUIRE(doc.pages.size() >= 2u);
+    for (size_t p = 0; p < doc.pages.size(); ++p) {
+      // Lines of cell text on this page per row part: a part starts at a rect of the first column.
+      std::vector<double> tops;
+      for (auto& r : doc.pages[p].rects)
+        if (r.x < 100) tops.push_back(r.y);
+      std::sort(tops.begin(), tops.end());
+      std::map<size_t, int> lines;  // part -> lines of the long cell
+      std::map<size_t, bool> numbered;
+      for (auto& t : doc.pages[p].texts) {
+        if (t.size != 12 || tops.empty() || t.y < tops.front()) continue;  // the filler paragraph
+        size_t part = static_cast<size_t>(std::upper_bound(tops.begin(), tops.end(), t.y) - tops.begin()) - 1;
+        std::string u = text::to_utf8(t.text);
+        if (u.rfind("行", 0) == 0) numbered[part] = true;
+        else lines[part] += 1;
+      }
+      for (auto& [part, n] : lines) {
+        BOOST_TEST(n >= 2, "filler " << before << ", page " << p + 1 << ", part " << part << ": " << n << " lines");
+        // A part without its row number continues a row; only rows of 5 lines may do so.
+        if (!numbered[part]) BOOST_TEST(n <= 3, "filler " << before << ", page " << p + 1);
+      }
+    }
+  }
+}
+
+// keep-with-next rows: a section's title and header rows stay with its first data row.
+BOOST_AUTO_TEST_CASE(keep_with_next_rows_stay_with_the_next_row) {
+  for (int before = 0; before <= 21; ++before) {
+    std::string rows;
+    for (int s = 0; s < 8; ++s)
+      rows += "<row keep-with-next=\"true\"><cell colspan=\"2\">节" + std::to_string(s) + "</cell></row>\n"
+              "<row keep-with-next=\"true\"><cell>项目</cell><cell>数量</cell></row>\n"
+              "<row><cell>甲</cell><cell>1</cell></row>\n<row><cell>乙</cell><cell>2</cell></row>\n";
+    auto doc = lay_out(filler(before) + "<table style=\"table\" columns=\"1 3\">\n" + rows + "</table>\n");
+    for (size_t p = 0; p < doc.pages.size(); ++p) {
+      // The lowest text of a page that is not the document's last is never a title or header row.
+      const model::TextRun* low = nullptr;
+      for (auto& t : doc.pages[p].texts)
+        if (t.size == 12 && (!low || t.y > low->y)) low = &t;
+      if (!low || p + 1 == doc.pages.size()) continue;
+      std::string u = text::to_utf8(low->text);
+      BOOST_TEST((u.rfind("节", 0) != 0 && u != "项目" && u != "数量"), "filler " << before << ", page " << p + 1 << ": " << u);
+    }
+  }
+}
+
+// A table of contents breaks like a paragraph: never one entry alone on a page.
+BOOST_AUTO_TEST_CASE(a_table_of_contents_never_leaves_one_entry_alone) {
+  std::string headings;
+  for (int i = 0; i < 9; ++i) headings += "<para style=\"h\">标题" + std::to_string(i) + "</para>\n";
+  for (int before = 0; before <= 21; ++before) {
+    auto doc = lay_out(filler(before) + "<toc from=\"2\" to=\"2\" style=\"toc\"/>\n<page-break/>\n" + headings);
+    size_t total = 0;
+    for (size_t p = 0; p < doc.pages.size(); ++p) {
+      size_t n = 0;
+      for (auto& t : doc.pages[p].texts) n += t.size == 14 && text::to_utf8(t.text).rfind("标题", 0) == 0;
+      total += n;
+      BOOST_TEST(n != 1u, "filler " << before << ", page " << p + 1);
+    }
+    BOOST_TEST(total == 9u);
+  }
+}
+
+// Eight series (the compliance report's chart has one per 主题分类) get eight colours; twelve
+// get twelve distinct marks (the next ten are hollow).
+BOOST_AUTO_TEST_CASE(chart_series_are_told_apart) {
+  for (int n : {8, 12}) {
+    std::string series;
+    for (int s = 0; s < n; ++s)
+      series += "<series name=\"类" + std::to_string(s) + "\" select=\"m\" value=\"{@v + " + std::to_string(s) + "}\"/>";
+    auto t = tmpl::Template::load_from_memory(
+        "<template><body><chart type=\"line\" height=\"80mm\"><categories select=\"m\" label=\"{@n}\"/>" + series +
+            "</chart></body></template>", "chart.xml");
+    BOOST_REQUIRE(t.is_ok());
+    pugi::xml_document fig;
+    auto root = fig.append_child("x");
+    for (int m = 1; m <= 3; ++m) {
+      auto e = root.append_child("m");
+      e.append_attribute("n") = m;
+      e.append_attribute("v") = m;
+    }
+    auto doc = lay_out_figures(**t, fig, "fig", fonts());
+    BOOST_REQUIRE(doc.is_ok());
+    // Legend swatches: squares larger than the 4 pt points.
+    std::set<std::tuple<double, double, double, bool>> looks;
+    size_t swatches = 0;
+    for (auto& r : doc->pages[0].rects)
+      if (r.w > 5 && std::abs(r.w - r.h) < 0.01) {
+        ++swatches;
+        const auto& c = r.fill ? r.fill_color : r.stroke_color;
+        looks.insert({c.r, c.g, c.b, r.fill});
+      }
+    BOOST_TEST(swatches == static_cast<size_t>(n));
+    BOOST_TEST(looks.size() == static_cast<size_t>(n));
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
