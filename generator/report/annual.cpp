@@ -156,10 +156,19 @@ Result<Annual> compute_annual(int year, const std::vector<std::shared_ptr<const 
                         " but report-extra gives no repeal date for " + r->catalogue().index_no, r->path());
     if (*w <= y1 && (!repealed || *repealed > y1)) ++k->in_force;
   }
+  std::map<std::string, int> repeal_lines;
   for (auto& rp : extra.repeals) {
     auto it = by_index.find(rp.index_no);
     if (it == by_index.end()) return make_error("repeal of " + rp.index_no + ": no such disclosure record", extra.file, rp.line);
+    if (auto [at, fresh] = repeal_lines.emplace(rp.index_no, rp.line); !fresh)
+      return make_error("repeal of " + rp.index_no + " is also given on line " + std::to_string(at->second) +
+                            ": one document would be counted as repealed twice",
+                        extra.file, rp.line);
     const record::Record& r = *it->second;
+    if (auto w = parse_date(r.catalogue().written_date); w && rp.date < *w)
+      return make_error("repeal of " + rp.index_no + " on " + rp.date.str() + " is before the document was written (" +
+                            w->str() + ")",
+                        extra.file, rp.line);
     DocKind* k = has_keyword(r, "规章") ? &a.rules : has_keyword(r, "行政规范性文件") ? &a.normative : nullptr;
     if (!k) return make_error("repeal of " + rp.index_no + ": the record is neither 规章 nor 行政规范性文件", extra.file, rp.line);
     if (in_year(rp.date)) ++k->repealed;

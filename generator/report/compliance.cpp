@@ -10,8 +10,17 @@ Result<Deadline> deadline_of(const Request& r, const Calendar& cal) {
   if (r.correction_requested && !r.corrected) return d;  // abandoned: art. 30, no answer owed
   d.applies = true;
   d.start = r.corrected ? *r.corrected : r.received;
-  d.limit = r.extension ? 40 : 20;
-  for (auto& [from, to] : r.pauses) {
+  d.limit = 20;
+  // Consultations with several third parties may run at the same time: a day is not counted
+  // once, however many of them it falls in (art. 32).
+  auto pauses = r.pauses;
+  std::sort(pauses.begin(), pauses.end());
+  std::vector<std::pair<Date, Date>> merged;
+  for (auto& p : pauses) {
+    if (!merged.empty() && p.first <= merged.back().second) merged.back().second = std::max(merged.back().second, p.second);
+    else merged.push_back(p);
+  }
+  for (auto& [from, to] : merged) {
     auto n = cal.working_days_between(Date{from.days - 1}, to);  // [from, to]
     if (!n) return n.error();
     d.paused += *n;
@@ -19,6 +28,16 @@ Result<Deadline> deadline_of(const Request& r, const Calendar& cal) {
   auto due = cal.add_working_days(d.start, d.limit + d.paused);
   if (!due) return due.error();
   d.due = *due;
+  // An extension counts when approved within the period it extends (art. 33); one approved
+  // later cannot make a late reply timely.
+  if (r.extension && *r.extension <= d.due) {
+    d.limit = 40;
+    auto extended = cal.add_working_days(d.start, d.limit + d.paused);
+    if (!extended) return extended.error();
+    d.due = *extended;
+  } else if (r.extension) {
+    d.late_extension = true;
+  }
   return d;
 }
 
@@ -133,6 +152,7 @@ void compliance_xml(const Compliance& c, pugi::xml_document& out) {
     e.append_attribute("due") = l.deadline.due.str().c_str();
     e.append_attribute("reply") = l.request->reply ? l.request->reply->str().c_str() : "未答复";
     e.append_attribute("used") = l.used;
+    if (l.deadline.late_extension) e.append_attribute("late-extension") = "true";
   }
   auto all = root.append_child("disclosures");
   for (size_t i = 0; i < c.published.size(); ++i) {

@@ -22,6 +22,7 @@ struct Deadline {
   int limit = 20;        // working days allowed (20 or 40)
   int paused = 0;        // working days inside consultation intervals
   Date due;              // last day allowed
+  bool late_extension = false;  // an extension approved after the 20 days it would extend: not counted
 };
 // Errors: a date in a year the calendar does not cover.
 Result<Deadline> deadline_of(const Request& r, const Calendar& cal);

@@ -138,6 +138,8 @@ Result<Request> load_request_from_memory(std::string_view bytes, const std::stri
       return err(c, "reply date " + r.reply->str() + " is before the corrected request arrived (" + r.corrected->str() + ")");
     for (auto& [f, t] : r.pauses)
       if (*r.reply < t) return err(c, "reply date " + r.reply->str() + " is before the consultation ended (" + t.str() + ")");
+    if (r.extension && *r.reply < *r.extension)
+      return err(c, "reply date " + r.reply->str() + " is before the extension was approved (" + r.extension->str() + ")");
     const auto& allowed = reasons().at(r.result);
     if (allowed.empty() && !r.reason.empty()) return err(c, "result " + r.result + " takes no reason (got '" + r.reason + "')");
     if (!allowed.empty() && r.reason.empty()) return err(c, "result " + r.result + " needs a reason (a sub-row of Table B)");

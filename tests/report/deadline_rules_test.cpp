@@ -1,0 +1,133 @@
+// Deadline and Table A rules found wrong by a black-box review: overlapping consultations, an
+// extension approved too late or after the reply, a document repealed twice or before it was
+// written. Expected dates are counted by hand from the 2024 calendar (in the comments).
+#include <boost/test/unit_test.hpp>
+
+#include "generator/report/annual.h"
+#include "generator/report/compliance.h"
+#include "generator/report/pipeline.h"
+#include "generator/text/utf.h"
+
+using namespace gk;
+using namespace gk::report;
+
+namespace {
+
+const std::string kSamples = std::string(GK_SOURCE_DIR) + "/samples/year";
+
+const Calendar& calendar() {
+  static auto c = Calendar::load(Calendar::default_path());
+  BOOST_REQUIRE_MESSAGE(c.is_ok(), (c.is_ok() ? "" : c.error().str()));
+  return *c;
+}
+
+Result<Request> request(const std::string& body) {
+  return load_request_from_memory(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<request version=\"1\">\n  <id>T-9</id>\n  <subject>测试</subject>\n"
+      "  <applicant category=\"自然人\"/>\n  <received date=\"2024-03-01\" how=\"当面提交\"/>\n" + body + "</request>\n",
+      "t.xml");
+}
+
+Deadline deadline(const std::string& body) {
+  auto r = request(body);
+  BOOST_REQUIRE_MESSAGE(r.is_ok(), (r.is_ok() ? "" : r.error().str()));
+  auto d = deadline_of(*r, calendar());
+  BOOST_REQUIRE(d.is_ok());
+  return *d;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(deadline_rules)
+
+// Received Fri 2024-03-01. Working days from 03-04: March 4..29 = 20, April 1-3 = 23, Sunday 04-07
+// (make-up day) = 24, 04-08..12 = 29, 04-15..19 = 34, 04-22 = 35.
+BOOST_AUTO_TEST_CASE(overlapping_consultations_count_each_day_once) {
+  // 03-04..03-15 and 03-11..03-22 cover 03-04..03-22: 15 working days, not 10 + 10.
+  auto d = deadline("  <consultation from=\"2024-03-04\" to=\"2024-03-15\"/>\n"
+                    "  <consultation from=\"2024-03-11\" to=\"2024-03-22\"/>\n  <reply date=\"2024-04-25\" result=\"予以公开\"/>\n");
+  BOOST_TEST(d.paused == 15);
+  BOOST_TEST(d.due.str() == "2024-04-22");
+  // The same consultation entered twice counts once: 10 days, due 30 WD after 03-01 = 04-15.
+  auto twice = deadline("  <consultation from=\"2024-03-04\" to=\"2024-03-15\"/>\n"
+                        "  <consultation from=\"2024-03-04\" to=\"2024-03-15\"/>\n");
+  BOOST_TEST(twice.paused == 10);
+  BOOST_TEST(twice.due.str() == "2024-04-15");
+  // Consultations apart still add up: 03-04..03-08 and 03-18..03-22 are 10 days.
+  auto apart = deadline("  <consultation from=\"2024-03-18\" to=\"2024-03-22\"/>\n"
+                        "  <consultation from=\"2024-03-04\" to=\"2024-03-08\"/>\n");
+  BOOST_TEST(apart.paused == 10);
+}
+
+// The 20 days end on 03-29. An extension approved on that day gives 40: 04-28 (Sunday make-up
+// day before May Day). One approved on 04-01 is too late: 20 days, due 03-29, flagged.
+BOOST_AUTO_TEST_CASE(an_extension_counts_only_when_approved_within_the_period) {
+  auto in_time = deadline("  <extension approved=\"2024-03-29\"/>\n");
+  BOOST_TEST(in_time.limit == 40);
+  BOOST_TEST(in_time.due.str() == "2024-04-28");
+  BOOST_TEST(!in_time.late_extension);
+  auto late = deadline("  <extension approved=\"2024-04-01\"/>\n  <reply date=\"2024-04-25\" result=\"予以公开\"/>\n");
+  BOOST_TEST(late.limit == 20);
+  BOOST_TEST(late.due.str() == "2024-03-29");
+  BOOST_TEST(late.late_extension);
+  // Approved after the reply: the dates are out of order.
+  auto after = request("  <extension approved=\"2024-05-20\"/>\n  <reply date=\"2024-04-25\" result=\"予以公开\"/>\n");
+  BOOST_REQUIRE(!after.is_ok());
+  BOOST_TEST(after.error().str() == "t.xml:8: request T-9: reply date 2024-04-25 is before the extension was approved (2024-05-20)");
+}
+
+// The work report lists a request whose extension came too late, and says why its limit is 20.
+BOOST_AUTO_TEST_CASE(the_work_report_names_late_extensions) {
+  auto records = load_records(kSamples + "/records");
+  auto requests = load_requests(kSamples + "/requests");
+  BOOST_REQUIRE(records.is_ok() && requests.is_ok());
+  auto late = request("  <extension approved=\"2024-04-01\"/>\n  <reply date=\"2024-04-25\" result=\"予以公开\"/>\n");
+  BOOST_REQUIRE(late.is_ok());
+  requests->push_back(*late);
+  auto c = compute_compliance(2024, *records, *requests, calendar());
+  BOOST_REQUIRE_MESSAGE(c.is_ok(), (c.is_ok() ? "" : c.error().str()));
+  size_t flagged = 0;
+  for (auto& l : c->late_requests) flagged += l.deadline.late_extension;
+  BOOST_TEST(flagged == 1u);
+  pugi::xml_document fig;
+  compliance_xml(*c, fig);
+  auto t = tmpl::Template::load(template_path("work-report.xml"));
+  BOOST_REQUIRE(t.is_ok());
+  static auto fonts = font::FontMap::load_default();
+  BOOST_REQUIRE(fonts.is_ok());
+  auto doc = lay_out_figures(**t, fig, "fig", **fonts);
+  BOOST_REQUIRE(doc.is_ok());
+  std::string all;
+  for (auto& p : doc->pages)
+    for (auto& r : p.texts) all += text::to_utf8(r.text);
+  BOOST_TEST(all.find("其中1件申请的延长答复期限在原答复期限届满后才批准，按20个工作日计算。") != std::string::npos);
+}
+
+// A document repealed twice would count twice in 本年废止件数; one repealed before it was
+// written is a typing error. Both name the report-extra line.
+BOOST_AUTO_TEST_CASE(a_repeal_given_twice_or_before_the_document_is_an_error) {
+  auto records = load_records(kSamples + "/records");
+  auto requests = load_requests(kSamples + "/requests");
+  auto extra = load_extra(kSamples + "/extra-2024.xml");
+  BOOST_REQUIRE(records.is_ok() && requests.is_ok() && extra.is_ok());
+  BOOST_REQUIRE(!extra->repeals.empty());
+  BOOST_REQUIRE(compute_annual(2024, *records, *requests, *extra, std::nullopt).is_ok());
+  const auto first = extra->repeals.front();
+
+  Extra twice = *extra;
+  twice.repeals.push_back({first.index_no, *parse_date("2024-10-08"), 99});
+  auto a = compute_annual(2024, *records, *requests, twice, std::nullopt);
+  BOOST_REQUIRE(!a.is_ok());
+  BOOST_TEST(a.error().str() == twice.file + ":99: repeal of " + first.index_no + " is also given on line " +
+                                    std::to_string(first.line) + ": one document would be counted as repealed twice");
+
+  Extra early = *extra;
+  early.repeals.front().date = *parse_date("2001-01-01");
+  auto b = compute_annual(2024, *records, *requests, early, std::nullopt);
+  BOOST_REQUIRE(!b.is_ok());
+  BOOST_TEST(b.error().str().rfind(early.file + ":" + std::to_string(first.line) + ": repeal of " + first.index_no +
+                                       " on 2001-01-01 is before the document was written (", 0) == 0,
+             b.error().str());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
