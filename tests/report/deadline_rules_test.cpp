@@ -100,7 +100,11 @@ BOOST_AUTO_TEST_CASE(the_work_report_names_late_extensions) {
   std::string all;
   for (auto& p : doc->pages)
     for (auto& r : p.texts) all += text::to_utf8(r.text);
-  BOOST_TEST(all.find("其中1件申请的延长答复期限在原答复期限届满后才批准，按20个工作日计算。") != std::string::npos);
+  // In section 四 (late replies), after its table.
+  auto at = all.find("其中1件申请的延长答复期限在原答复期限届满后才批准，按20个工作日计算。");
+  BOOST_TEST(at != std::string::npos);
+  BOOST_TEST(at > all.rfind("四、依申请公开答复时效"));  // rfind: the table of contents lists them first
+  BOOST_TEST(at < all.rfind("五、本年公开信息目录"));
 }
 
 // A document repealed twice would count twice in 本年废止件数; one repealed before it was
