@@ -70,6 +70,7 @@ int load_common(const cli::Options& o, const char* help, const char* tmpl_file, 
   c.records = std::move(*records);
   auto requests = report::load_requests(*req);
   if (!requests) return cli::fail(requests.error().str());
+  if (requests->empty()) std::cerr << "gongkai: note: no request records (*.xml) in " << *req << ": the report counts none\n";
   c.requests = std::move(*requests);
   return -1;
 }

@@ -74,6 +74,10 @@ Result<Compliance> compute_compliance(int year, const std::vector<std::shared_pt
   if (pub.empty() && std::none_of(requests.begin(), requests.end(), [&](auto& q) { return q.received.year() == year; }))
     return make_error("no disclosure records published and no requests received in " + std::to_string(year));
   for (auto& [k, v] : cats) c.categories.push_back(k), c.by_month.push_back(v);
+  // The organ: the most frequent issuer of the year's records, or of all records when none was
+  // published this year (a report of requests only).
+  if (issuers.empty())
+    for (auto& r : records) issuers[r->catalogue().issuer]++;
   int best = 0;
   for (auto& [k, n] : issuers)
     if (n > best) best = n, c.organ = k;

@@ -39,10 +39,12 @@ struct Request {
 
 Result<Request> load_request(const std::string& path);
 Result<Request> load_request_from_memory(std::string_view xml, const std::string& name);
-// Every *.xml in dir, sorted by file name. An empty directory is an error.
+// Every *.xml (any case) under dir, subfolders included, sorted by path; names starting with '.'
+// are left out, and an entry named *.xml that is not a readable file is an error. An empty
+// folder gives none (an office that received no request).
 Result<std::vector<Request>> load_requests(const std::string& dir);
 
-// Every *.xml in dir as disclosure records (schemas/record.xsd), sorted by file name.
+// Every *.xml under dir as disclosure records (schemas/record.xsd), found as load_requests does.
 Result<std::vector<std::shared_ptr<const record::Record>>> load_records(const std::string& dir);
 
 // The report-extra record, validated; the document is kept for the narrative sections.
