@@ -181,6 +181,26 @@ int run_status(const cli::Args& args) {
   return cli::kOk;
 }
 
+// --pdf-out must not destroy what the command reads or the archive it writes: an input (record,
+// template, font map and fonts, attachments, the signing key) or a file inside the storage root
+// or beside it (ROOT.audit-key.pem, ROOT.catalogue.sqlite and its lock and stamp). Checked before the
+// version is added; the PDF is written only once it is.
+Status check_pdf_out(const std::string& out, const std::string& root, const std::vector<std::pair<std::string, std::string>>& inputs) {
+  if (auto s = refuse_overwriting_input(out, inputs); !s) return s;
+  std::error_code ec;
+  fs::path o = fs::weakly_canonical(out, ec), r = fs::weakly_canonical(root, ec);
+  if (!r.empty() && !r.has_filename()) r = r.parent_path();
+  auto [ri, oi] = std::mismatch(r.begin(), r.end(), o.begin(), o.end());
+  if (ri == r.end()) return make_error("is inside the storage root " + root + "; refusing to write there", out);
+  const std::string own = r.filename().string(), name = o.filename().string();
+  if (o.parent_path() == r.parent_path() &&
+      (name == own + ".audit-key.pem" || name.rfind(own + ".catalogue.sqlite", 0) == 0))
+    return make_error("is one of the archive's own files beside " + root + "; refusing to overwrite it", out);
+  if (fs::is_directory(out, ec)) return make_error("is a directory; --pdf-out names the PDF to write", out);
+  fs::path parent = fs::path(out).parent_path();
+  return check_writable_dir(parent.empty() ? "." : parent.string());
+}
+
 int run_publish(const cli::Args& args) {
   int code = 0;
   auto o = parse(args, {"template", "record", "attach", "user", "address", "message", "status", "key", "fonts", "pdf-out"},
@@ -200,8 +220,15 @@ int run_publish(const cli::Args& args) {
   if (!rec) return cli::fail(rec.error().str());
   auto pdf = render_record(**t, **rec, **fm);
   if (!pdf) return cli::fail(pdf.error().str());
-  if (auto out = o->get("pdf-out"))
-    if (auto s = write_file_atomic(*out, *pdf); !s) return cli::fail(s.error().str());
+  auto pdf_out = o->get("pdf-out");
+  if (pdf_out) {
+    std::vector<std::pair<std::string, std::string>> inputs{
+        {"--record", *rpath}, {"--template", *tpath}, {"--key", o->get("key").value_or(ingest::default_key_path(o->positional[0]))}};
+    for (const auto& f : (*fm)->files()) inputs.emplace_back("--fonts", f);
+    for (const auto& f : o->all("attach")) inputs.emplace_back("--attach", f);
+    if (auto s = check_pdf_out(*pdf_out, o->positional[0], inputs); !s) return cli::fail(s.error().str(), cli::kUsage);
+  }
+  std::string pdf_bytes = pdf_out ? *pdf : std::string();
   ingest::AddRequest rq;
   rq.record_path = *rpath;
   rq.pdf_bytes = std::move(*pdf);
@@ -215,6 +242,10 @@ int run_publish(const cli::Args& args) {
   if (!r) return cli::fail(r.error().str());
   print_outcome(*r);
   warn_catalogue(*archive);
+  // Only now: a PDF beside a failed publish would look published.
+  if (pdf_out)
+    if (auto s = write_file_atomic(*pdf_out, pdf_bytes); !s)
+      return cli::fail(s.error().str() + " (the version was archived; `gongkai archive get` writes its PDF)");
   return cli::kOk;
 }
 

@@ -46,13 +46,6 @@ Status render_one(const Inputs& in, const std::string& record_path, const std::s
   return write_file_atomic(out_path, *pdf, /*durable=*/false);
 }
 
-Status check_writable_dir(const std::string& dir) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return make_error("output directory does not exist", dir);
-  if (::access(dir.c_str(), W_OK) != 0) return make_error("output directory is not writable", dir);
-  return {};
-}
-
 int run(const cli::Args& args) {
   std::string err;
   auto o = cli::parse_options(args, {"template", "record", "records", "out", "fonts", "jobs"}, {"help"}, err);
@@ -89,8 +82,9 @@ int run(const cli::Args& args) {
 
   std::error_code ec;
   if (one) {
-    if (auto s = refuse_overwriting_input(*out, {{"--record", *one}, {"--template", *tpath}}); !s)
-      return cli::fail(s.error().str(), cli::kUsage);
+    std::vector<std::pair<std::string, std::string>> inputs{{"--record", *one}, {"--template", *tpath}};
+    for (const auto& f : in.fonts->files()) inputs.emplace_back("--fonts", f);
+    if (auto s = refuse_overwriting_input(*out, inputs); !s) return cli::fail(s.error().str(), cli::kUsage);
     fs::path parent = fs::path(*out).parent_path();
     if (auto s = check_writable_dir(parent.empty() ? "." : parent.string()); !s) return cli::fail(s.error().str());
     if (fs::is_directory(*out, ec))

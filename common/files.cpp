@@ -88,6 +88,13 @@ Status write_file_atomic(const std::string& given, std::string_view bytes, bool 
   return {};
 }
 
+Status check_writable_dir(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return make_error("output directory does not exist", dir);
+  if (::access(dir.c_str(), W_OK) != 0) return make_error("output directory is not writable", dir);
+  return {};
+}
+
 Status refuse_overwriting_input(const std::string& out, const std::vector<std::pair<std::string, std::string>>& inputs) {
   namespace fs = std::filesystem;
   std::error_code ec;

@@ -21,6 +21,9 @@ Status write_file_atomic(const std::string& path, std::string_view bytes, bool d
 // destroy the input ("--out record.xml").
 Status refuse_overwriting_input(const std::string& out, const std::vector<std::pair<std::string, std::string>>& inputs);
 
+// An error unless `dir` is an existing, writable directory ("output directory does not exist").
+Status check_writable_dir(const std::string& dir);
+
 // fsync a directory so that a rename inside it survives a crash.
 Status sync_directory(const std::string& dir);
 

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <set>
 
 namespace gk::font {
 
@@ -90,6 +91,13 @@ Result<std::shared_ptr<const FontMap>> FontMap::load_default() {
 const Role* FontMap::role(const std::string& name) const {
   auto it = roles_.find(name);
   return it == roles_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> FontMap::files() const {
+  std::set<std::string> out{path_};
+  for (auto& [n, r] : roles_) out.insert(r.face->path());
+  for (auto& f : fallbacks_) out.insert(f->path());
+  return {out.begin(), out.end()};
 }
 
 std::vector<std::string> FontMap::role_names() const {

@@ -32,6 +32,8 @@ class FontMap {
   std::shared_ptr<const FontFace> shared_face_for(const Role& role, char32_t c) const;
   std::string describe_faces(const Role& role) const;  // for messages
   const std::string& path() const { return path_; }
+  // The map file and every font file it names (outputs must not overwrite them).
+  std::vector<std::string> files() const;
 
  private:
   std::string path_;

@@ -367,6 +367,46 @@ BOOST_AUTO_TEST_CASE(publish_renders_and_archives_in_one_step) {
   BOOST_TEST(again.out.find("unchanged") != std::string::npos, again.out);
 }
 
+// --pdf-out never destroys an input or the archive (it replaced the record, the signing key, files
+// inside the root), and is written only once the version is: a failed publish left a PDF that
+// looked published.
+BOOST_AUTO_TEST_CASE(publish_pdf_out_never_overwrites_inputs_or_the_archive) {
+  TempDir t("pdfout");
+  std::string root = t / "root";
+  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
+  BOOST_REQUIRE(run_gk({"archive", "keygen", root}).code == 0);
+  std::string rec = t / "rec.xml", tpl = t / "notice.xml", map = t / "fontmap.xml";
+  spit(rec, slurp(seed_record()));
+  spit(tpl, slurp(source("templates/notice.xml")));
+  spit(map, slurp(source("fonts/fontmap.xml")));
+  BOOST_REQUIRE(fs::exists(t / "root.catalogue.sqlite"));
+  const std::vector<std::pair<std::string, std::string>> targets{
+      {rec, ": is also the --record input; refusing to overwrite it"},
+      {tpl, ": is also the --template input; refusing to overwrite it"},
+      {map, ": is also the --fonts input; refusing to overwrite it"},
+      {t / "root.audit-key.pem", ": is also the --key input; refusing to overwrite it"},
+      {root + "/0=ocfl_1.1", ": is inside the storage root " + root + "; refusing to write there"},
+      {root + "/new.pdf", ": is inside the storage root " + root + "; refusing to write there"},
+      {t / "root.catalogue.sqlite", ": is one of the archive's own files beside " + root + "; refusing to overwrite it"}};
+  for (const auto& [target, message] : targets) {
+    bool existed = fs::exists(target);
+    std::string before = existed ? slurp(target) : "";
+    auto r = run_gk({"publish", root, "--template", tpl, "--record", rec, "--fonts", map, "--pdf-out", target});
+    BOOST_TEST(r.code == 2, target);
+    BOOST_TEST(r.err == "gongkai: " + target + message + "\n");
+    BOOST_TEST(fs::exists(target) == existed, target);
+    if (existed) BOOST_TEST((slurp(target) == before), target);
+  }
+  BOOST_TEST(run_gk({"archive", "list", root}).out == "");  // nothing was archived
+  BOOST_TEST(run_gk({"archive", "verify", root}).code == 0);
+  // A publish that fails writes no PDF: the same 索引号 under another 发布机构 is refused.
+  BOOST_REQUIRE(run_gk({"publish", root, "--template", tpl, "--record", rec, "--fonts", map}).code == 0);
+  std::string other = variant(t / "other.xml", {{"<issuer>青川市扶贫开发办公室</issuer>", "<issuer>青川市财政局</issuer>"}});
+  auto refused = run_gk({"publish", root, "--template", tpl, "--record", other, "--fonts", map, "--pdf-out", t / "other.pdf"});
+  BOOST_TEST(refused.code == 1, refused.err);
+  BOOST_TEST(!fs::exists(t / "other.pdf"));
+}
+
 BOOST_AUTO_TEST_CASE(usage_errors_and_help) {
   TempDir t("usage");
   for (auto sub : {"init", "keygen", "add", "status", "list", "log", "show", "get", "diff", "validate"}) {

@@ -178,6 +178,14 @@ BOOST_AUTO_TEST_CASE(output_special_files_and_inputs) {
   BOOST_TEST(r.status == 2);
   BOOST_TEST(r.err == "gongkai: " + t / "rec.xml: is also the --record input; refusing to overwrite it\n");
   BOOST_TEST(read_bytes(t / "rec.xml") == before);
+  // The font map is an input too (it was overwritten).
+  fs::copy_file(std::string(GK_SOURCE_DIR) + "/fonts/fontmap.xml", t / "map.xml");
+  const std::string map = read_bytes(t / "map.xml");
+  r = run({gongkai(), "render", "--template", notice_template(), "--record", announcement(), "--fonts", t / "map.xml",
+           "--out", t / "map.xml"});
+  BOOST_TEST(r.status == 2);
+  BOOST_TEST(r.err == "gongkai: " + t / "map.xml: is also the --fonts input; refusing to overwrite it\n");
+  BOOST_TEST(read_bytes(t / "map.xml") == map);
 }
 
 // A justified line of two characters before an unbreakable Latin run needs a character spacing
