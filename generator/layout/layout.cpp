@@ -96,12 +96,21 @@ Status Layouter::add(const Para& p) {
 
 namespace {
 
-// Lines of a 署名. One that fits stays one line. Otherwise, if it names several 机关 separated by
-// spaces (联合行文), each goes on its own line, in order (GB/T 9704 7.3.5.2: "其余发文机关署名依次
-// 向下编排"); a part still too long, or a name without spaces, wraps where UAX #14 allows.
+// Lines of a 署名. Several 机关 separated by spaces (联合行文) go on lines of their own, in order
+// (GB/T 9704 7.3.5.2: "其余发文机关署名依次向下编排"); parts of fewer than 3 characters are not
+// 机关 (a spaced name such as 王　明) and stay one line. A line too long wraps where UAX #14
+// allows.
 std::vector<BrokenLine> signature_lines(const std::vector<Glyph>& g, double avail, double track) {
-  if (natural_width(g, 0, g.size(), track) <= avail + 0.01) return break_lines(g, {avail}, track);
   auto is_space = [](char32_t c) { return c == U' ' || c == U'\u3000'; };
+  size_t parts = 0, shortest = SIZE_MAX;
+  for (size_t a = 0; a < g.size();) {
+    while (a < g.size() && is_space(g[a].c)) ++a;
+    size_t b = a;
+    while (b < g.size() && !is_space(g[b].c)) ++b;
+    if (b > a) ++parts, shortest = std::min(shortest, b - a);
+    a = b;
+  }
+  if (parts < 2 || shortest < 3) return break_lines(g, {avail}, track);
   std::vector<BrokenLine> out;
   size_t a = 0;
   while (a < g.size()) {

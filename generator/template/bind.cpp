@@ -41,7 +41,9 @@ bool is_space(char32_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\
 
 // XML text as a reader sees it: whitespace runs collapse to one space, and vanish next to
 // Chinese characters (a line break between two Han characters in the source is not a space).
-std::u32string normalize(std::u32string_view in, bool trim) {
+// With `separators`, a run between two Chinese characters becomes U+3000 instead: in a 署名 it
+// separates the 机关 of a 联合行文 ("青川市人民政府办公室 青川市财政局").
+std::u32string normalize(std::u32string_view in, bool trim, bool separators = false) {
   std::u32string out;
   out.reserve(in.size());
   bool pending = false;
@@ -51,6 +53,7 @@ std::u32string normalize(std::u32string_view in, bool trim) {
       continue;
     }
     if (pending && !out.empty() && !is_cjk(out.back()) && !is_cjk(c)) out.push_back(' ');
+    else if (pending && separators && !out.empty() && out.back() != 0x3000 && c != 0x3000) out.push_back(0x3000);
     else if (pending && out.empty() && !trim) out.push_back(' ');
     pending = false;
     out.push_back(c);
@@ -89,6 +92,7 @@ class Binder {
   }
 
  private:
+  mutable bool separators_ = false;  // binding a 署名: white space between 机关 is kept (normalize)
   Error terr(const pugi::xml_node& n, const std::string& m) const { return make_error(m, t_.path(), t_.line_of(n)); }
 
   SourceRef record_ref(const pugi::xml_node& n) const {
@@ -237,7 +241,7 @@ class Binder {
     }
     auto u = text::from_utf8(text);
     if (!u) return make_error("text is not valid UTF-8", src.file, src.line);
-    std::u32string norm = normalize(*u, true);
+    std::u32string norm = normalize(*u, true, separators_);
     if (norm.empty()) norm = *text::from_utf8(n.attribute("default").value());
     if (n.attribute("format") && !norm.empty()) {
       auto fmt = avt(n, "format", ctx);
@@ -474,7 +478,10 @@ class Binder {
         Signature s;
         s.style = *t_.style("body");
         if (auto st = apply_style_attrs(c, ctx, s.style); !st) return st;
-        if (auto st = span_child(c, "name", ctx, s.name, depth); !st) return st;
+        separators_ = true;
+        auto named = span_child(c, "name", ctx, s.name, depth);
+        separators_ = false;
+        if (!named) return named;
         if (auto st = span_child(c, "date", ctx, s.date, depth); !st) return st;
         out.push_back(std::move(s));
       } else if (name == "imprint") {

@@ -412,8 +412,8 @@ BOOST_AUTO_TEST_CASE(titles_break_between_words_and_evenly) {
   BOOST_TEST(title_lines("青川市2023年政府信息公开工作年度报告", true).size() == 1u);
 }
 
-// 联合行文: a 署名 of several 机关 that does not fit one line puts each on its own line, in order;
-// one that fits keeps its spaces on one line.
+// 联合行文: a 署名 of several 机关 puts each on its own line, in order (GB/T 9704 7.3.5.2), also
+// when they would fit one line; a spaced personal name (parts under 3 characters) stays one line.
 BOOST_AUTO_TEST_CASE(joint_signature_puts_each_issuer_on_its_own_line) {
   auto sign = [&](const std::string& name) {
     BoundDocument d;
@@ -430,9 +430,11 @@ BOOST_AUTO_TEST_CASE(joint_signature_puts_each_issuer_on_its_own_line) {
   auto joint = sign("青川市人民政府办公室　青川市财政局　青川市发展和改革委员会");  // 29 cells > 26
   std::vector<std::string> want{"青川市人民政府办公室", "青川市财政局", "青川市发展和改革委员会", "二〇二三年五月六日"};
   BOOST_TEST(joint == want, boost::test_tools::per_element());
-  auto one = sign("青川市人民政府　青川市财政局");
-  BOOST_TEST(one.size() == 2u);
-  BOOST_TEST(one[0] == "青川市人民政府　青川市财政局");
+  auto two = sign("青川市人民政府　青川市财政局");
+  BOOST_TEST(two == (std::vector<std::string>{"青川市人民政府", "青川市财政局", "二〇二三年五月六日"}), boost::test_tools::per_element());
+  auto person = sign("王　明");
+  BOOST_TEST(person.size() == 2u);
+  BOOST_TEST(person[0] == "王　明");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -71,6 +71,18 @@ BOOST_AUTO_TEST_CASE(value_normalises_whitespace_between_han) {
   BOOST_TEST(paras(*r) == std::vector<std::string>{"关于印发方案的通知"});
 }
 
+// In a 署名 white space between Chinese characters separates the 机关 of a 联合行文: kept as
+// U+3000 (layout stacks them), where a paragraph drops it.
+BOOST_AUTO_TEST_CASE(signature_keeps_white_space_between_issuers) {
+  auto r = bind(R"(<signature><name><value of="catalogue/title"/></name><date>2022年3月12日</date></signature>
+<para><value of="catalogue/title"/></para>)");
+  BOOST_REQUIRE_MESSAGE(r, why(r));
+  auto* s = std::get_if<layout::Signature>(&r->blocks.at(0));
+  BOOST_REQUIRE(s);
+  BOOST_TEST(text::to_utf8(s->name.text) == "关于印发\u3000方案的通知");
+  BOOST_TEST(paras(*r) == std::vector<std::string>{"关于印发方案的通知"});
+}
+
 BOOST_AUTO_TEST_CASE(literal_text_and_values_mix) {
   auto r = bind(R"(<para>（<value of="catalogue/written-date" format="cn-date"/>）</para>)");
   BOOST_REQUIRE_MESSAGE(r, why(r));
