@@ -8,6 +8,7 @@
 
 #include "generator/layout/layout.h"
 #include "generator/report/pipeline.h"
+#include "common/files.h"
 #include "generator/text/utf.h"
 
 using namespace gk;
@@ -177,6 +178,37 @@ BOOST_AUTO_TEST_CASE(chart_series_are_told_apart) {
     BOOST_TEST(swatches == static_cast<size_t>(n));
     BOOST_TEST(looks.size() == static_cast<size_t>(n));
   }
+}
+
+// An attachment's title (附件 page) breaks between words like the document's title: it broke as
+// "…年度报|告编制…联络员名|单".
+BOOST_AUTO_TEST_CASE(attachment_titles_break_between_words) {
+  auto rec = gk::read_file(std::string(GK_SOURCE_DIR) + "/samples/notices/seed-notice.xml");
+  BOOST_REQUIRE(rec.is_ok());
+  const std::string name = "青川市二〇二三年度政府信息公开工作年度报告编制发布工作任务分解表及各单位联络员名单";
+  auto at = rec->find("<name>扶贫办创建政务公开活动方案</name>");
+  BOOST_REQUIRE(at != std::string::npos);
+  rec->replace(at, std::string("<name>扶贫办创建政务公开活动方案</name>").size(), "<name>" + name + "</name>");
+  pugi::xml_document xml;
+  BOOST_REQUIRE(xml.load_string(rec->c_str()));
+  auto t = tmpl::Template::load(std::string(GK_SOURCE_DIR) + "/templates/notice.xml");
+  BOOST_REQUIRE(t.is_ok());
+  auto doc = lay_out_figures(**t, xml, "seed", fonts());
+  BOOST_REQUIRE_MESSAGE(doc.is_ok(), (doc.is_ok() ? "" : doc.error().str()));
+  std::vector<std::string> lines;  // the 22pt lines of the page that starts the attachment
+  for (auto& p : doc->pages) {
+    std::map<double, std::string> by_y;
+    for (auto& r : p.texts)
+      if (r.size == 22) by_y[r.y] += text::to_utf8(r.text);
+    std::string all;
+    for (auto& [y, l] : by_y) all += l;
+    if (all == name)
+      for (auto& [y, l] : by_y) lines.push_back(l);
+  }
+  // Filled, the lines were 20 characters each; by words, as evenly as the breaks allow.
+  BOOST_TEST((lines == std::vector<std::string>{"青川市二〇二三年度政府信息", "公开工作年度报告编制发布工作",
+                                                 "任务分解表及各单位联络员名单"}),
+             boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
