@@ -58,7 +58,11 @@ Status Layouter::add(const Table& t) {
       if (c + cell.colspan > ncols)
         return make_error("table row " + std::to_string(r + 1) + " has more cells than the table has columns (" +
                               std::to_string(ncols) + ")", src.file, src.line);
-      size_t rows = std::min<size_t>(cell.rowspan, t.rows.size() - r);
+      if (static_cast<size_t>(cell.rowspan) > t.rows.size() - r)
+        return make_error("table row " + std::to_string(r + 1) + ": rowspan " + std::to_string(cell.rowspan) +
+                              " goes past the table's last row (" + std::to_string(t.rows.size()) + ")",
+                          src.file, src.line);
+      size_t rows = static_cast<size_t>(cell.rowspan);
       for (size_t rr = r; rr < r + rows; ++rr)
         for (size_t cc = c; cc < c + cell.colspan; ++cc) used[rr][cc] = true;
       auto g = shape(cell.spans, st, fonts_, doc_);
@@ -72,6 +76,18 @@ Status Layouter::add(const Table& t) {
       p.lines = break_lines(p.glyphs, {w}, track);
       cells.push_back(std::move(p));
       c += cell.colspan;
+    }
+  }
+  // Every row fills every column (with the rowspans above it): a short row would be drawn with
+  // a gap in its borders.
+  for (size_t r = 0; r < t.rows.size(); ++r) {
+    size_t filled = static_cast<size_t>(std::count(used[r].begin(), used[r].end(), true));
+    if (filled < ncols) {
+      SourceRef src = t.rows[r].cells.empty() || t.rows[r].cells.front().spans.empty() ? t.src
+                                                                                        : t.rows[r].cells.front().spans.front().src;
+      return make_error("table row " + std::to_string(r + 1) + " fills " + std::to_string(filled) + " of the table's " +
+                            std::to_string(ncols) + " columns (add cells or a colspan)",
+                        src.file, src.line);
     }
   }
   // Numeric cells: the part from the decimal point on is as wide in every cell of a column.

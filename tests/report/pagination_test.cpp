@@ -180,6 +180,26 @@ BOOST_AUTO_TEST_CASE(chart_series_are_told_apart) {
   }
 }
 
+// A row that does not fill the table's columns, or a rowspan past the last row, is an error naming
+// the line (they were drawn with gaps in the borders, or silently cut).
+BOOST_AUTO_TEST_CASE(ragged_rows_and_long_rowspans_are_errors) {
+  auto error_of = [](const std::string& table) {
+    auto t = tmpl::Template::load_from_memory("<template><body>\n" + table + "</body></template>", "ragged.xml");
+    BOOST_REQUIRE(t.is_ok());
+    pugi::xml_document fig;
+    fig.append_child("x");
+    auto doc = lay_out_figures(**t, fig, "fig", fonts());
+    return doc.is_ok() ? std::string("ok") : doc.error().str();
+  };
+  BOOST_TEST(error_of("<table>\n<row><cell>甲</cell><cell>乙</cell><cell>丙</cell></row>\n<row><cell>丁</cell></row>\n</table>\n") ==
+             "ragged.xml:4: table row 2 fills 1 of the table's 3 columns (add cells or a colspan)");
+  BOOST_TEST(error_of("<table>\n<row><cell rowspan=\"9\">甲</cell><cell>乙</cell></row>\n<row><cell>丙</cell></row>\n</table>\n") ==
+             "ragged.xml:3: table row 1: rowspan 9 goes past the table's last row (2)");
+  // Filled by a rowspan and a colspan: fine.
+  BOOST_TEST(error_of("<table>\n<row><cell rowspan=\"2\">甲</cell><cell>乙</cell><cell>丙</cell></row>\n"
+                      "<row><cell colspan=\"2\">丁</cell></row>\n</table>\n") == "ok");
+}
+
 // An attachment's title (附件 page) breaks between words like the document's title: it broke as
 // "…年度报|告编制…联络员名|单".
 BOOST_AUTO_TEST_CASE(attachment_titles_break_between_words) {
