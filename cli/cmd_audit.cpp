@@ -29,8 +29,8 @@ const char* kRecoverHelp =
     "Logs the versions a crash left without an audit entry (committed, then interrupted before the\n"
     "append; `gongkai archive verify` reports them as unlogged). Each entry is rebuilt from the\n"
     "version's metadata.json and marked \"recovered\" with who logged it and when; then a tree head\n"
-    "is signed. Versions made in the last 10 minutes are left to their writer. Run it when the\n"
-    "archive is otherwise idle. Opening the store first finishes or discards the transactions\n"
+    "is signed. It waits for writers in progress (they hold the store's write lock from commit to\n"
+    "entry), so it may run at any time. Opening the store first finishes or discards the transactions\n"
     "interrupted writes left in extensions/gongkai-staging/ (listed as it does so).\n";
 const char* kCheckHelp =
     "usage: gongkai audit check --key PUB --head HEAD [--proof FILE]\n"
@@ -166,12 +166,11 @@ int recover(const cli::Args& a) {
   if (!r) return cli::fail(r.error().str());
   std::cout << r->store.str();  // interrupted writes finished or discarded on opening the store
   for (const auto& v : r->logged) std::cout << "logged: " << v.object_id << " " << v.version << " (" << v.action << ")\n";
-  for (const auto& v : r->recent) std::cout << "left to its writer (made in the last 10 minutes): " << v << "\n";
   if (r->signed_tail > 0)
     std::cout << "signed a tree head over " << r->signed_tail << " entr" << (r->signed_tail == 1 ? "y" : "ies")
               << " that no head covered\n";
   if (r->logged.empty()) {
-    if (r->signed_tail == 0) std::cout << "every version older than 10 minutes has its audit entry: nothing written\n";
+    if (r->signed_tail == 0) std::cout << "every version has its audit entry: nothing written\n";
   } else {
     std::cout << r->logged.size() << " version(s) had no audit entry and are now logged"
               << (*key ? ", under a signed tree head" : " (no signing key: unsigned)") << "\n";

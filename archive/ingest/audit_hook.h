@@ -64,16 +64,16 @@ Result<uint64_t> log_operation(const std::string& root, audit::Entry e, const au
 // status-change when the files equal the previous version's, else version-add, which misnames an
 // `archive add --status` of unchanged files), with detail "recovered" saying it was logged late,
 // by whom, and that the action was inferred; then signs a tree head with `key` when not null.
-// Versions created less than `grace_seconds` ago are left alone (their writer may be about to log
-// them) and returned in `recent`. Logged versions are returned oldest first.
+// It holds the store's write lock exclusively, and writers hold it shared from commit to entry:
+// a version without an entry then has no writer left to log it, however recent (a 10-minute grace
+// used to leave a crashed publish failing verify that long). Logged versions are returned oldest
+// first.
 struct LogRecovery {
   ocfl::RecoveryReport store;  // what opening the store finished or discarded (interrupted writes)
   std::vector<CommittedVersion> logged;
-  std::vector<std::string> recent;  // "<object id> <version>"
-  uint64_t signed_tail = 0;         // entries after the last head that the new head now covers
+  uint64_t signed_tail = 0;  // entries after the last head that the new head now covers
 };
-Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::PrivateKey* key,
-                                          int64_t grace_seconds = 600);
+Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::PrivateKey* key);
 
 // Refuses a signing write (before it commits anything) when the log has entries after its last
 // signed head: a crash left them unsigned, or heads were removed to hide altered entries, and the

@@ -17,7 +17,7 @@
 
 namespace gk::ingest {
 
-Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::PrivateKey* key, int64_t grace_seconds) {
+Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::PrivateKey* key) {
   auto store = ocfl::Store::open(root);
   if (!store) return store.error();
   // The store's write lock first, exclusively (the order writers take them in): a writer holds it
@@ -33,7 +33,6 @@ Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::
   if (!index) return index.error();
   auto ids = store->list_objects();
   if (!ids) return ids.error();
-  const int64_t now = static_cast<int64_t>(std::time(nullptr));
   struct Found {
     int64_t created;
     std::string object;
@@ -59,10 +58,6 @@ Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::
       std::string name = ocfl::version_name(n);
       if (!index->find(id, name).empty()) continue;
       int64_t created = ocfl::rfc3339_epoch(ver.created);
-      if (now - created < grace_seconds) {
-        out.recent.push_back(id + " " + name);
-        continue;
-      }
       auto m = read_meta(*inv, name);
       if (!m) return m.error();
       bool same_files = false;
