@@ -21,6 +21,13 @@ Status Layouter::add(const Para& p) {
   ParaStyle st = p.style;
   auto glyphs = shape(p.spans, st, fonts_, doc_);
   if (!glyphs) return glyphs.error();
+  // The style indents the first line: 全角 spaces typed (or pasted from Word) before the text
+  // would indent it twice.
+  if (st.first_indent > 0) {
+    size_t lead = 0;
+    while (lead < glyphs->size() && (*glyphs)[lead].c == U'\u3000') ++lead;
+    glyphs->erase(glyphs->begin(), glyphs->begin() + static_cast<long>(lead));
+  }
   double em = st.size + tracking_for(st.size);  // indents count grid cells
   double full = page_.text_width - st.right_indent * em;
   double track = tracking_for(st.size);

@@ -121,6 +121,10 @@ Status check_dates(xmlDocPtr doc, const std::string& name) {
   if (p < w)
     return make_error("published-date " + p + " is before written-date " + w, name,
                       static_cast<int>(xmlGetLineNo(published)));
+  // 印发日期: a document is printed and sent once it is written, not before.
+  if (xmlNodePtr printed = child_element(child_element(xmlDocGetRootElement(doc), "notice"), "printed-date"))
+    if (std::string d = node_text(printed); d < w)
+      return make_error("printed-date " + d + " is before written-date " + w, name, static_cast<int>(xmlGetLineNo(printed)));
   return {};
 }
 

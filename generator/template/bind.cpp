@@ -48,6 +48,9 @@ std::u32string normalize(std::u32string_view in, bool trim, bool separators = fa
   out.reserve(in.size());
   bool pending = false;
   for (char32_t c : in) {
+    // Invisible format characters (zero-width space and joiners, word joiner, BOM, soft hyphen),
+    // leftovers of copying from web pages and Word: nothing to draw, and no font has them.
+    if (c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF || c == 0x00AD) continue;
     if (is_space(c) && c != 0x3000) {
       pending = true;
       continue;

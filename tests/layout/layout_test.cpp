@@ -412,6 +412,30 @@ BOOST_AUTO_TEST_CASE(titles_break_between_words_and_evenly) {
   BOOST_TEST(title_lines("青川市2023年政府信息公开工作年度报告", true).size() == 1u);
 }
 
+// 全角 spaces typed before a paragraph would indent it twice: the style's indent is the only one.
+BOOST_AUTO_TEST_CASE(leading_ideographic_spaces_do_not_add_to_the_indent) {
+  struct First {
+    double x;
+    std::string text;
+  };
+  auto first = [](const std::string& text, double indent) {
+    BoundDocument d;
+    ParaStyle st;
+    st.first_indent = indent;
+    d.blocks.push_back(para(text, st));
+    auto r = lay_out(d, fonts());
+    BOOST_REQUIRE(r.is_ok());
+    First f{1e9, ""};
+    for (auto& t : r->pages[0].texts) f.x = std::min(f.x, t.x);
+    f.text = text::to_utf8(lines_of(r->pages[0]).begin()->second);
+    return f;
+  };
+  auto typed = first("\u3000\u3000" + han(10), 2), plain = first(han(10), 2);
+  BOOST_TEST(typed.x == plain.x);
+  BOOST_TEST(typed.text == plain.text);
+  BOOST_TEST(first("\u3000\u3000" + han(10), 0).text == "\u3000\u3000" + han(10));  // no style indent: kept
+}
+
 // 联合行文: a 署名 of several 机关 puts each on its own line, in order (GB/T 9704 7.3.5.2), also
 // when they would fit one line; a spaced personal name (parts under 3 characters) stays one line.
 BOOST_AUTO_TEST_CASE(joint_signature_puts_each_issuer_on_its_own_line) {

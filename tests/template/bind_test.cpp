@@ -83,6 +83,14 @@ BOOST_AUTO_TEST_CASE(signature_keeps_white_space_between_issuers) {
   BOOST_TEST(paras(*r) == std::vector<std::string>{"关于印发方案的通知"});
 }
 
+// Invisible characters pasted from web pages and Word (zero-width space, BOM, soft hyphen) are
+// dropped: no font has them, and they made rendering fail.
+BOOST_AUTO_TEST_CASE(invisible_format_characters_are_dropped) {
+  auto r = bind("<para>政务\u200B公开\uFEFF工作\u00AD要点\u2060</para>");
+  BOOST_REQUIRE_MESSAGE(r, why(r));
+  BOOST_TEST(paras(*r) == std::vector<std::string>{"政务公开工作要点"});
+}
+
 BOOST_AUTO_TEST_CASE(literal_text_and_values_mix) {
   auto r = bind(R"(<para>（<value of="catalogue/written-date" format="cn-date"/>）</para>)");
   BOOST_REQUIRE_MESSAGE(r, why(r));
