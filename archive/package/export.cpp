@@ -126,10 +126,18 @@ struct Exporter {
     for (auto& id : *ids) {
       auto inv = store->inventory(id);
       if (!inv) return inv.error();
+      // An object without record.xml is not a disclosure record. One whose record cannot be read
+      // may belong to this year: the bag would be silently incomplete, so the export stops.
+      if (inv->versions.empty() || !inv->versions.rbegin()->second.logical_state().count("record.xml")) continue;
+      auto unreadable = [&](const Error& e) {
+        return make_error("object '" + id + "': its record cannot be read (" + e.str() + "), so whether it is a disclosure of " +
+                          o.year + " is unknown; nothing was written. `gongkai archive verify " + o.root +
+                          "` names the damage");
+      };
       auto rec_bytes = store->read_file(id, "", "record.xml");
-      if (!rec_bytes) continue;  // not a disclosure record object
+      if (!rec_bytes) return unreadable(rec_bytes.error());
       auto rec = record::load_record_from_memory(*rec_bytes, id + " record.xml");
-      if (!rec) continue;  // cannot tell its year; archive verify reports broken content
+      if (!rec) return unreadable(rec.error());
       if (!selected((*rec)->catalogue(), o)) continue;
       Item it;
       it.id = id;

@@ -221,6 +221,30 @@ BOOST_AUTO_TEST_CASE(export_signing_key_handling) {
   BOOST_TEST(log->latest_head()->size == 4u);  // the export's entry is not signed: no key
 }
 
+// An object whose record cannot be read may be a disclosure of the year: the export stops and
+// names it (it was skipped, and the bag was silently incomplete).
+BOOST_AUTO_TEST_CASE(an_unreadable_record_stops_the_export) {
+  Archive a;
+  a.populate(2);
+  std::string id = "11519900008452170L/2023-00101";
+  std::string file = a.object_dir(id) + "/v1/content/record.xml";
+  BOOST_REQUIRE(fs::exists(file));
+  fs::permissions(file, fs::perms::owner_write, fs::perm_options::add);
+  spit(file, slurp(file) + " ");
+  pk::ExportOptions o;
+  o.root = a.root;
+  o.out = a.tmp / "bag";
+  o.year = "2023";
+  o.fonds = "Z109";
+  auto r = pk::export_bag(o);
+  BOOST_REQUIRE(!r.is_ok());
+  BOOST_TEST(why(r).rfind("object '" + id + "': its record cannot be read (", 0) == 0, why(r));
+  BOOST_TEST(why(r).find("), so whether it is a disclosure of 2023 is unknown; nothing was written. `gongkai archive verify " +
+                         a.root + "` names the damage") != std::string::npos,
+             why(r));
+  BOOST_TEST(!fs::exists(o.out));
+}
+
 BOOST_AUTO_TEST_CASE(export_refusals) {
   Archive a;
   a.populate(1);
