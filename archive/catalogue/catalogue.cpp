@@ -276,6 +276,8 @@ Result<Index> open_checked(const ocfl::Store& store, const std::string& path, Op
   if (!ix) {
     const std::string& m = ix.error().message;
     if (m.rfind("damaged: ", 0) != 0) return ix.error();
+    if (m.rfind(std::string("damaged: ") + kOtherFormat, 0) == 0)
+      return rebuild_with("catalogue " + p + " was " + m.substr(9) + "; rebuilding it from the store");
     return rebuild_with("catalogue " + p + " is damaged (" + m.substr(9) + "); rebuilding it from the store");
   }
   if (unchanged) return ix;

@@ -13,6 +13,7 @@
 #include "archive/ocfl/rules.h"
 #include "common/files.h"
 #include "generator/record/record.h"
+#include "generator/text/reading.h"
 
 extern char** environ;
 
@@ -39,7 +40,7 @@ std::vector<std::string> string_list(const Json& j, std::initializer_list<const 
     for (const char* n : names)
       if (const Json* v = scope->find(n); v && v->is_array()) {
         for (const auto& e : v->array())
-          if (e.is_string()) out.push_back(e.str());
+          if (e.is_string()) out.push_back(text::as_read(e.str()));
         return out;
       }
   }
@@ -65,7 +66,9 @@ void fill_from_record(Entry& e, const record::Catalogue& c) {
 // metadata.json overrides the record's fields it names (the write path may correct them).
 void fill_from_metadata(Entry& e, const Json& j) {
   auto set = [&](std::string& dst, std::initializer_list<const char*> names) {
-    if (std::string v = field(j, names); !v.empty()) dst = v;
+    // Read as the record's own fields are (text/reading.h): metadata written before that rule
+    // may keep a space between Han characters that the PDF does not show.
+    if (std::string v = field(j, names); !v.empty()) dst = text::as_read(v);
   };
   set(e.index_no, {"index_no", "index-no", "索引号"});
   set(e.title, {"title", "标题"});

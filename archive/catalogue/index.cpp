@@ -12,7 +12,9 @@ namespace gk::catalogue {
 namespace {
 
 constexpr int kApplicationId = 0x676b6361;  // "gkca"
-constexpr int kFormatVersion = 9;
+// 10: text read as the templates draw it (text/reading.h: no space between Han characters across
+// a line break in the record, no invisible characters), so catalogues of 9 are rebuilt.
+constexpr int kFormatVersion = 10;  // also PRAGMA user_version in kSchema
 
 // Settings that decide the file's bytes are fixed here, before the first table exists.
 const char* kSchema = R"sql(
@@ -20,7 +22,7 @@ PRAGMA page_size=4096;
 PRAGMA auto_vacuum=NONE;
 PRAGMA encoding='UTF-8';
 PRAGMA application_id=1735091041;
-PRAGMA user_version=9;
+PRAGMA user_version=10;
 BEGIN;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE objects(dir TEXT PRIMARY KEY, object_id TEXT NOT NULL, head INTEGER NOT NULL) WITHOUT ROWID;
@@ -199,8 +201,11 @@ Result<Index> Index::open(const std::string& path, bool writable, bool check) {
   if (!h.ok() || h.step() != SQLITE_ROW) return make_error("damaged: " + (h.ok() ? std::string(sqlite3_errmsg(ix.db())) : h.error()), path);
   if (h.integer(0) != kApplicationId) return make_error("damaged: not a gongkai catalogue", path);
   Stmt u(ix.db(), "PRAGMA user_version");
-  if (!u.ok() || u.step() != SQLITE_ROW || u.integer(0) != kFormatVersion)
-    return make_error("damaged: catalogue format is not version " + std::to_string(kFormatVersion), path);
+  if (!u.ok() || u.step() != SQLITE_ROW) return make_error("damaged: cannot read the format version", path);
+  if (u.integer(0) != kFormatVersion)
+    return make_error("damaged: " + std::string(kOtherFormat) + " (format " + std::to_string(u.integer(0)) + "; this gongkai reads " +
+                          std::to_string(kFormatVersion) + ")",
+                      path);
   if (check) {
     Stmt q(ix.db(), "PRAGMA quick_check");
     if (!q.ok()) return make_error("damaged: " + q.error(), path);

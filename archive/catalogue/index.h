@@ -79,6 +79,10 @@ struct ObjectState {
   int head = 0;
 };
 
+// The start of an open error for a catalogue of another format (after "damaged: "): it is rebuilt
+// like a damaged one, and said so in other words.
+constexpr const char* kOtherFormat = "written by another version of gongkai";
+
 class Index {
  public:
   ~Index() = default;

@@ -13,6 +13,7 @@
 #include <regex>
 
 #include "common/files.h"
+#include "generator/text/reading.h"
 #include "generator/xml/schema.h"
 
 namespace gk::record {
@@ -21,24 +22,11 @@ namespace {
 
 // ---------- text helpers ----------
 
-bool is_xml_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-// XML whitespace collapse, as xs:token does it.
-std::string collapse(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  bool pending = false;
-  for (char c : s) {
-    if (is_xml_space(c)) {
-      pending = !out.empty();
-    } else {
-      if (pending) out.push_back(' ');
-      pending = false;
-      out.push_back(c);
-    }
-  }
-  return out;
-}
+// Element text as a reader sees it (text/reading.h): the rule the templates apply when they draw
+// it, so that catalogue fields and the text the catalogue indexes are what the PDF shows (a line
+// break between two Han characters in the record is no space: "扶贫\n开发" is found as 扶贫开发).
+std::string collapse(std::string_view s) { return text::as_read(s); }
 
 // What a value of a constrained element should look like, for messages.
 std::string expected_form(const std::string& element) {
@@ -121,10 +109,6 @@ Status check_dates(xmlDocPtr doc, const std::string& name) {
   if (p < w)
     return make_error("published-date " + p + " is before written-date " + w, name,
                       static_cast<int>(xmlGetLineNo(published)));
-  // 印发日期: a document is printed and sent once it is written, not before.
-  if (xmlNodePtr printed = child_element(child_element(xmlDocGetRootElement(doc), "notice"), "printed-date"))
-    if (std::string d = node_text(printed); d < w)
-      return make_error("printed-date " + d + " is before written-date " + w, name, static_cast<int>(xmlGetLineNo(printed)));
   return {};
 }
 

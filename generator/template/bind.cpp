@@ -9,6 +9,7 @@
 #include "common/files.h"
 #include "generator/template/format.h"
 #include "generator/template/template.h"
+#include "generator/text/reading.h"
 #include "generator/text/utf.h"
 
 namespace gk::tmpl {
@@ -17,10 +18,6 @@ namespace {
 using namespace layout;
 constexpr int kMaxDepth = 64;
 
-bool is_cjk(char32_t c) {
-  return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF) ||
-         (c >= 0x3000 && c <= 0x303F) || (c >= 0x20000 && c <= 0x3FFFF);
-}
 void append_text(const pugi::xml_node& n, std::string& out) {
   for (auto c : n.children()) {
     if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
@@ -37,32 +34,9 @@ std::string string_value(const pugi::xpath_node& x) {
   return s;
 }
 
-bool is_space(char32_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000; }
-
-// XML text as a reader sees it: whitespace runs collapse to one space, and vanish next to
-// Chinese characters (a line break between two Han characters in the source is not a space).
-// With `separators`, a run between two Chinese characters becomes U+3000 instead: in a 署名 it
-// separates the 机关 of a 联合行文 ("青川市人民政府办公室 青川市财政局").
+// The one reading rule (text/reading.h), shared with the records and so with the catalogue.
 std::u32string normalize(std::u32string_view in, bool trim, bool separators = false) {
-  std::u32string out;
-  out.reserve(in.size());
-  bool pending = false;
-  for (char32_t c : in) {
-    // Invisible format characters (zero-width space and joiners, word joiner, BOM, soft hyphen),
-    // leftovers of copying from web pages and Word: nothing to draw, and no font has them.
-    if (c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF || c == 0x00AD) continue;
-    if (is_space(c) && c != 0x3000) {
-      pending = true;
-      continue;
-    }
-    if (pending && !out.empty() && !is_cjk(out.back()) && !is_cjk(c)) out.push_back(' ');
-    else if (pending && separators && !out.empty() && out.back() != 0x3000 && c != 0x3000) out.push_back(0x3000);
-    else if (pending && out.empty() && !trim) out.push_back(' ');
-    pending = false;
-    out.push_back(c);
-  }
-  if (pending && !trim && !out.empty()) out.push_back(' ');
-  return out;
+  return text::as_read(in, trim, separators);
 }
 
 class Binder {
