@@ -5,7 +5,7 @@
 
 namespace gk::report {
 
-Result<Deadline> deadline_of(const Request& r, const Calendar& cal) {
+Result<Deadline> deadline_of(const Request& r, const Calendar& cal, std::optional<Date> horizon) {
   Deadline d;
   if (r.correction_requested && !r.corrected) return d;  // abandoned: art. 30, no answer owed
   d.applies = true;
@@ -20,19 +20,38 @@ Result<Deadline> deadline_of(const Request& r, const Calendar& cal) {
     if (!merged.empty() && p.first <= merged.back().second) merged.back().second = std::max(merged.back().second, p.second);
     else merged.push_back(p);
   }
+  // Past the horizon only "later than it" matters: a consultation still running then, or a count
+  // that runs past it, needs no calendar of the next year (a December request of a report written
+  // in January, before the State Council has published that year's holidays).
+  const Date after{horizon ? horizon->days + 1 : 0};
+  auto add = [&](Date from, int n) -> Result<Date> {
+    for (Date at = from; n > 0;) {
+      ++at.days;
+      if (horizon && at > *horizon) return after;
+      auto w = cal.is_working_day(at);
+      if (!w) return w.error();
+      if (*w && --n == 0) return at;
+    }
+    return from;
+  };
   for (auto& [from, to] : merged) {
+    if (horizon && to > *horizon) {
+      d.due = after;
+      return d;
+    }
     auto n = cal.working_days_between(Date{from.days - 1}, to);  // [from, to]
     if (!n) return n.error();
     d.paused += *n;
   }
-  auto due = cal.add_working_days(d.start, d.limit + d.paused);
+  auto due = add(d.start, d.limit + d.paused);
   if (!due) return due.error();
   d.due = *due;
+  if (horizon && d.due > *horizon) return d;
   // An extension counts when approved within the period it extends (art. 33); one approved
   // later cannot make a late reply timely.
   if (r.extension && *r.extension <= d.due) {
     d.limit = 40;
-    auto extended = cal.add_working_days(d.start, d.limit + d.paused);
+    auto extended = add(d.start, d.limit + d.paused);
     if (!extended) return extended.error();
     d.due = *extended;
   } else if (r.extension) {
@@ -87,7 +106,7 @@ Result<Compliance> compute_compliance(int year, const std::vector<std::shared_pt
     bool replied_in_year = q.reply && y0 <= *q.reply && *q.reply <= y1;
     bool open = !q.reply || *q.reply > y1;
     if (!replied_in_year && !open) continue;
-    auto d = deadline_of(q, cal);
+    auto d = deadline_of(q, cal, y1);
     if (!d) return make_error(d.error().message, q.file, q.line);
     if (!d->applies) continue;
     if (open && d->due > y1) continue;  // not yet due

@@ -24,8 +24,10 @@ struct Deadline {
   Date due;              // last day allowed
   bool late_extension = false;  // an extension approved after the 20 days it would extend: not counted
 };
-// Errors: a date in a year the calendar does not cover.
-Result<Deadline> deadline_of(const Request& r, const Calendar& cal);
+// Errors: a date in a year the calendar does not cover. With a horizon (a report's 31 Dec), a due
+// date after it is only known to be later: `due` is the day after the horizon, and no calendar
+// of the next year is read.
+Result<Deadline> deadline_of(const Request& r, const Calendar& cal, std::optional<Date> horizon = std::nullopt);
 
 struct LateDisclosure {
   const record::Record* record;

@@ -81,6 +81,44 @@ BOOST_AUTO_TEST_CASE(an_extension_counts_only_when_approved_within_the_period) {
   BOOST_TEST(after.error().str() == "t.xml:8: request T-9: reply date 2024-04-25 is before the extension was approved (2024-05-20)");
 }
 
+// A report of 2026 written before the 2027 holidays are known: a deadline that runs past 31 Dec
+// is only "later", and no calendar of 2027 is needed (the report failed with "no working-day
+// calendar for 2027" for any request of December or extended across the new year).
+BOOST_AUTO_TEST_CASE(a_deadline_past_the_report_year_needs_no_calendar_of_the_next) {
+  BOOST_REQUIRE(!calendar().covers(2027));
+  auto make = [](const std::string& id, const std::string& body) {
+    auto r = load_request_from_memory("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<request version=\"1\">\n  <id>" + id +
+                                          "</id>\n  <subject>测试</subject>\n  <applicant category=\"自然人\"/>\n" + body +
+                                          "</request>\n",
+                                      id + ".xml");
+    BOOST_REQUIRE_MESSAGE(r.is_ok(), (r.is_ok() ? "" : r.error().str()));
+    return *r;
+  };
+  std::vector<Request> requests{
+      // Extended within its 20 days (due 2026-12-18): the 40 days end in 2027; replied in time.
+      make("Y-1", "  <received date=\"2026-11-20\" how=\"当面提交\"/>\n  <extension approved=\"2026-12-10\"/>\n"
+                  "  <reply date=\"2026-12-28\" result=\"予以公开\"/>\n"),
+      // Received in December, open at the year's end.
+      make("Y-2", "  <received date=\"2026-12-21\" how=\"当面提交\"/>\n"),
+      // A consultation running into 2027.
+      make("Y-3", "  <received date=\"2026-12-01\" how=\"当面提交\"/>\n  <consultation from=\"2026-12-10\" to=\"2027-01-15\"/>\n"),
+      // Late within 2026: received 2026-10-09, due 20 working days later, replied 2026-12-01.
+      make("Y-4", "  <received date=\"2026-10-09\" how=\"当面提交\"/>\n  <reply date=\"2026-12-01\" result=\"予以公开\"/>\n")};
+  auto c = compute_compliance(2026, {}, requests, calendar());
+  BOOST_REQUIRE_MESSAGE(c.is_ok(), (c.is_ok() ? "" : c.error().str()));
+  BOOST_REQUIRE_EQUAL(c->late_requests.size(), 1u);
+  BOOST_TEST(c->late_requests[0].request->id == "Y-4");
+  BOOST_TEST(c->requests_due == 2);  // Y-1 and Y-4 replied in the year; Y-2 and Y-3 not yet due
+  auto y1 = deadline_of(requests[0], calendar(), *parse_date("2026-12-31"));
+  BOOST_REQUIRE(y1.is_ok());
+  BOOST_TEST(y1->limit == 40);
+  BOOST_TEST(y1->due.str() == "2027-01-01");  // "after the horizon"
+  // Without a horizon the count needs 2027 and says so.
+  auto open = deadline_of(requests[0], calendar());
+  BOOST_REQUIRE(!open.is_ok());
+  BOOST_TEST(open.error().message.find("no working-day calendar for 2027") == 0u);
+}
+
 // The work report lists a request whose extension came too late, and says why its limit is 20.
 BOOST_AUTO_TEST_CASE(the_work_report_names_late_extensions) {
   auto records = load_records(kSamples + "/records");
