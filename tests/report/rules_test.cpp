@@ -228,6 +228,38 @@ BOOST_AUTO_TEST_CASE(no_requests_is_a_report_of_zeros) {
   }
 }
 
+// No fee charged reads 本年度未收取信息处理费, not 收取信息处理费0万元.
+BOOST_AUTO_TEST_CASE(no_processing_fee_is_said_in_words) {
+  auto records = load_records(kSamples + "/records");
+  auto requests = load_requests(kSamples + "/requests");
+  auto extra = load_extra(kSamples + "/extra-2024.xml");
+  BOOST_REQUIRE(records.is_ok() && requests.is_ok() && extra.is_ok());
+  static auto fonts = font::FontMap::load_default();
+  BOOST_REQUIRE(fonts.is_ok());
+  auto t = tmpl::Template::load(template_path("annual-report.xml"));
+  BOOST_REQUIRE(t.is_ok());
+  auto text_for = [&](const std::string& fees) {
+    Extra e = *extra;
+    e.processing_fees = fees;
+    auto a = compute_annual(2024, *records, *requests, e, std::nullopt);
+    BOOST_REQUIRE(a.is_ok());
+    pugi::xml_document fig;
+    figures_xml(*a, fig);
+    auto doc = lay_out_figures(**t, fig, "fig", **fonts);
+    BOOST_REQUIRE(doc.is_ok());
+    std::string all;
+    for (auto& p : doc->pages)
+      for (auto& r : p.texts) all += text::to_utf8(r.text);
+    return all;
+  };
+  for (const char* zero : {"0", "0.00"}) {
+    auto all = text_for(zero);
+    BOOST_TEST(all.find("本年度未收取信息处理费。") != std::string::npos, zero);
+    BOOST_TEST(all.find("收取信息处理费0") == std::string::npos, zero);
+  }
+  BOOST_TEST(text_for("0.03").find("收取信息处理费0.03万元。") != std::string::npos);
+}
+
 // A document repealed twice would count twice in 本年废止件数; one repealed before it was
 // written is a typing error. Both name the report-extra line.
 BOOST_AUTO_TEST_CASE(a_repeal_given_twice_or_before_the_document_is_an_error) {
