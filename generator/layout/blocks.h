@@ -42,6 +42,9 @@ struct ParaStyle {
   bool fit_width = false;   // shrink the size until the text fits on one line
   double fit_min = 0;       // pt: fit never shrinks below this (0: half the size), then wraps
   bool word_wrap = false;   // titles: break only between words, lines balanced (GB/T 9704 7.3.1)
+  // 发文机关标志 of a 联合行文: 机关 separated by spaces are stacked, 文件 to their right, centred
+  // on the stack (GB/T 9704 7.2.4); one 机关 is an ordinary line.
+  bool joint_stack = false;
   int bookmark = 0;         // > 0: a PDF bookmark at this level
 };
 

@@ -28,6 +28,7 @@ Status Layouter::add(const Para& p) {
     while (lead < glyphs->size() && (*glyphs)[lead].c == U'\u3000') ++lead;
     glyphs->erase(glyphs->begin(), glyphs->begin() + static_cast<long>(lead));
   }
+  if (st.joint_stack && add_joint_mark(st, *glyphs)) return {};
   double em = st.size + tracking_for(st.size);  // indents count grid cells
   double full = page_.text_width - st.right_indent * em;
   double track = tracking_for(st.size);

@@ -32,6 +32,74 @@ Status Layouter::add(const Toc& t) {
   return {};
 }
 
+bool Layouter::add_joint_mark(const ParaStyle& style, std::vector<Glyph>& glyphs) {
+  auto separator = [](char32_t c) { return c == U'\u3000' || c == U' '; };
+  std::vector<std::pair<size_t, size_t>> names;  // glyph ranges of the 机关
+  for (size_t a = 0; a < glyphs.size();) {
+    while (a < glyphs.size() && separator(glyphs[a].c)) ++a;
+    size_t b = a;
+    while (b < glyphs.size() && !separator(glyphs[b].c)) ++b;
+    if (b > a) names.emplace_back(a, b);
+    a = b;
+  }
+  if (names.size() < 2) return false;
+  // 文件 after the last 机关 goes to the right of the stack.
+  std::pair<size_t, size_t> suffix{0, 0};
+  auto& last = names.back();
+  if (last.second - last.first > 2 && glyphs[last.second - 2].c == U'文' && glyphs[last.second - 1].c == U'件') {
+    suffix = {last.second - 2, last.second};
+    last.second -= 2;
+  }
+  ParaStyle st = style;
+  double track = tracking_for(st.size);
+  auto measure = [&](double& widest, double& gap, double& total) {
+    widest = 0;
+    for (auto [a, b] : names) widest = std::max(widest, natural_width(glyphs, a, b, track));
+    gap = suffix.second > suffix.first ? st.size / 2 : 0;
+    total = widest + gap + natural_width(glyphs, suffix.first, suffix.second, track);
+  };
+  double widest = 0, gap = 0, total = 0;
+  measure(widest, gap, total);
+  const double avail = page_.text_width;
+  if (total > avail && st.fit_width) {
+    double floor = st.fit_min > 0 ? std::min(st.fit_min, st.size) : st.size / 2;
+    double k = std::max(avail / total, floor / st.size);
+    st.size *= k;
+    track *= k;
+    for (auto& g : glyphs) g.size *= k, g.advance *= k, g.stroke *= k;
+    measure(widest, gap, total);
+  }
+  if (total > avail + 0.01) return false;
+  const double x0 = page_.left + (avail - total) / 2, h = pitch_for(st), em_top = (h - st.size) / 2;
+  const int para_id = ++para_count_;
+  if (st.space_before > 0) push_space(st.space_before);
+  for (size_t k = 0; k < names.size(); ++k) {
+    auto [a, b] = names[k];
+    Item it;
+    it.height = h;
+    // Each 机关 spread to the width of the longest, as joint marks are set.
+    size_t n = b - a;
+    double tr = n > 1 ? track + (widest - natural_width(glyphs, a, b, track)) / double(n - 1) : track;
+    emit_runs(glyphs, a, b, n > 1 ? x0 : x0 + (widest - natural_width(glyphs, a, b, track)) / 2, em_top + kAscent * st.size,
+              tr, it.runs);
+    if (k == 0 && suffix.second > suffix.first) {  // 文件, centred on the stack, drawn with the first line
+      double middle = h * static_cast<double>(names.size()) / 2;
+      emit_runs(glyphs, suffix.first, suffix.second, x0 + widest + gap, middle - st.size / 2 + kAscent * st.size, track,
+                it.runs);
+    }
+    it.glyph_bottom = em_top + st.size;
+    it.para = para_id;
+    it.index = static_cast<int>(k);
+    it.count = static_cast<int>(names.size());
+    it.keep_with_next = k + 1 < names.size() || st.keep_with_next;
+    it.keep_with_previous = k == 0 && st.keep_with_previous;
+    if (k == 0 && st.top >= 0) it.top = st.top - em_top;
+    items_.push_back(std::move(it));
+  }
+  if (st.space_after > 0) push_space(st.space_after);
+  return true;
+}
+
 Status Layouter::add(const ImageBlock& im) {
   if (im.width > page_.text_width + 0.01 || im.height > page_.text_height + 0.01)
     return make_error("the image is larger than the text block", im.src.file, im.src.line);

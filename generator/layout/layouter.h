@@ -67,6 +67,9 @@ class Layouter {
   double pitch_for(const ParaStyle& st) const { return st.line_height > 0 ? st.line_height : page_.pitch(); }
 
   Status add(const Para& p);
+  // A joint 发文机关标志 (ParaStyle::joint_stack); false when it is not one (a single 机关) or
+  // cannot be stacked within the text block: it is then laid out as an ordinary paragraph.
+  bool add_joint_mark(const ParaStyle& st, std::vector<Glyph>& glyphs);
 
   void push_space(double h) {
     Item it;

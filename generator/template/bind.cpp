@@ -69,7 +69,7 @@ class Binder {
   }
 
  private:
-  mutable bool separators_ = false;  // binding a 署名: white space between 机关 is kept (normalize)
+  mutable bool separators_ = false;  // binding a 署名 or joint mark: white space between 机关 is kept (normalize)
   Error terr(const pugi::xml_node& n, const std::string& m) const { return make_error(m, t_.path(), t_.line_of(n)); }
 
   SourceRef record_ref(const pugi::xml_node& n) const {
@@ -181,6 +181,10 @@ class Binder {
         st.word_wrap = *v == "words";
       }
       else if (an == "bookmark") st.bookmark = std::atoi(v->c_str());
+      else if (an == "joint") {
+        if (*v != "stack" && *v != "none") return terr(n, "joint must be stack or none, not '" + *v + "'");
+        st.joint_stack = *v == "stack";
+      }
       else if (std::string(n.name()) == "para" || std::string(n.name()) == "signature" || std::string(n.name()) == "imprint")
         return terr(n, "unknown attribute '" + an + "' on <" + n.name() + ">");
     }
@@ -423,7 +427,10 @@ class Binder {
         Para p;
         p.style = *t_.style("body");
         if (auto s = apply_style_attrs(c, ctx, p.style); !s) return s;
-        if (auto s = inline_content(c, ctx, p.spans, depth + 1); !s) return s;
+        separators_ = p.style.joint_stack;  // the spaces between 机关 are kept (normalize)
+        auto bound = inline_content(c, ctx, p.spans, depth + 1);
+        separators_ = false;
+        if (!bound) return bound;
         if (!p.spans.empty()) out.push_back(std::move(p));
       } else if (name == "space") {
         double h = 0;

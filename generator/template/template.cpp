@@ -254,6 +254,10 @@ Status Template::parse_setup() {
         st.word_wrap = v == "words";
       }
       else if (an == "bookmark") st.bookmark = a.as_int();
+      else if (an == "joint") {
+        if (v != "stack" && v != "none") return err(s, "joint must be stack or none, not '" + v + "'");
+        st.joint_stack = v == "stack";
+      }
       else return err(s, "unknown style attribute '" + an + "'");
     }
     styles_[name] = st;

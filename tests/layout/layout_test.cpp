@@ -436,6 +436,48 @@ BOOST_AUTO_TEST_CASE(leading_ideographic_spaces_do_not_add_to_the_indent) {
   BOOST_TEST(first("\u3000\u3000" + han(10), 0).text == "\u3000\u3000" + han(10));  // no style indent: kept
 }
 
+// 联合行文 发文机关标志 (GB/T 9704 7.2.4): the 机关 stacked, each spread to the width of the
+// longest, 文件 to their right centred on the stack; one 机关 stays an ordinary line. It used to
+// wrap as text ("…办公室文" / "件").
+BOOST_AUTO_TEST_CASE(joint_issuer_mark_stacks_the_issuers_with_wenjian_to_the_right) {
+  ParaStyle st;
+  st.size = 36;
+  st.line_height = 36;
+  st.first_indent = 0;
+  st.align = Align::center;
+  st.fit_width = true;
+  st.fit_min = 22;
+  st.joint_stack = true;
+  auto runs_of = [&](const std::string& text) {
+    BoundDocument d;
+    d.blocks.push_back(para(text, st));
+    auto r = lay_out(d, fonts());
+    BOOST_REQUIRE_MESSAGE(r.is_ok(), (r.is_ok() ? "" : r.error().str()));
+    std::vector<model::TextRun> mark;  // not the page number
+    for (auto& t : r->pages[0].texts)
+      if (t.size >= 22) mark.push_back(t);
+    return mark;
+  };
+  auto runs = runs_of("中共青川市委办公室\u3000青川市人民政府办公室文件");
+  BOOST_REQUIRE_EQUAL(runs.size(), 3u);
+  const auto &a = runs[0], &w = runs[1], &b = runs[2];  // first line, 文件 (drawn with it), second line
+  BOOST_TEST(text::to_utf8(a.text) == "中共青川市委办公室");
+  BOOST_TEST(text::to_utf8(w.text) == "文件");
+  BOOST_TEST(text::to_utf8(b.text) == "青川市人民政府办公室");
+  auto right = [](const model::TextRun& r) { return r.x + r.text.size() * r.size + (r.text.size() - 1) * r.char_spacing; };
+  BOOST_TEST(a.x == b.x);
+  BOOST_TEST(std::abs(right(a) - right(b)) < 0.01);  // spread to one width
+  BOOST_TEST(w.x > right(a));
+  BOOST_TEST(std::abs(w.y - (a.y + b.y) / 2) < 0.01);  // centred on the stack
+  // Centred on the text block: the margins left of the names and right of 文件 are equal.
+  double left = a.x - 28 * 72 / 25.4, rest = 28 * 72 / 25.4 + 156 * 72 / 25.4 - right(w);
+  BOOST_TEST(std::abs(left - rest) < 0.5, left << " " << rest);
+  // One 机关: one centred line, 文件 in it.
+  auto one = runs_of("青川市人民政府办公室文件");
+  BOOST_REQUIRE_EQUAL(one.size(), 1u);
+  BOOST_TEST(text::to_utf8(one[0].text) == "青川市人民政府办公室文件");
+}
+
 // 联合行文: a 署名 of several 机关 puts each on its own line, in order (GB/T 9704 7.3.5.2), also
 // when they would fit one line; a spaced personal name (parts under 3 characters) stays one line.
 BOOST_AUTO_TEST_CASE(joint_signature_puts_each_issuer_on_its_own_line) {

@@ -81,6 +81,10 @@ BOOST_AUTO_TEST_CASE(signature_keeps_white_space_between_issuers) {
   BOOST_REQUIRE(s);
   BOOST_TEST(text::to_utf8(s->name.text) == "关于印发\u3000方案的通知");
   BOOST_TEST(paras(*r) == std::vector<std::string>{"关于印发方案的通知"});
+  // So in a paragraph whose style stacks a joint 发文机关标志.
+  auto mark = bind(R"(<para joint="stack"><value of="catalogue/title"/></para>)");
+  BOOST_REQUIRE_MESSAGE(mark, why(mark));
+  BOOST_TEST(paras(*mark) == std::vector<std::string>{"关于印发\u3000方案的通知"});
 }
 
 // Invisible characters pasted from web pages and Word (zero-width space, BOM, soft hyphen) are
