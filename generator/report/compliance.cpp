@@ -173,7 +173,9 @@ void compliance_xml(const Compliance& c, pugi::xml_document& out) {
     e.append_attribute("limit") = l.deadline.limit;
     e.append_attribute("paused") = l.deadline.paused;
     e.append_attribute("due") = l.deadline.due.str().c_str();
-    e.append_attribute("reply") = l.request->reply ? l.request->reply->str().c_str() : "未答复";
+    // Open on 31 Dec: its 用时 is counted to that day, so a reply of the next year is not shown.
+    bool replied = l.request->reply && l.request->reply->year() <= c.year;
+    e.append_attribute("reply") = replied ? l.request->reply->str().c_str() : "年底未答复";
     e.append_attribute("used") = l.used;
     if (l.deadline.late_extension) e.append_attribute("late-extension") = "true";
   }

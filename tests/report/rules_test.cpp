@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
+#include <map>
 
 #include "common/files.h"
 #include "generator/report/annual.h"
@@ -109,6 +110,17 @@ BOOST_AUTO_TEST_CASE(a_deadline_past_the_report_year_needs_no_calendar_of_the_ne
   BOOST_REQUIRE_EQUAL(c->late_requests.size(), 1u);
   BOOST_TEST(c->late_requests[0].request->id == "Y-4");
   BOOST_TEST(c->requests_due == 2);  // Y-1 and Y-4 replied in the year; Y-2 and Y-3 not yet due
+  // A request open on 31 Dec and late by then: its reply of the next year is not shown beside a
+  // 用时 counted to 31 Dec (the table showed 2025-01-06 with 29 days).
+  requests.push_back(make("Y-5", "  <received date=\"2026-10-09\" how=\"当面提交\"/>\n  <reply date=\"2027-01-06\" result=\"予以公开\"/>\n"));
+  auto with_open = compute_compliance(2026, {}, requests, calendar());
+  BOOST_REQUIRE(with_open.is_ok());
+  pugi::xml_document fig;
+  compliance_xml(*with_open, fig);
+  std::map<std::string, std::string> reply_of;
+  for (auto r : fig.child("work-report").child("late-requests").children("r")) reply_of[r.attribute("id").value()] = r.attribute("reply").value();
+  BOOST_TEST(reply_of["Y-4"] == "2026-12-01");
+  BOOST_TEST(reply_of["Y-5"] == "年底未答复");
   auto y1 = deadline_of(requests[0], calendar(), *parse_date("2026-12-31"));
   BOOST_REQUIRE(y1.is_ok());
   BOOST_TEST(y1->limit == 40);
