@@ -31,6 +31,7 @@ class Calendar {
   static std::string default_path();  // $GONGKAI_DATA/data/calendar.xml
 
   bool covers(int year) const { return years_.count(year) > 0; }
+  int first_year() const { return years_.empty() ? 0 : *years_.begin(); }
   Status require(int year) const;  // "no working-day calendar for 2027 in FILE"
   // Errors only for an uncovered year.
   Result<bool> is_working_day(Date d) const;

@@ -83,10 +83,18 @@ Result<Compliance> compute_compliance(int year, const std::vector<std::shared_pt
     int wd = -1;
     if (r->catalogue().disclosure_mode == "主动公开") {
       auto w = parse_date(r->catalogue().written_date);
-      auto n = cal.working_days_between(*w, p);
+      // Written before the calendar's first year: the working days of the years it covers are a
+      // lower bound, enough when they exceed 20 (a record written years ago, published now).
+      bool at_least = w->year() < cal.first_year() && cal.first_year() <= p.year();
+      Date from = at_least ? Date{make_date(cal.first_year(), 1, 1).days - 1} : *w;
+      auto n = cal.working_days_between(from, p);
       if (!n) return make_error(n.error().message, r->path());
+      if (at_least && *n <= 20)
+        return make_error("written on " + w->str() + ", before the working-day calendar starts (" +
+                              std::to_string(cal.first_year()) + "): cannot tell whether it was published within 20 working days",
+                          r->path());
       wd = *n;
-      if (wd > 20) c.late_disclosures.push_back({r, wd});
+      if (wd > 20) c.late_disclosures.push_back({r, wd, at_least});
     }
     c.published_wd.push_back(wd);
   }
@@ -162,7 +170,7 @@ void compliance_xml(const Compliance& c, pugi::xml_document& out) {
     e.append_attribute("title") = k.title.c_str();
     e.append_attribute("written") = k.written_date.c_str();
     e.append_attribute("published") = k.published_date.c_str();
-    e.append_attribute("wd") = l.working_days;
+    e.append_attribute("wd") = ((l.at_least ? "≥" : "") + std::to_string(l.working_days)).c_str();
   }
   auto lr = root.append_child("late-requests");
   for (auto& l : c.late_requests) {

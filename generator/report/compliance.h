@@ -31,7 +31,8 @@ Result<Deadline> deadline_of(const Request& r, const Calendar& cal, std::optiona
 
 struct LateDisclosure {
   const record::Record* record;
-  int working_days;  // from 成文日期 to 发布日期
+  int working_days;       // from 成文日期 to 发布日期
+  bool at_least = false;  // 成文日期 before the calendar: working_days counts from its first year
 };
 struct LateRequest {
   const Request* request;

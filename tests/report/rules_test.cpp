@@ -131,6 +131,44 @@ BOOST_AUTO_TEST_CASE(a_deadline_past_the_report_year_needs_no_calendar_of_the_ne
   BOOST_TEST(open.error().message.find("no working-day calendar for 2027") == 0u);
 }
 
+// A record written before the calendar's first year and published years later is late: the
+// working days of the covered years are a lower bound, shown as ≥N (the whole report failed with
+// "no working-day calendar for 2021"). Too close to the calendar's start to tell: an error.
+BOOST_AUTO_TEST_CASE(a_record_written_before_the_calendar_is_late_by_at_least) {
+  namespace fs = std::filesystem;
+  std::string first;
+  for (auto& e : fs::directory_iterator(kSamples + "/records")) first = std::max(first, e.path().string());
+  auto xml = gk::read_file(first);
+  BOOST_REQUIRE(xml.is_ok());
+  auto dated = [&](const std::string& written, const std::string& published) {
+    std::string s = *xml;
+    auto put = [&](const std::string& tag, const std::string& v) {
+      auto a = s.find("<" + tag + ">") + tag.size() + 2;
+      s.replace(a, 10, v);
+    };
+    put("written-date", written);
+    put("published-date", published);
+    auto r = record::load_record_from_memory(s, "old.xml");
+    BOOST_REQUIRE_MESSAGE(r.is_ok(), (r.is_ok() ? "" : r.error().str()));
+    return *r;
+  };
+  BOOST_REQUIRE(calendar().first_year() > 2020);
+  auto c = compute_compliance(2024, {dated("2020-03-02", "2024-03-01")}, {}, calendar());
+  BOOST_REQUIRE_MESSAGE(c.is_ok(), (c.is_ok() ? "" : c.error().str()));
+  BOOST_REQUIRE_EQUAL(c->late_disclosures.size(), 1u);
+  BOOST_TEST(c->late_disclosures[0].at_least);
+  BOOST_TEST(c->late_disclosures[0].working_days > 400);
+  pugi::xml_document fig;
+  compliance_xml(*c, fig);
+  std::string wd = fig.child("work-report").child("late-disclosures").child("d").attribute("wd").value();
+  BOOST_TEST(wd == "≥" + std::to_string(c->late_disclosures[0].working_days));
+  const int y = calendar().first_year();
+  auto close = compute_compliance(y, {dated(std::to_string(y - 1) + "-12-30", std::to_string(y) + "-01-05")}, {}, calendar());
+  BOOST_REQUIRE(!close.is_ok());
+  BOOST_TEST(close.error().str() == "old.xml: written on " + std::to_string(y - 1) + "-12-30, before the working-day calendar starts (" +
+                                        std::to_string(y) + "): cannot tell whether it was published within 20 working days");
+}
+
 // The work report lists a request whose extension came too late, and says why its limit is 20.
 BOOST_AUTO_TEST_CASE(the_work_report_names_late_extensions) {
   auto records = load_records(kSamples + "/records");
