@@ -29,7 +29,8 @@ namespace {
 std::string collapse(std::string_view s) { return text::as_read(s); }
 
 // What a value of a constrained element should look like, for messages.
-std::string expected_form(const std::string& element) {
+std::string expected_form(const std::string& subject) {
+  const std::string element = subject.substr(subject.find('@') + 1);  // (the record's forms are by name)
   if (element == "written-date" || element == "published-date" || element == "printed-date")
     return "is not a valid date (YYYY-MM-DD)";
   if (element == "index-no")

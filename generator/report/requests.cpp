@@ -15,7 +15,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string request_form(const std::string& name) {
+std::string request_form(const std::string& subject) {
+  if (subject == "carried-over@from") return "is not a year (YYYY)";
+  const std::string name = subject.substr(subject.find('@') + 1);
   if (name == "category")
     return "is not an applicant category of the 2021 format (自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他)";
   if (name == "result") return "is not a result of the 2021 format (予以公开, 部分公开, 不予公开, 无法提供, 不予处理, 其他处理)";

@@ -147,7 +147,7 @@ std::string clean_schema_error(const Captured& c, const SchemaHints& hints) {
   } else {
     return lower_first(msg);
   }
-  const std::string& subject = attribute.empty() ? element : attribute;
+  const std::string subject = attribute.empty() ? element : element + "@" + attribute;
 
   if (std::regex_search(rest, m, enum_re))
     return where + ": '" + m[1].str() + "' is not one of " + unquote_list(m[2]);

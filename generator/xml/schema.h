@@ -17,6 +17,9 @@ namespace gk::xml {
 struct SchemaHints {
   std::string root;  // the expected root element, e.g. "record"
   // What a value of an element or attribute should look like: "is not a valid date (YYYY-MM-DD)".
+  // `name` is the element's, or "element@attribute" for an attribute (one attribute name may
+  // mean different things on different elements: carried-over@from is a year, consultation@from
+  // a date).
   std::function<std::string(const std::string& name)> expected_form;
   // A better message for "element X is not expected here; expected E", or "" for the default.
   std::function<std::string(const std::string& element, const std::string& expected)> not_expected;

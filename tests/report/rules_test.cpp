@@ -310,6 +310,17 @@ BOOST_AUTO_TEST_CASE(no_processing_fee_is_said_in_words) {
   BOOST_TEST(text_for("0.03").find("收取信息处理费0.03万元。") != std::string::npos);
 }
 
+// carried-over@from is a year: a month there is not reported as a bad date; consultation@from
+// is still a date.
+BOOST_AUTO_TEST_CASE(an_attribute_is_described_by_its_element) {
+  auto carried = request("  <carried-over from=\"2023-01\"/>\n");
+  BOOST_REQUIRE(!carried.is_ok());
+  BOOST_TEST(carried.error().message == "element 'carried-over', attribute 'from': '2023-01' is not a year (YYYY)");
+  auto consult = request("  <consultation from=\"2024-13-01\" to=\"2024-03-05\"/>\n");
+  BOOST_REQUIRE(!consult.is_ok());
+  BOOST_TEST(consult.error().message == "element 'consultation', attribute 'from': '2024-13-01' is not a valid date (YYYY-MM-DD)");
+}
+
 // A document repealed twice would count twice in 本年废止件数; one repealed before it was
 // written is a typing error. Both name the report-extra line.
 BOOST_AUTO_TEST_CASE(a_repeal_given_twice_or_before_the_document_is_an_error) {
