@@ -1,5 +1,7 @@
 #include "generator/report/annual.h"
 
+#include <Poco/JSON/Parser.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -320,30 +322,43 @@ std::string to_json(const Annual& a) {
 }
 
 Result<Previous> read_previous(const std::string& json, const std::string& name) {
-  Previous prev;
-  auto y = json.find("\"year\": ");
-  if (y == std::string::npos) return make_error("not a report dump (no \"year\")", name);
-  prev.year = std::atoi(json.c_str() + y + 8);
-  prev.file = name;
-  for (auto [key, out] : {std::pair{"\"rules\"", &prev.rules_in_force}, {"\"normative\"", &prev.normative_in_force}}) {
-    auto at = json.find(key);
-    if (at != std::string::npos) at = json.find("\"in_force\": ", at);
-    if (at != std::string::npos) *out = std::atol(json.c_str() + at + 12);
+  // Parsed as JSON (a truncated or edited dump is named as such, not as a missing row).
+  Poco::JSON::Object::Ptr root;
+  try {
+    root = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
+  } catch (const Poco::Exception& e) {
+    return make_error("not a report dump: not valid JSON (" + e.displayText() + ")", name);
+  } catch (const std::exception& e) {
+    return make_error(std::string("not a report dump: not valid JSON (") + e.what() + ")", name);
   }
-  auto at = json.find("\"key\": \"next\"");
-  if (at == std::string::npos) return make_error("not a report dump (no row \"next\")", name);
-  at = json.find('[', at);
-  CarryOver& v = prev.next;
+  if (!root) return make_error("not a report dump: not a JSON object", name);
+  auto whole = [](const Poco::Dynamic::Var& v, long& out) {
+    if (!v.isInteger()) return false;
+    out = v.convert<long>();
+    return true;
+  };
+  Previous prev;
+  prev.file = name;
+  long year = 0;
+  if (!root->has("year") || !whole(root->get("year"), year)) return make_error("not a report dump (no \"year\")", name);
+  prev.year = static_cast<int>(year);
+  if (auto ta = root->getObject("table_a"))
+    for (auto [key, out] : {std::pair{"rules", &prev.rules_in_force}, {"normative", &prev.normative_in_force}})
+      if (auto k = ta->getObject(key); k && k->has("in_force")) whole(k->get("in_force"), *out);
+  auto tb = root->getObject("table_b");
+  auto rows = tb ? tb->getArray("rows") : nullptr;
+  Poco::JSON::Array::Ptr next;
+  for (size_t i = 0; rows && i < rows->size(); ++i)
+    if (auto r = rows->getObject(static_cast<unsigned>(i)); r && r->optValue<std::string>("key", "") == "next")
+      next = r->getArray("values");
+  if (!next) return make_error("not a report dump (no row \"next\" in table_b)", name);
+  if (next->size() != static_cast<size_t>(kCategories) + 1)
+    return make_error("row \"next\" has " + std::to_string(next->size()) + " values, not " + std::to_string(kCategories + 1), name);
   for (int c = 0; c <= kCategories; ++c) {
-    if (at == std::string::npos) return make_error("row \"next\" has fewer than 7 values", name);
-    size_t end = 0;
-    try {
-      v[c] = std::stol(json.substr(at + 1), &end);
-    } catch (...) {
-      return make_error("row \"next\" has a value that is not a number", name);
-    }
-    at = json.find_first_of(",]", at + 1 + end);
-    if (c < kCategories && (at == std::string::npos || json[at] != ',')) return make_error("row \"next\" has fewer than 7 values", name);
+    long v = 0;
+    if (!whole(next->get(static_cast<unsigned>(c)), v) || v < 0)
+      return make_error("row \"next\" has a value that is not a whole number of 0 or more", name);
+    prev.next[c] = v;
   }
   return prev;
 }

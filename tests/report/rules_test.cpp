@@ -321,6 +321,31 @@ BOOST_AUTO_TEST_CASE(an_attribute_is_described_by_its_element) {
   BOOST_TEST(consult.error().message == "element 'consultation', attribute 'from': '2024-13-01' is not a valid date (YYYY-MM-DD)");
 }
 
+// --previous is read as JSON: a truncated dump is named as one (it was "no row next").
+BOOST_AUTO_TEST_CASE(a_previous_dump_is_read_as_json) {
+  auto records = load_records(kSamples + "/records");
+  auto requests = load_requests(kSamples + "/requests");
+  auto extra = load_extra(kSamples + "/extra-2023.xml");
+  BOOST_REQUIRE(records.is_ok() && requests.is_ok() && extra.is_ok());
+  auto a = compute_annual(2023, *records, *requests, *extra, std::nullopt);
+  BOOST_REQUIRE(a.is_ok());
+  const std::string dump = to_json(*a);
+  auto good = read_previous(dump, "2023.json");
+  BOOST_REQUIRE_MESSAGE(good.is_ok(), (good.is_ok() ? "" : good.error().str()));
+  BOOST_TEST(good->year == 2023);
+  for (int c = 0; c <= kCategories; ++c) BOOST_TEST(good->next[c] == a->b.back().v[c]);
+  BOOST_TEST(good->normative_in_force == a->normative.in_force);
+  auto cut = read_previous(dump.substr(0, dump.size() / 2), "2023.json");
+  BOOST_REQUIRE(!cut.is_ok());
+  BOOST_TEST(cut.error().str().rfind("2023.json: not a report dump: not valid JSON (", 0) == 0u, cut.error().str());
+  std::string six = dump;
+  auto at = six.find("[", six.find("\"key\": \"next\""));
+  six.erase(at + 1, six.find(',', at) - at);  // drop the first value
+  auto short_row = read_previous(six, "2023.json");
+  BOOST_REQUIRE(!short_row.is_ok());
+  BOOST_TEST(short_row.error().str() == "2023.json: row \"next\" has 6 values, not 7");
+}
+
 // A document repealed twice would count twice in 本年废止件数; one repealed before it was
 // written is a typing error. Both name the report-extra line.
 BOOST_AUTO_TEST_CASE(a_repeal_given_twice_or_before_the_document_is_an_error) {
