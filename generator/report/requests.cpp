@@ -173,12 +173,15 @@ Result<Request> load_request_from_memory(std::string_view bytes, const std::stri
   }
   if (auto c = root.child("review")) {
     r.review = Case{date_attr(c, "filed"), "行政复议", c.attribute("outcome").value()};
-    if (!r.reply || r.review->filed < *r.reply) return err(c, "行政复议 filed before the reply");
+    // Before the reply too: a review of a request not answered in time (不作为) needs none.
+    if (r.review->filed < r.received) return err(c, "行政复议 filed before the receipt date " + r.received.str());
   }
   if (auto c = root.child("litigation")) {
     r.litigation = Case{date_attr(c, "filed"), c.attribute("kind").value(), c.attribute("outcome").value()};
-    if (!r.reply || r.litigation->filed < *r.reply) return err(c, "行政诉讼 filed before the reply");
+    if (r.litigation->filed < r.received) return err(c, "行政诉讼 filed before the receipt date " + r.received.str());
     if (r.litigation->kind == "复议后起诉" && !r.review) return err(c, "复议后起诉 without a 行政复议");
+    if (r.litigation->kind == "复议后起诉" && r.litigation->filed < r.review->filed)
+      return err(c, "复议后起诉 filed before the 行政复议 (" + r.review->filed.str() + ")");
   }
   return r;
 }
@@ -233,6 +236,11 @@ Result<Extra> load_extra(const std::string& path) {
   e.year = root.attribute("year").as_int();
   e.organ = root.child("organ").text().get();
   e.published_date = root.child("published-date").text().get();
+  // The report covers the whole year: it is signed after it.
+  if (!e.published_date.empty() && e.published_date < std::to_string(e.year + 1) + "-01-01")
+    return make_error("published-date " + e.published_date + " is within the report's year " + std::to_string(e.year) +
+                          " or before it: the report is signed after the year ends",
+                      path, line_of(*bytes, root.child("published-date")));
   e.licensing = root.child("licensing").text().as_llong();
   e.penalty = root.child("penalty").text().as_llong();
   e.coercion = root.child("coercion").text().as_llong();

@@ -346,6 +346,30 @@ BOOST_AUTO_TEST_CASE(a_previous_dump_is_read_as_json) {
   BOOST_TEST(short_row.error().str() == "2023.json: row \"next\" has 6 values, not 7");
 }
 
+// Reviews and suits: one about a request not answered in time needs no reply; a 复议后起诉 comes
+// after its 行政复议; the report is signed after its year.
+BOOST_AUTO_TEST_CASE(reviews_suits_and_the_signing_date) {
+  auto unanswered = request("  <review filed=\"2024-05-06\" outcome=\"结果纠正\"/>\n");
+  BOOST_TEST(unanswered.is_ok(), (unanswered.is_ok() ? "" : unanswered.error().str()));
+  auto early = request("  <review filed=\"2024-02-01\" outcome=\"结果纠正\"/>\n");
+  BOOST_REQUIRE(!early.is_ok());
+  BOOST_TEST(early.error().message == "request T-9: 行政复议 filed before the receipt date 2024-03-01");
+  auto order = request("  <reply date=\"2024-03-20\" result=\"予以公开\"/>\n  <review filed=\"2024-05-06\" outcome=\"结果维持\"/>\n"
+                       "  <litigation filed=\"2024-04-10\" kind=\"复议后起诉\" outcome=\"尚未审结\"/>\n");
+  BOOST_REQUIRE(!order.is_ok());
+  BOOST_TEST(order.error().str() == "t.xml:9: request T-9: 复议后起诉 filed before the 行政复议 (2024-05-06)");
+  namespace fs = std::filesystem;
+  gkt::TempDir tmp("gk-extra");
+  auto xml = gk::read_file(kSamples + "/extra-2024.xml");
+  BOOST_REQUIRE(xml.is_ok());
+  auto at = xml->find("<published-date>") + std::string("<published-date>").size();
+  xml->replace(at, 10, "2024-12-20");
+  BOOST_REQUIRE(gk::write_file_atomic(tmp / "extra.xml", *xml).is_ok());
+  auto e = load_extra(tmp / "extra.xml");
+  BOOST_REQUIRE(!e.is_ok());
+  BOOST_TEST(e.error().message == "published-date 2024-12-20 is within the report's year 2024 or before it: the report is signed after the year ends");
+}
+
 // A document repealed twice would count twice in 本年废止件数; one repealed before it was
 // written is a typing error. Both name the report-extra line.
 BOOST_AUTO_TEST_CASE(a_repeal_given_twice_or_before_the_document_is_an_error) {
