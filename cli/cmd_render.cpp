@@ -88,7 +88,8 @@ int run(const cli::Args& args) {
     fs::path parent = fs::path(*out).parent_path();
     if (auto s = check_writable_dir(parent.empty() ? "." : parent.string()); !s) return cli::fail(s.error().str());
     if (fs::is_directory(*out, ec))
-      return cli::fail(make_error("is a directory; --out names the PDF to write (--records DIR renders into a directory)", *out).str());
+      return cli::fail(make_error("is a directory; --out names the PDF to write (--records DIR renders into a directory)", *out).str(),
+                       cli::kUsage);  // as for "DIR/": the option was misread
     if (auto s = render_one(in, *one, *out); !s) return cli::fail(s.error().str());
     return cli::kOk;
   }

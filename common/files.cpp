@@ -90,7 +90,10 @@ Status write_file_atomic(const std::string& given, std::string_view bytes, bool 
 
 Status check_writable_dir(const std::string& dir) {
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) return make_error("output directory does not exist", dir);
+  if (!std::filesystem::is_directory(dir, ec))
+    return make_error(std::filesystem::exists(dir, ec) ? "is not a directory (the output goes into a directory)"
+                                                       : "output directory does not exist",
+                      dir);
   if (::access(dir.c_str(), W_OK) != 0) return make_error("output directory is not writable", dir);
   return {};
 }

@@ -143,6 +143,7 @@ BOOST_AUTO_TEST_CASE(unwritable_output) {
   fs::copy_file(announcement(), t / "one/announcement.xml");
   r = run({gongkai(), "render", "--template", notice_template(), "--records", t / "one", "--out", t / "file"});
   expect_error(r, "gongkai: " + t / "file", {});
+  BOOST_TEST(r.err == "gongkai: " + t / "file" + ": is not a directory (the output goes into a directory)\n");
 
   r = render_one(notice_template(), announcement(), "/proc/gk-render-test.pdf");
   expect_error(r, "gongkai: /proc/gk-render-test.pdf", {});
@@ -267,7 +268,7 @@ BOOST_AUTO_TEST_CASE(bad_out_and_jobs_are_usage_errors_saying_why) {
   BOOST_TEST(r.err == "gongkai: --out " + (t / "out/") +
                           " names a directory; with --record it names the PDF to write (--records DIR renders into a directory)\n");
   r = render_one(notice_template(), announcement(), t / "out");
-  BOOST_TEST(r.status == 1);
+  BOOST_TEST(r.status == 2);  // a usage error, as "out/" above
   BOOST_TEST(r.err == "gongkai: " + (t / "out") +
                           ": is a directory; --out names the PDF to write (--records DIR renders into a directory)\n");
   for (std::string j : {"0", "-1", "abc", "257", "99999999999"}) {
