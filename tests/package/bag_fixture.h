@@ -30,6 +30,16 @@ inline bool has(const std::vector<std::string>& v, const std::string& line) {
 
 inline std::string sha512(const std::string& bytes) { return gk::digest_hex(gk::DigestAlgorithm::sha512, bytes); }
 
+// Export options for the fixture's disclosures: year 2023, 全宗号 Z109.
+inline pk::ExportOptions options_2023(const Archive& a, const std::string& out) {
+  pk::ExportOptions o;
+  o.root = a.root;
+  o.out = out;
+  o.year = "2023";
+  o.fonds = "Z109";
+  return o;
+}
+
 struct Exported {
   Archive a;
   std::string bag;

@@ -231,11 +231,7 @@ BOOST_AUTO_TEST_CASE(an_unreadable_record_stops_the_export) {
   BOOST_REQUIRE(fs::exists(file));
   fs::permissions(file, fs::perms::owner_write, fs::perm_options::add);
   spit(file, slurp(file) + " ");
-  pk::ExportOptions o;
-  o.root = a.root;
-  o.out = a.tmp / "bag";
-  o.year = "2023";
-  o.fonds = "Z109";
+  auto o = options_2023(a, a.tmp / "bag");
   auto r = pk::export_bag(o);
   BOOST_REQUIRE(!r.is_ok());
   BOOST_TEST(why(r).rfind("object '" + id + "': its record cannot be read (", 0) == 0, why(r));
@@ -286,11 +282,7 @@ BOOST_AUTO_TEST_CASE(failed_rules_are_reported_not_hidden) {
   Archive a;
   std::string rec = make_record("11519900008452170L/2023-09999", "不合规的文件", "2023-05-05", "永久");
   a.add("11519900008452170L/2023-09999", {rec, fake_pdf("别的题名", 1, 100, 1, /*pdfa=*/false), "发布"});
-  pk::ExportOptions o;
-  o.root = a.root;
-  o.out = a.tmp / "bag";
-  o.year = "2023";
-  o.fonds = "Z109";
+  auto o = options_2023(a, a.tmp / "bag");
   auto r = pk::export_bag(o);
   BOOST_REQUIRE_MESSAGE(r.is_ok(), why(r));
   BOOST_TEST(joined(r->failed_rules) == "AUTH-05 (1)\nUSAB-02 (1)\n");

@@ -34,6 +34,37 @@ Result<Request> request(const std::string& body) {
       "t.xml");
 }
 
+// The sample year's inputs, loaded once.
+struct Samples {
+  std::vector<std::shared_ptr<const record::Record>> records;
+  std::vector<Request> requests;
+  Extra extra2023, extra2024;
+};
+const Samples& samples() {
+  static Samples s = [] {
+    auto records = load_records(kSamples + "/records");
+    auto requests = load_requests(kSamples + "/requests");
+    auto e23 = load_extra(kSamples + "/extra-2023.xml"), e24 = load_extra(kSamples + "/extra-2024.xml");
+    BOOST_REQUIRE(records.is_ok() && requests.is_ok() && e23.is_ok() && e24.is_ok());
+    return Samples{*records, *requests, *e23, *e24};
+  }();
+  return s;
+}
+
+// All text of the document `template_file` (templates/) makes of `figures`, in drawing order.
+std::string laid_out_text(const std::string& template_file, const pugi::xml_document& figures) {
+  static auto fonts = font::FontMap::load_default();
+  BOOST_REQUIRE(fonts.is_ok());
+  auto t = tmpl::Template::load(template_path(template_file));
+  BOOST_REQUIRE(t.is_ok());
+  auto doc = lay_out_figures(**t, figures, "fig", **fonts);
+  BOOST_REQUIRE_MESSAGE(doc.is_ok(), (doc.is_ok() ? "" : doc.error().str()));
+  std::string all;
+  for (auto& p : doc->pages)
+    for (auto& r : p.texts) all += text::to_utf8(r.text);
+  return all;
+}
+
 Deadline deadline(const std::string& body) {
   auto r = request(body);
   BOOST_REQUIRE_MESSAGE(r.is_ok(), (r.is_ok() ? "" : r.error().str()));
@@ -171,28 +202,18 @@ BOOST_AUTO_TEST_CASE(a_record_written_before_the_calendar_is_late_by_at_least) {
 
 // The work report lists a request whose extension came too late, and says why its limit is 20.
 BOOST_AUTO_TEST_CASE(the_work_report_names_late_extensions) {
-  auto records = load_records(kSamples + "/records");
-  auto requests = load_requests(kSamples + "/requests");
-  BOOST_REQUIRE(records.is_ok() && requests.is_ok());
+  auto requests = samples().requests;
   auto late = request("  <extension approved=\"2024-04-01\"/>\n  <reply date=\"2024-04-25\" result=\"予以公开\"/>\n");
   BOOST_REQUIRE(late.is_ok());
-  requests->push_back(*late);
-  auto c = compute_compliance(2024, *records, *requests, calendar());
+  requests.push_back(*late);
+  auto c = compute_compliance(2024, samples().records, requests, calendar());
   BOOST_REQUIRE_MESSAGE(c.is_ok(), (c.is_ok() ? "" : c.error().str()));
   size_t flagged = 0;
   for (auto& l : c->late_requests) flagged += l.deadline.late_extension;
   BOOST_TEST(flagged == 1u);
   pugi::xml_document fig;
   compliance_xml(*c, fig);
-  auto t = tmpl::Template::load(template_path("work-report.xml"));
-  BOOST_REQUIRE(t.is_ok());
-  static auto fonts = font::FontMap::load_default();
-  BOOST_REQUIRE(fonts.is_ok());
-  auto doc = lay_out_figures(**t, fig, "fig", **fonts);
-  BOOST_REQUIRE(doc.is_ok());
-  std::string all;
-  for (auto& p : doc->pages)
-    for (auto& r : p.texts) all += text::to_utf8(r.text);
+  const std::string all = laid_out_text("work-report.xml", fig);
   // In section 四 (late replies), after its table.
   auto at = all.find("其中1件申请的延长答复期限在原答复期限届满后才批准，按20个工作日计算。");
   BOOST_TEST(at != std::string::npos);
@@ -203,28 +224,17 @@ BOOST_AUTO_TEST_CASE(the_work_report_names_late_extensions) {
 // A year in which requests came but nothing was published still has a work report (its chart of
 // categories had no series: a template error), under the organ of the earlier records.
 BOOST_AUTO_TEST_CASE(a_year_of_requests_only_has_a_work_report) {
-  auto all = load_records(kSamples + "/records");
-  auto requests = load_requests(kSamples + "/requests");
-  BOOST_REQUIRE(all.is_ok() && requests.is_ok());
   std::vector<std::shared_ptr<const record::Record>> records;
-  for (auto& r : *all)
+  for (auto& r : samples().records)
     if (r->catalogue().published_date.rfind("2023", 0) == 0) records.push_back(r);
   BOOST_REQUIRE(!records.empty());
-  auto c = compute_compliance(2024, records, *requests, calendar());
+  auto c = compute_compliance(2024, records, samples().requests, calendar());
   BOOST_REQUIRE_MESSAGE(c.is_ok(), (c.is_ok() ? "" : c.error().str()));
   BOOST_TEST(c->published.empty());
   BOOST_TEST(c->organ == records.front()->catalogue().issuer);
   pugi::xml_document fig;
   compliance_xml(*c, fig);
-  auto t = tmpl::Template::load(template_path("work-report.xml"));
-  BOOST_REQUIRE(t.is_ok());
-  static auto fonts = font::FontMap::load_default();
-  BOOST_REQUIRE(fonts.is_ok());
-  auto doc = lay_out_figures(**t, fig, "fig", **fonts);
-  BOOST_REQUIRE_MESSAGE(doc.is_ok(), (doc.is_ok() ? "" : doc.error().str()));
-  std::string all_text;
-  for (auto& p : doc->pages)
-    for (auto& r : p.texts) all_text += text::to_utf8(r.text);
+  const std::string all_text = laid_out_text("work-report.xml", fig);
   BOOST_TEST(all_text.find(c->organ + "2024年政务公开工作情况报告") == 0u, all_text.substr(0, 120));
   size_t none = 0;
   for (size_t at = all_text.find("本年未发布政府信息。"); at != std::string::npos; at = all_text.find("本年未发布政府信息。", at + 1)) ++none;
@@ -280,27 +290,14 @@ BOOST_AUTO_TEST_CASE(no_requests_is_a_report_of_zeros) {
 
 // No fee charged reads 本年度未收取信息处理费, not 收取信息处理费0万元.
 BOOST_AUTO_TEST_CASE(no_processing_fee_is_said_in_words) {
-  auto records = load_records(kSamples + "/records");
-  auto requests = load_requests(kSamples + "/requests");
-  auto extra = load_extra(kSamples + "/extra-2024.xml");
-  BOOST_REQUIRE(records.is_ok() && requests.is_ok() && extra.is_ok());
-  static auto fonts = font::FontMap::load_default();
-  BOOST_REQUIRE(fonts.is_ok());
-  auto t = tmpl::Template::load(template_path("annual-report.xml"));
-  BOOST_REQUIRE(t.is_ok());
   auto text_for = [&](const std::string& fees) {
-    Extra e = *extra;
+    Extra e = samples().extra2024;
     e.processing_fees = fees;
-    auto a = compute_annual(2024, *records, *requests, e, std::nullopt);
+    auto a = compute_annual(2024, samples().records, samples().requests, e, std::nullopt);
     BOOST_REQUIRE(a.is_ok());
     pugi::xml_document fig;
     figures_xml(*a, fig);
-    auto doc = lay_out_figures(**t, fig, "fig", **fonts);
-    BOOST_REQUIRE(doc.is_ok());
-    std::string all;
-    for (auto& p : doc->pages)
-      for (auto& r : p.texts) all += text::to_utf8(r.text);
-    return all;
+    return laid_out_text("annual-report.xml", fig);
   };
   for (const char* zero : {"0", "0.00"}) {
     auto all = text_for(zero);
@@ -323,11 +320,7 @@ BOOST_AUTO_TEST_CASE(an_attribute_is_described_by_its_element) {
 
 // --previous is read as JSON: a truncated dump is named as one (it was "no row next").
 BOOST_AUTO_TEST_CASE(a_previous_dump_is_read_as_json) {
-  auto records = load_records(kSamples + "/records");
-  auto requests = load_requests(kSamples + "/requests");
-  auto extra = load_extra(kSamples + "/extra-2023.xml");
-  BOOST_REQUIRE(records.is_ok() && requests.is_ok() && extra.is_ok());
-  auto a = compute_annual(2023, *records, *requests, *extra, std::nullopt);
+  auto a = compute_annual(2023, samples().records, samples().requests, samples().extra2023, std::nullopt);
   BOOST_REQUIRE(a.is_ok());
   const std::string dump = to_json(*a);
   auto good = read_previous(dump, "2023.json");
@@ -373,24 +366,23 @@ BOOST_AUTO_TEST_CASE(reviews_suits_and_the_signing_date) {
 // A document repealed twice would count twice in 本年废止件数; one repealed before it was
 // written is a typing error. Both name the report-extra line.
 BOOST_AUTO_TEST_CASE(a_repeal_given_twice_or_before_the_document_is_an_error) {
-  auto records = load_records(kSamples + "/records");
-  auto requests = load_requests(kSamples + "/requests");
-  auto extra = load_extra(kSamples + "/extra-2024.xml");
-  BOOST_REQUIRE(records.is_ok() && requests.is_ok() && extra.is_ok());
-  BOOST_REQUIRE(!extra->repeals.empty());
-  BOOST_REQUIRE(compute_annual(2024, *records, *requests, *extra, std::nullopt).is_ok());
-  const auto first = extra->repeals.front();
+  const auto& records = samples().records;
+  const auto& requests = samples().requests;
+  const Extra& extra = samples().extra2024;
+  BOOST_REQUIRE(!extra.repeals.empty());
+  BOOST_REQUIRE(compute_annual(2024, records, requests, extra, std::nullopt).is_ok());
+  const auto first = extra.repeals.front();
 
-  Extra twice = *extra;
+  Extra twice = extra;
   twice.repeals.push_back({first.index_no, *parse_date("2024-10-08"), 99});
-  auto a = compute_annual(2024, *records, *requests, twice, std::nullopt);
+  auto a = compute_annual(2024, records, requests, twice, std::nullopt);
   BOOST_REQUIRE(!a.is_ok());
   BOOST_TEST(a.error().str() == twice.file + ":99: repeal of " + first.index_no + " is also given on line " +
                                     std::to_string(first.line) + ": one document would be counted as repealed twice");
 
-  Extra early = *extra;
+  Extra early = extra;
   early.repeals.front().date = *parse_date("2001-01-01");
-  auto b = compute_annual(2024, *records, *requests, early, std::nullopt);
+  auto b = compute_annual(2024, records, requests, early, std::nullopt);
   BOOST_REQUIRE(!b.is_ok());
   BOOST_TEST(b.error().str().rfind(early.file + ":" + std::to_string(first.line) + ": repeal of " + first.index_no +
                                        " on 2001-01-01 is before the document was written (", 0) == 0,
