@@ -145,7 +145,10 @@ int run_add(const cli::Args& args) {
                  kAddHelp, 1, code);
   if (!o) return code;
   auto one = o->get("record"), many = o->get("records");
-  if (!one == !many) return cli::fail(std::string("archive add needs one of --record or --records\n") + kAddHelp, cli::kUsage);
+  if (!one == !many)
+    return cli::fail(std::string(one ? "archive add takes --record or --records, not both\n" : "archive add needs one of --record or --records\n") +
+                         kAddHelp,
+                     cli::kUsage);
   if (many && (o->get("pdf") || !o->all("attach").empty()))
     return cli::fail("--pdf and --attach go with --record; with --records use --pdfs DIR", cli::kUsage);
   if (one && o->get("pdfs")) return cli::fail("--pdfs goes with --records; with --record use --pdf FILE", cli::kUsage);

@@ -56,6 +56,7 @@ int run(const cli::Args& args) {
   }
   auto tpath = o->get("template"), out = o->get("out");
   auto one = o->get("record"), many = o->get("records");
+  if (one && many) return cli::fail(std::string("render takes --record or --records, not both\n") + kHelp, cli::kUsage);
   if (!tpath || !out || (!one == !many) || !o->positional.empty())
     return cli::fail(std::string("render needs --template, --out and one of --record or --records\n") + kHelp, cli::kUsage);
   if (out->empty())

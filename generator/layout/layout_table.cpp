@@ -55,9 +55,13 @@ Status Layouter::add(const Table& t) {
     for (auto& cell : t.rows[r].cells) {
       while (c < ncols && used[r][c]) ++c;
       SourceRef src = cell.spans.empty() ? t.src : cell.spans.front().src;
-      if (c + cell.colspan > ncols)
-        return make_error("table row " + std::to_string(r + 1) + " has more cells than the table has columns (" +
-                              std::to_string(ncols) + ")", src.file, src.line);
+      if (c + cell.colspan > ncols) {
+        std::string why = cell.colspan > 1 && c < ncols
+                              ? ": a cell spanning " + std::to_string(cell.colspan) + " columns from column " + std::to_string(c + 1) +
+                                    " goes past the table's " + std::to_string(ncols)
+                              : " has more cells than the table has columns (" + std::to_string(ncols) + ")";
+        return make_error("table row " + std::to_string(r + 1) + why, src.file, src.line);
+      }
       if (static_cast<size_t>(cell.rowspan) > t.rows.size() - r)
         return make_error("table row " + std::to_string(r + 1) + ": rowspan " + std::to_string(cell.rowspan) +
                               " goes past the table's last row (" + std::to_string(t.rows.size()) + ")",

@@ -417,7 +417,9 @@ BOOST_AUTO_TEST_CASE(usage_errors_and_help) {
   BOOST_TEST(run_gk({"publish", "--help"}).code == 0);
   BOOST_TEST(run_gk({"archive", "add"}).code == 2);
   BOOST_TEST(run_gk({"archive", "add", t.str()}).code == 2);
-  BOOST_TEST(run_gk({"archive", "add", t.str(), "--record", "a.xml", "--records", "d"}).code == 2);
+  auto both = run_gk({"archive", "add", t.str(), "--record", "a.xml", "--records", "d"});
+  BOOST_TEST(both.code == 2);
+  BOOST_TEST(both.err.rfind("gongkai: archive add takes --record or --records, not both\n", 0) == 0, both.err);
   BOOST_TEST(run_gk({"archive", "add", t.str(), "--records", "d", "--pdf", "x.pdf"}).code == 2);
   BOOST_TEST(run_gk({"archive", "get", t.str(), "id"}).code == 2);
   BOOST_TEST(run_gk({"archive", "get", t.str(), "id", "--out", "o", "--version", "v1", "--as-of", "2024-01-01"}).code == 2);

@@ -218,6 +218,9 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2) {
       BOOST_TEST(r.err.find("usage") != std::string::npos, r.err);
     }
   }
+  auto both = run({gongkai(), "render", "--template", notice_template(), "--record", announcement(), "--records", samples_dir(),
+                   "--out", t.path()});
+  BOOST_TEST(both.err.rfind("gongkai: render takes --record or --records, not both\n", 0) == 0, both.err);
   expect_empty(t.path());
 }
 

@@ -195,6 +195,9 @@ BOOST_AUTO_TEST_CASE(ragged_rows_and_long_rowspans_are_errors) {
              "ragged.xml:4: table row 2 fills 1 of the table's 3 columns (add cells or a colspan)");
   BOOST_TEST(error_of("<table>\n<row><cell rowspan=\"9\">甲</cell><cell>乙</cell></row>\n<row><cell>丙</cell></row>\n</table>\n") ==
              "ragged.xml:3: table row 1: rowspan 9 goes past the table's last row (2)");
+  // A colspan past the given columns says so (it said "more cells than columns").
+  BOOST_TEST(error_of("<table columns=\"1 1 1\">\n<row><cell>甲</cell><cell colspan=\"3\">乙</cell></row>\n</table>\n") ==
+             "ragged.xml:3: table row 1: a cell spanning 3 columns from column 2 goes past the table's 3");
   // Filled by a rowspan and a colspan: fine.
   BOOST_TEST(error_of("<table>\n<row><cell rowspan=\"2\">甲</cell><cell>乙</cell><cell>丙</cell></row>\n"
                       "<row><cell colspan=\"2\">丁</cell></row>\n</table>\n") == "ok");
