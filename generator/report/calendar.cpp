@@ -135,10 +135,11 @@ Result<bool> Calendar::is_working_day(Date d) const {
   return d.weekday() <= 5;
 }
 
-Result<Date> Calendar::add_working_days(Date from, int n) const {
+Result<Date> Calendar::add_working_days(Date from, int n, std::optional<Date> horizon) const {
   Date d = from;
   while (n > 0) {
     ++d.days;
+    if (horizon && d > *horizon) return d;  // the day after the horizon
     auto w = is_working_day(d);
     if (!w) return w.error();
     if (*w) --n;

@@ -3,6 +3,7 @@
 // (调休) of the State Council's yearly notice, read from data/calendar.xml. A date in a year the
 // file does not cover is an error, never a guess.
 #pragma once
+#include <optional>
 #include <set>
 #include <string>
 
@@ -35,8 +36,10 @@ class Calendar {
   Status require(int year) const;  // "no working-day calendar for 2027 in FILE"
   // Errors only for an uncovered year.
   Result<bool> is_working_day(Date d) const;
-  // The date `n` working days after `from` (the day of `from` itself is not counted).
-  Result<Date> add_working_days(Date from, int n) const;
+  // The date `n` working days after `from` (the day of `from` itself is not counted). With a
+  // horizon, a date past it is returned as the day after the horizon, without reading the years
+  // beyond (which the calendar may not cover yet).
+  Result<Date> add_working_days(Date from, int n, std::optional<Date> horizon = std::nullopt) const;
   // Working days in (from, to]; 0 if to <= from.
   Result<int> working_days_between(Date from, Date to) const;
 

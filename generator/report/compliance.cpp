@@ -23,27 +23,16 @@ Result<Deadline> deadline_of(const Request& r, const Calendar& cal, std::optiona
   // Past the horizon only "later than it" matters: a consultation still running then, or a count
   // that runs past it, needs no calendar of the next year (a December request of a report written
   // in January, before the State Council has published that year's holidays).
-  const Date after{horizon ? horizon->days + 1 : 0};
-  auto add = [&](Date from, int n) -> Result<Date> {
-    for (Date at = from; n > 0;) {
-      ++at.days;
-      if (horizon && at > *horizon) return after;
-      auto w = cal.is_working_day(at);
-      if (!w) return w.error();
-      if (*w && --n == 0) return at;
-    }
-    return from;
-  };
   for (auto& [from, to] : merged) {
     if (horizon && to > *horizon) {
-      d.due = after;
+      d.due = Date{horizon->days + 1};
       return d;
     }
     auto n = cal.working_days_between(Date{from.days - 1}, to);  // [from, to]
     if (!n) return n.error();
     d.paused += *n;
   }
-  auto due = add(d.start, d.limit + d.paused);
+  auto due = cal.add_working_days(d.start, d.limit + d.paused, horizon);
   if (!due) return due.error();
   d.due = *due;
   if (horizon && d.due > *horizon) return d;
@@ -51,7 +40,7 @@ Result<Deadline> deadline_of(const Request& r, const Calendar& cal, std::optiona
   // later cannot make a late reply timely.
   if (r.extension && *r.extension <= d.due) {
     d.limit = 40;
-    auto extended = add(d.start, d.limit + d.paused);
+    auto extended = cal.add_working_days(d.start, d.limit + d.paused, horizon);
     if (!extended) return extended.error();
     d.due = *extended;
   } else if (r.extension) {

@@ -34,10 +34,6 @@ std::string string_value(const pugi::xpath_node& x) {
   return s;
 }
 
-// The one reading rule (text/reading.h), shared with the records and so with the catalogue.
-std::u32string normalize(std::u32string_view in, bool trim, bool separators = false) {
-  return text::as_read(in, trim, separators);
-}
 
 class Binder {
  public:
@@ -69,7 +65,7 @@ class Binder {
   }
 
  private:
-  mutable bool separators_ = false;  // binding a 署名 or joint mark: white space between 机关 is kept (normalize)
+  mutable bool separators_ = false;  // binding a 署名 or joint mark: white space between 机关 is kept (text::as_read)
   Error terr(const pugi::xml_node& n, const std::string& m) const { return make_error(m, t_.path(), t_.line_of(n)); }
 
   SourceRef record_ref(const pugi::xml_node& n) const {
@@ -208,7 +204,7 @@ class Binder {
           if (auto j = n.attribute("join")) {
             for (size_t i = 0; i < set.size(); ++i) {
               if (i) text += j.value();
-              text += text::to_utf8(normalize(*text::from_utf8(string_value(set[i])), true));
+              text += text::to_utf8(text::as_read(*text::from_utf8(string_value(set[i])), true));
             }
           } else {
             text = string_value(first);
@@ -222,7 +218,7 @@ class Binder {
     }
     auto u = text::from_utf8(text);
     if (!u) return make_error("text is not valid UTF-8", src.file, src.line);
-    std::u32string norm = normalize(*u, true, separators_);
+    std::u32string norm = text::as_read(*u, true, separators_);
     if (norm.empty()) norm = *text::from_utf8(n.attribute("default").value());
     if (n.attribute("format") && !norm.empty()) {
       auto fmt = avt(n, "format", ctx);
@@ -239,9 +235,8 @@ class Binder {
     if (depth > kMaxDepth) return terr(parent, "templates nest deeper than 64 levels (recursive <call>?)");
     for (auto c : parent.children()) {
       if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) {
-        auto u = normalize(*text::from_utf8(c.value()), false);
-        bool blank = std::all_of(u.begin(), u.end(), [](char32_t ch) { return ch == ' '; });
-        if (!blank) out.push_back(Span{normalize(*text::from_utf8(c.value()), true), {}, {}, template_ref(parent), {}});
+        auto u = text::as_read(*text::from_utf8(c.value()), true);  // white space alone reads as nothing
+        if (!u.empty()) out.push_back(Span{std::move(u), {}, {}, template_ref(parent), {}});
         continue;
       }
       if (c.type() != pugi::node_element) continue;
@@ -417,7 +412,7 @@ class Binder {
     if (depth > kMaxDepth) return terr(parent, "templates nest deeper than 64 levels (recursive <call>?)");
     for (auto c : parent.children()) {
       if (c.type() == pugi::node_pcdata) {
-        auto u = normalize(*text::from_utf8(c.value()), true);
+        auto u = text::as_read(*text::from_utf8(c.value()), true);
         if (!u.empty()) return terr(parent, "text must be inside <para>: '" + text::to_utf8(u.substr(0, 20)) + "'");
         continue;
       }
@@ -427,7 +422,7 @@ class Binder {
         Para p;
         p.style = *t_.style("body");
         if (auto s = apply_style_attrs(c, ctx, p.style); !s) return s;
-        separators_ = p.style.joint_stack;  // the spaces between 机关 are kept (normalize)
+        separators_ = p.style.joint_stack;  // the spaces between 机关 are kept (text::as_read)
         auto bound = inline_content(c, ctx, p.spans, depth + 1);
         separators_ = false;
         if (!bound) return bound;
