@@ -234,4 +234,53 @@ BOOST_AUTO_TEST_CASE(attachment_titles_break_between_words) {
              boost::test_tools::per_element());
 }
 
+// The page of the 署名 carries 正文 (GB/T 9704: no page with only 附件说明, 署名 and 成文日期). The
+// seed notice put 附件说明 and 署名 alone on page 2. Checked at every position the end of the body
+// can fall on a page (0 to 21 lines of body added), with and without 附件说明.
+BOOST_AUTO_TEST_CASE(the_signature_page_carries_body_text) {
+  auto seed = gk::read_file(std::string(GK_SOURCE_DIR) + "/samples/notices/seed-notice.xml");
+  BOOST_REQUIRE(seed.is_ok());
+  auto t = tmpl::Template::load(std::string(GK_SOURCE_DIR) + "/templates/notice.xml");
+  BOOST_REQUIRE(t.is_ok());
+  const std::string last_para = "<p>执行中遇到的问题，请及时向办政务公开领导小组办公室反映。</p>";
+  for (bool attachment : {true, false}) {
+    for (int extra = 0; extra <= 21; ++extra) {
+      std::string rec = *seed;
+      auto at = rec.find(last_para);
+      BOOST_REQUIRE(at != std::string::npos);
+      std::string fill;
+      for (int i = 0; i < extra * 28 - 4; ++i) fill += "文";
+      if (extra) rec.insert(at, "<p>" + fill + "</p>");
+      if (!attachment) {
+        auto a = rec.find("<attachments>"), b = rec.find("</attachments>");
+        BOOST_REQUIRE(a != std::string::npos && b != std::string::npos);
+        rec.erase(a, b + std::string("</attachments>").size() - a);
+      }
+      pugi::xml_document xml;
+      BOOST_REQUIRE(xml.load_string(rec.c_str()));
+      auto doc = lay_out_figures(**t, xml, "seed", fonts());
+      BOOST_REQUIRE_MESSAGE(doc.is_ok(), (doc.is_ok() ? "" : doc.error().str()));
+      // The first line of the closing block: 附件说明, else the 署名.
+      const std::string first = attachment ? "附件：" : "青川市扶贫开发办公室";
+      bool found = false;
+      for (auto& p : doc->pages) {
+        double top = -1;
+        for (auto& r : p.texts)
+          if (r.size == 16 && text::to_utf8(r.text).rfind(first, 0) == 0 && (top < 0 || r.y < top)) top = r.y;
+        if (top < 0) continue;
+        found = true;
+        int body_lines = 0;  // 16pt lines above it on its page
+        std::set<double> ys;
+        for (auto& r : p.texts)
+          if (r.size == 16 && r.y < top - 1) ys.insert(r.y);
+        body_lines = static_cast<int>(ys.size());
+        BOOST_TEST(body_lines >= 1, "body +" << extra << " lines, attachment " << attachment << ": '" << first
+                                            << "' starts a page");
+        break;
+      }
+      BOOST_TEST(found);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
