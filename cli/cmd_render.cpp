@@ -43,7 +43,7 @@ Status render_one(const Inputs& in, const std::string& record_path, const std::s
   if (!rec) return rec.error();
   auto pdf = render_record(*in.tmpl, **rec, *in.fonts);
   if (!pdf) return pdf.error();
-  return write_file_atomic(out_path, *pdf, /*durable=*/false);
+  return write_file_atomic(out_path, *pdf);
 }
 
 int run(const cli::Args& args) {

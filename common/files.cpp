@@ -1,6 +1,7 @@
 #include "common/files.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -33,6 +34,23 @@ Status sync_directory(const std::string& dir) {
   return {};
 }
 
+namespace {
+
+// The umask, read without changing it (umask(2) can only be read by setting it, which would race
+// with other threads creating files).
+mode_t process_umask() {
+  static const mode_t mask = [] {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line))
+      if (line.rfind("Umask:", 0) == 0) return static_cast<mode_t>(std::stoul(line.substr(6), nullptr, 8));
+    return static_cast<mode_t>(022);
+  }();
+  return mask;
+}
+
+}  // namespace
+
 Status write_file_atomic(const std::string& given, std::string_view bytes, bool durable) {
   namespace fs = std::filesystem;
   if (given.empty()) return make_error("no file name given");
@@ -52,27 +70,39 @@ Status write_file_atomic(const std::string& given, std::string_view bytes, bool 
   fs::path dir = target.parent_path();
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   std::string tmp = (dir / ("." + target.filename().string() + ".tmp" + std::to_string(rng() % 1000000000))).string();
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  // The bytes go to an unnamed file (O_TMPFILE) that is linked under the temporary name only once
+  // complete, so a writer killed meanwhile leaves nothing behind. Where the file system has no
+  // O_TMPFILE, a named temporary file is written instead.
+  bool named = false;
+  int fd = ::open(dir.empty() ? "." : dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    named = true;
+  }
   if (fd < 0) return make_error(std::string("cannot write: ") + std::strerror(errno), path);
+  auto fail = [&](const char* what, int e) {
+    ::close(fd);
+    if (named) ::unlink(tmp.c_str());
+    return make_error(std::string(what) + std::strerror(e), path);
+  };
   const char* p = bytes.data();
   size_t left = bytes.size();
   while (left > 0) {
     ssize_t n = ::write(fd, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int e = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return make_error(std::string("write failed: ") + std::strerror(e), path);
+      return fail("write failed: ", errno);
     }
     p += n;
     left -= static_cast<size_t>(n);
   }
-  if (durable && ::fsync(fd) != 0) {
-    int e = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return make_error(std::string("fsync failed: ") + std::strerror(e), path);
+  if (durable && ::fsync(fd) != 0) return fail("fsync failed: ", errno);
+  if (!named) {
+    // Older kernels ignore the umask for O_TMPFILE: set the mode open(2) would give a new file.
+    if (::fchmod(fd, 0644 & ~process_umask()) != 0) return fail("cannot set the mode: ", errno);
+    std::string proc = "/proc/self/fd/" + std::to_string(fd);
+    if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, tmp.c_str(), AT_SYMLINK_FOLLOW) != 0) return fail("cannot write: ", errno);
+    named = true;
   }
   if (::close(fd) != 0) {
     int e = errno;

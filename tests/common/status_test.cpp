@@ -1,5 +1,11 @@
 #include <boost/test/unit_test.hpp>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "common/digest.h"
 #include "common/files.h"
@@ -38,6 +44,41 @@ BOOST_AUTO_TEST_CASE(atomic_write_leaves_no_temp_and_keeps_old_on_failure) {
   auto bad = gk::write_file_atomic((dir / "missing" / "f.txt").string(), "x");
   BOOST_TEST(!bad.is_ok());
   BOOST_TEST(bad.error().message.find("cannot write") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+// A writer killed in the middle of a write (SIGKILL: no clean-up runs) leaves nothing in the
+// directory: the bytes go to an unnamed file that gets a name only once complete. It used to
+// leave a ".f.pdf.tmpNNN" file behind.
+BOOST_AUTO_TEST_CASE(atomic_write_killed_midway_leaves_no_file) {
+  fs::path dir = fs::temp_directory_path() / "gk_common_kill_test";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  pid_t pid = ::fork();
+  BOOST_REQUIRE(pid >= 0);
+  if (pid == 0) {
+    std::string big(std::size_t(1) << 30, 'x');  // long enough to be caught writing
+    gk::write_file_atomic((dir / "f.pdf").string(), big);
+    ::_exit(0);
+  }
+  // Wait until the child has a file open in the directory (named or not), then kill it.
+  const std::string fds = "/proc/" + std::to_string(pid) + "/fd";
+  bool writing = false;
+  for (int tries = 0; tries < 20000 && !writing; ++tries) {
+    std::error_code ec;
+    for (auto& e : fs::directory_iterator(fds, ec)) {
+      auto target = fs::read_symlink(e.path(), ec).string();
+      if (!ec && target.rfind(dir.string() + "/", 0) == 0) writing = true;
+    }
+    if (!writing) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  BOOST_REQUIRE_MESSAGE(writing, "the child was not seen writing");
+  std::vector<std::string> left;
+  for (auto& e : fs::directory_iterator(dir)) left.push_back(e.path().filename().string());
+  BOOST_TEST(left.empty(), "left behind: " << (left.empty() ? "" : left.front()));
   fs::remove_all(dir);
 }
 
