@@ -173,6 +173,11 @@ Result<Annual> compute_annual(int year, const std::vector<std::shared_ptr<const 
                         extra.file, rp.line);
     DocKind* k = has_keyword(r, "规章") ? &a.rules : has_keyword(r, "行政规范性文件") ? &a.normative : nullptr;
     if (!k) return make_error("repeal of " + rp.index_no + ": the record is neither 规章 nor 行政规范性文件", extra.file, rp.line);
+    // A repeal after the year may be announced ahead (自…起废止): the record is still 有效 then.
+    if (r.catalogue().validity == "有效" && rp.date <= y1)
+      return make_error("repeal of " + rp.index_no + " on " + rp.date.str() + ", but its record " + r.path() +
+                            " is still marked 有效 (mark it 废止 or 失效)",
+                        extra.file, rp.line);
     if (in_year(rp.date)) ++k->repealed;
   }
 

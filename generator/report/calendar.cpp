@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 
 #include <pugixml.hpp>
 
@@ -92,6 +93,7 @@ Result<Calendar> Calendar::load(const std::string& path) {
   c.path_ = path;
   auto root = doc.child("calendar");
   if (!root) return make_error("root element must be <calendar>", path, 1);
+  std::map<int, int> workday_lines, holiday_lines;  // day -> line, to find a day listed as both
   for (auto y : root.children("year")) {
     int year = y.attribute("value").as_int();
     int line = line_of(*text, y.offset_debug());
@@ -107,18 +109,23 @@ Result<Calendar> Calendar::load(const std::string& path) {
         if (!from) return make_error(from.error().message, path, el);
         if (!to) return make_error(to.error().message, path, el);
         if (*to < *from || from->year() != year) return make_error("holiday range out of order or outside its year", path, el);
-        for (int d = from->days; d <= to->days; ++d) c.holidays_.insert(d);
+        for (int d = from->days; d <= to->days; ++d) c.holidays_.insert(d), holiday_lines.emplace(d, el);
       } else if (name == "workday") {
         auto d = parse_date(e.attribute("date").value());
         if (!d) return make_error(d.error().message, path, el);
         if (d->weekday() < 6) return make_error("make-up working day " + d->str() + " is not a weekend day", path, el);
         if (d->year() != year) return make_error("make-up working day outside its year", path, el);
         c.workdays_.insert(d->days);
+        workday_lines.emplace(d->days, el);
       } else {
         return make_error("unknown element <" + name + "> (use holiday or workday)", path, el);
       }
     }
   }
+  for (auto& [day, line] : workday_lines)
+    if (auto h = holiday_lines.find(day); h != holiday_lines.end())
+      return make_error("make-up working day " + Date{day}.str() + " is inside the holiday on line " + std::to_string(h->second),
+                        path, line);
   return c;
 }
 

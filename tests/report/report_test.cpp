@@ -99,6 +99,21 @@ BOOST_AUTO_TEST_CASE(deadline_with_extension_and_pause) {
   BOOST_TEST(dl->due.str() == "2024-05-08");
 }
 
+// A date both inside a holiday and listed as a make-up working day is a mistake in the calendar
+// (it counted as a working day, silently); the error names the workday's line and the holiday's.
+BOOST_AUTO_TEST_CASE(a_make_up_day_inside_a_holiday_is_an_error) {
+  auto dir = std::filesystem::temp_directory_path() / "gk_calendar_clash";
+  std::filesystem::create_directories(dir);
+  auto file = (dir / "calendar.xml").string();
+  BOOST_REQUIRE(gk::write_file_atomic(file, "<calendar>\n<year value=\"2024\">\n<workday date=\"2024-10-05\"/>\n"
+                                            "<holiday from=\"2024-10-01\" to=\"2024-10-07\"/>\n</year>\n</calendar>\n")
+                    .is_ok());
+  auto c = Calendar::load(file);
+  BOOST_REQUIRE(!c.is_ok());
+  BOOST_TEST(c.error().str() == file + ":3: make-up working day 2024-10-05 is inside the holiday on line 4");
+  std::filesystem::remove_all(dir);
+}
+
 BOOST_AUTO_TEST_CASE(unknown_year_is_an_error) {
   auto w = cal().is_working_day(d("2027-03-01"));
   BOOST_REQUIRE(!w.is_ok());

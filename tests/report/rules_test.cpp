@@ -389,4 +389,25 @@ BOOST_AUTO_TEST_CASE(a_repeal_given_twice_or_before_the_document_is_an_error) {
              b.error().str());
 }
 
+// A document repealed within the year whose record still says 有效 contradicts itself: the
+// catalogue would show the public a repealed document as in force. A repeal announced for a
+// date after the year is fine.
+BOOST_AUTO_TEST_CASE(a_repeal_of_a_record_still_marked_in_force_is_an_error) {
+  const auto& records = samples().records;
+  const record::Record* in_force = nullptr;
+  for (auto& r : records)
+    if (r->catalogue().validity == "有效" && r->catalogue().written_date < "2024-01-01" &&
+        std::any_of(r->catalogue().keywords.begin(), r->catalogue().keywords.end(), [](auto& k) { return k == "行政规范性文件"; }))
+      in_force = r.get();
+  BOOST_REQUIRE(in_force);
+  Extra extra = samples().extra2024;
+  extra.repeals.push_back({in_force->catalogue().index_no, *parse_date("2024-11-30"), 77});
+  auto a = compute_annual(2024, records, samples().requests, extra, std::nullopt);
+  BOOST_REQUIRE(!a.is_ok());
+  BOOST_TEST(a.error().str() == extra.file + ":77: repeal of " + in_force->catalogue().index_no + " on 2024-11-30, but its record " +
+                                    in_force->path() + " is still marked 有效 (mark it 废止 or 失效)");
+  extra.repeals.back().date = *parse_date("2025-03-01");
+  BOOST_TEST(compute_annual(2024, records, samples().requests, extra, std::nullopt).is_ok());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
