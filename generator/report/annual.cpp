@@ -193,7 +193,7 @@ Result<Annual> compute_annual(int year, const std::vector<std::shared_ptr<const 
   size_t requests_in_year = 0;
   for (auto& q : requests) {
     if (in_year(q.received)) add("new", q), ++requests_in_year;
-    if (q.carried_from && *q.carried_from == year - 1) add("carried", q);
+    if (std::binary_search(q.carried_from.begin(), q.carried_from.end(), year - 1)) add("carried", q);
     if (q.reply && in_year(*q.reply)) {
       add("total", q);
       for (auto& d : kRows)

@@ -128,11 +128,16 @@ Result<Request> load_request_from_memory(std::string_view bytes, const std::stri
   r.received = date_attr(rec, "date");
   r.receipt_mode = rec.attribute("how").value();
   auto err = [&](const pugi::xml_node& n, const std::string& m) { return make_error("request " + r.id + ": " + m, name, line_of(bytes, n)); };
-  if (auto c = root.child("carried-over")) {
-    r.carried_from = c.attribute("from").as_int();
-    if (*r.carried_from < r.received.year())
-      return err(c, "carried over from " + std::to_string(*r.carried_from) + " but received on " + r.received.str());
+  // One element per year-end the request was open at: a request open over two year-ends is
+  // carried over twice, and each year's 二 must show it.
+  std::map<int, pugi::xml_node> carried;
+  for (auto c : root.children("carried-over")) {
+    int from = c.attribute("from").as_int();
+    if (from < r.received.year()) return err(c, "carried over from " + std::to_string(from) + " but received on " + r.received.str());
+    if (!carried.emplace(from, c).second) return err(c, "carried over from " + std::to_string(from) + " twice");
+    r.carried_from.push_back(from);
   }
+  std::sort(r.carried_from.begin(), r.carried_from.end());
   if (auto c = root.child("correction")) {
     r.correction_requested = date_attr(c, "requested");
     if (*r.correction_requested < r.received)
@@ -171,6 +176,9 @@ Result<Request> load_request_from_memory(std::string_view bytes, const std::stri
     if (!allowed.empty() && !allowed.count(r.reason))
       return err(c, "reason '" + r.reason + "' is not a sub-row of " + r.result);
   }
+  if (r.reply && !carried.empty() && r.reply->year() <= carried.rbegin()->first)
+    return err(carried.rbegin()->second, "carried over from " + std::to_string(carried.rbegin()->first) + " but replied on " +
+                                             r.reply->str() + ", before that year ended");
   if (auto c = root.child("review")) {
     r.review = Case{date_attr(c, "filed"), "行政复议", c.attribute("outcome").value()};
     // Before the reply too: a review of a request not answered in time (不作为) needs none.

@@ -27,7 +27,7 @@ struct Request {
   int line = 1;      // of <request>
   std::string id, subject, category, receipt_mode;
   Date received;
-  std::optional<int> carried_from;  // year whose report listed it in row 四
+  std::vector<int> carried_from;  // years whose reports listed it in row 四 (open at their end), ascending
   std::optional<Date> correction_requested, corrected;
   std::vector<std::pair<Date, Date>> pauses;  // consultation intervals, inclusive
   std::optional<Date> extension;

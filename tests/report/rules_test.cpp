@@ -410,4 +410,34 @@ BOOST_AUTO_TEST_CASE(a_repeal_of_a_record_still_marked_in_force_is_an_error) {
   BOOST_TEST(compute_annual(2024, records, samples().requests, extra, std::nullopt).is_ok());
 }
 
+// A request open over two year-ends is carried over twice, and each year's 二 shows it (the
+// format allowed one <carried-over>, so the second year could not balance).
+BOOST_AUTO_TEST_CASE(a_request_open_over_two_year_ends_is_carried_twice) {
+  auto carried = [](const std::string& marks, const std::string& reply) {
+    return load_request_from_memory(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<request version=\"1\">\n  <id>T-CARRY</id>\n  <subject>测试</subject>\n"
+        "  <applicant category=\"自然人\"/>\n  <received date=\"2022-12-20\" how=\"当面提交\"/>\n" + marks +
+            "  <reply date=\"" + reply + "\" result=\"予以公开\"/>\n</request>\n",
+        "c.xml");
+  };
+  auto twice = carried("  <carried-over from=\"2022\"/>\n  <carried-over from=\"2023\"/>\n", "2024-02-01");
+  BOOST_REQUIRE_MESSAGE(twice.is_ok(), (twice.is_ok() ? "" : twice.error().str()));
+  auto requests = samples().requests;
+  requests.push_back(*twice);
+  for (auto [year, extra] : {std::pair{2023, &samples().extra2023}, std::pair{2024, &samples().extra2024}}) {
+    auto base = compute_annual(year, samples().records, samples().requests, *extra, std::nullopt);
+    auto with = compute_annual(year, samples().records, requests, *extra, std::nullopt);
+    BOOST_REQUIRE(base.is_ok());
+    BOOST_REQUIRE_MESSAGE(with.is_ok(), (with.is_ok() ? "" : with.error().str()));  // identity B1 holds
+    BOOST_TEST(with->row("carried").v.back() == base->row("carried").v.back() + 1, "二 of " << year);
+  }
+  auto again = carried("  <carried-over from=\"2022\"/>\n  <carried-over from=\"2022\"/>\n", "2024-02-01");
+  BOOST_REQUIRE(!again.is_ok());
+  BOOST_TEST(again.error().str() == "c.xml:8: request T-CARRY: carried over from 2022 twice");
+  auto replied = carried("  <carried-over from=\"2022\"/>\n  <carried-over from=\"2023\"/>\n", "2023-06-01");
+  BOOST_REQUIRE(!replied.is_ok());
+  BOOST_TEST(replied.error().str() ==
+             "c.xml:8: request T-CARRY: carried over from 2023 but replied on 2023-06-01, before that year ended");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
