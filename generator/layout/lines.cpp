@@ -52,6 +52,15 @@ double natural_width(const std::vector<Glyph>& g, size_t begin, size_t end, doub
   return w;
 }
 
+namespace {
+
+bool is_han(char32_t c) { return (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF); }
+
+// Digits (half- and full-width) and the decimal point inside a number (3.5万).
+bool number_char(char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９') || c == U'.'; }
+
+}  // namespace
+
 std::vector<BrokenLine> break_lines(const std::vector<Glyph>& g, const std::vector<double>& widths, double tracking) {
   std::vector<BrokenLine> lines;
   if (g.empty()) return lines;
@@ -90,6 +99,13 @@ std::vector<BrokenLine> break_lines(const std::vector<Glyph>& g, const std::vect
     size_t brk = i;
     while (brk > start && !can[brk]) --brk;
     if (brk == start) brk = i;  // no opportunity at all: break where the line is full
+    // A number stays with the Han unit after it (7|月31日, 12|号): the break moves before the
+    // number when that leaves something on the line.
+    if (brk > start && brk < g.size() && is_han(g[brk].c) && number_char(g[brk - 1].c)) {
+      size_t b = brk;
+      while (b > start && number_char(g[b - 1].c)) --b;
+      if (b > start && can[b]) brk = b;
+    }
     size_t end = brk;
     while (end > start && g[end - 1].c == ' ') --end;
     lines.push_back({start, end, false});
@@ -100,8 +116,6 @@ std::vector<BrokenLine> break_lines(const std::vector<Glyph>& g, const std::vect
 }
 
 namespace {
-
-bool is_han(char32_t c) { return (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF); }
 
 // Where a title may break: a line may end there (UAX #14, 避头尾) and a word ends there. ICU's
 // dictionary splits names it does not know into single characters (青/川/市, 扶/贫), so a
