@@ -8,6 +8,36 @@
 
 namespace gk::font {
 
+namespace {
+
+uint32_t be32(const unsigned char* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
+
+// A table of the face's directory that ends past the end of the file (a truncated copy or a
+// broken download). HarfBuzz clamps such a table to the bytes present, so glyphs would go missing
+// and be drawn from fallback faces without a word. Empty when every table is whole.
+std::string truncated_table(hb_blob_t* blob, unsigned index) {
+  unsigned n = 0;
+  auto* d = reinterpret_cast<const unsigned char*>(hb_blob_get_data(blob, &n));
+  auto at = [&](size_t off, size_t len) { return off + len <= n; };
+  size_t dir = 0;
+  if (at(0, 4) && be32(d) == HB_TAG('t', 't', 'c', 'f')) {
+    if (!at(12 + 4 * size_t(index), 4)) return "the collection header goes past the end of the file";
+    dir = be32(d + 12 + 4 * size_t(index));
+  }
+  if (!at(dir, 12)) return "the table directory goes past the end of the file";
+  unsigned tables = unsigned(d[dir + 4]) << 8 | d[dir + 5];
+  if (!at(dir + 12, 16 * size_t(tables))) return "the table directory goes past the end of the file";
+  for (unsigned k = 0; k < tables; ++k) {
+    const unsigned char* rec = d + dir + 12 + 16 * size_t(k);
+    if (!at(be32(rec + 8), be32(rec + 12)))
+      return "table '" + std::string(reinterpret_cast<const char*>(rec), 4) + "' ends at byte " +
+             std::to_string(size_t(be32(rec + 8)) + be32(rec + 12)) + " but the file has " + std::to_string(n) + " bytes";
+  }
+  return "";
+}
+
+}  // namespace
+
 Result<std::shared_ptr<FontFace>> FontFace::load(const std::string& path, unsigned index) {
   if (!std::filesystem::exists(path)) return make_error("font file not found", path);
   hb_blob_t* blob = hb_blob_create_from_file_or_fail(path.c_str());
@@ -22,6 +52,10 @@ Result<std::shared_ptr<FontFace>> FontFace::load(const std::string& path, unsign
     return make_error("font file has " + std::to_string(count) + " face(s); face index " +
                           std::to_string(index) + " does not exist",
                       path);
+  }
+  if (std::string cut = truncated_table(blob, index); !cut.empty()) {
+    hb_blob_destroy(blob);
+    return make_error("font file is truncated or damaged: " + cut, path);
   }
   std::shared_ptr<FontFace> f(new FontFace());
   f->path_ = path;
