@@ -146,6 +146,36 @@ BOOST_AUTO_TEST_CASE(init_creates_the_catalogue_and_adds_keep_it_equal_to_a_rebu
   BOOST_TEST(run_gk({"archive", "reindex", "--check", root}).code == 0);
 }
 
+// An inspector checks a read-only copy: `reindex --check` rebuilds into the temp directory when
+// the catalogue's directory is not writable (it failed: "cannot lock the catalogue: Permission
+// denied"). As root, permissions do not bind, so the check then runs as nobody, from a copy of
+// the binary that nobody can reach.
+BOOST_AUTO_TEST_CASE(reindex_check_works_on_a_read_only_copy) {
+  TempDir t("rocheck");
+  fs::permissions(t.path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                              fs::perms::others_exec);
+  fs::create_directories(t / "ro");
+  std::string root = t / "ro/root";
+  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
+  BOOST_REQUIRE(run_gk({"archive", "add", root, "--record", seed_record()}).code == 0);
+  fs::remove(t / "ro/root.catalogue.sqlite.lock");
+  auto before = snapshot(t / "ro");
+  std::string bin = GK_BINARY, as = "";
+  if (::geteuid() == 0) {
+    bin = t / "gongkai";
+    fs::copy_file(GK_BINARY, bin);
+    as = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+  }
+  fs::permissions(t / "ro", fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write, fs::perm_options::remove);
+  std::string out = t / "check.out";
+  int st = std::system(("NO_COLOR=1 " + as + quote(bin) + " archive reindex --check " + quote(root) + " >" + quote(out) + " 2>&1").c_str());
+  fs::permissions(t / "ro", fs::perms::owner_write, fs::perm_options::add);
+  BOOST_TEST(WIFEXITED(st));
+  BOOST_TEST(WEXITSTATUS(st) == 0, slurp(out));
+  BOOST_TEST(slurp(out) == "catalogue " + t / "ro/root.catalogue.sqlite" + " is current (1 version)\n");
+  BOOST_TEST((snapshot(t / "ro") == before));
+}
+
 BOOST_AUTO_TEST_CASE(status_changes_are_versions_without_new_content) {
   History h;
   // 发布 again before any withdrawal is refused: the new version would read as a second first
