@@ -126,6 +126,7 @@ struct Exporter {
     for (auto& id : *ids) {
       auto inv = store->inventory(id);
       if (!inv) return inv.error();
+      for (auto& [n, v] : inv->versions) index->mark(id, v.name);
       // An object without record.xml is not a disclosure record. One whose record cannot be read
       // may belong to this year: the bag would be silently incomplete, so the export stops.
       if (inv->versions.empty() || !inv->versions.rbegin()->second.logical_state().count("record.xml")) continue;
@@ -147,6 +148,14 @@ struct Exporter {
       for (auto& [n, v] : inv->versions) it.versions.push_back(v.name);
       it.code = retention_code(it.cat.retention);
       items.push_back(std::move(it));
+    }
+    // A logged version the store no longer has was deleted or rolled back (a withdrawal removed
+    // and the older inventory put back): the archive is no longer what its log proves.
+    for (uint64_t seq : index->unmarked()) {
+      auto e = log->entry(seq);
+      if (!e) return e.error();
+      rules.fail("SEC-01", e->object + " " + e->version,
+                 "log entry " + std::to_string(seq) + " (" + e->action + ") names a version the store does not have: deleted or rolled back");
     }
     if (items.empty()) return make_error("nothing to export: no disclosure of " + o.year + " matches");
     // Classes in the order Y, D30, D10 (unknown periods last), then 成文日期, then 索引号.

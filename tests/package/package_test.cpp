@@ -241,6 +241,33 @@ BOOST_AUTO_TEST_CASE(an_unreadable_record_stops_the_export) {
   BOOST_TEST(!fs::exists(o.out));
 }
 
+// A version deleted from the store, its older inventory put back (a withdrawal undone), or a
+// whole object deleted: the log still names them, so SEC-01 fails. The export passed every rule.
+BOOST_AUTO_TEST_CASE(a_version_or_object_deleted_from_the_store_fails_sec_01) {
+  for (bool whole : {false, true}) {
+    Archive a;
+    a.populate(2);
+    std::string id = "11519900008452170L/2023-00101";
+    std::string dir = a.object_dir(id);
+    if (whole) {
+      fs::remove_all(dir);
+    } else {
+      fs::remove_all(dir + "/v2");
+      for (std::string f : {"inventory.json", "inventory.json.sha512"}) {
+        fs::remove(dir + "/" + f);
+        fs::copy_file(dir + "/v1/" + f, dir + "/" + f);
+      }
+    }
+    auto o = options_2023(a, a.tmp / "bag");
+    auto r = pk::export_bag(o);
+    BOOST_REQUIRE_MESSAGE(r.is_ok(), why(r));
+    BOOST_TEST(joined(r->failed_rules) == (whole ? "SEC-01 (2)\n" : "SEC-01 (1)\n"));
+    std::string report = slurp(o.out + "/data/四性检测报告.json");
+    BOOST_TEST(report.find("\"item\": \"" + id + " v2\",") != std::string::npos, report);
+    BOOST_TEST(report.find(") names a version the store does not have: deleted or rolled back\"") != std::string::npos, report);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(export_refusals) {
   Archive a;
   a.populate(1);
