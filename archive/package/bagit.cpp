@@ -167,8 +167,13 @@ Result<BagCheck> check_bag(const std::string& dir) {
   std::set<std::string> payload, tagfiles;
   std::map<std::string, uint64_t> sizes;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    // Lexically: fs::relative follows links, so data/x -> /etc/passwd was named ../../etc/passwd.
+    std::string r = it->path().lexically_relative(dir).string();
+    if (it->is_symlink()) {  // never followed: a bag holds its own files
+      c.problems.push_back({r, "symbolic link (a bag holds regular files only)"});
+      continue;
+    }
     if (it->is_directory()) continue;
-    std::string r = fs::relative(it->path(), dir, ec).string();
     if (r.rfind("data/", 0) == 0) {
       payload.insert(r);
       sizes[r] = it->file_size(ec);

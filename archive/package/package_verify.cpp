@@ -56,6 +56,23 @@ struct Checker {
 
   void problem(const std::string& file, const std::string& what) { r.problems.push_back(file + ": " + what); }
 
+  // Every export writes tagmanifest-sha512.txt, and only it pins the files beside the payload
+  // (BagIt makes tag manifests optional): without it, any file could be added there unseen.
+  void tag_manifest() {
+    std::error_code ec;
+    if (fs::exists(dir + "/tagmanifest-sha512.txt", ec)) return;
+    problem("tagmanifest-sha512.txt", "missing: every export writes one; without it nothing pins the files beside data/");
+    const std::set<std::string> written = {"bagit.txt", "bag-info.txt", "manifest-sha512.txt", kStatementFile};
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      std::string rel = it->path().lexically_relative(dir).string();
+      if (it.depth() == 0 && rel == "data") {
+        it.disable_recursion_pending();
+        continue;
+      }
+      if (!it->is_directory() && !written.count(rel)) problem(rel, "extra tag file (not written by the export)");
+    }
+  }
+
   std::string sha512_of(const std::string& rel) {
     if (auto it = bag.payload_sha512.find(rel); it != bag.payload_sha512.end()) return it->second;
     auto d = digest_file_hex(DigestAlgorithm::sha512, dir + "/" + rel);
@@ -75,7 +92,8 @@ struct Checker {
         if (it.depth() == 0 && verify::version_number(it->path().filename().string()) > 0) it.disable_recursion_pending();
         continue;
       }
-      files.insert(fs::relative(it->path(), dir + "/" + rel, ec).string());
+      if (it->is_symlink()) continue;  // reported by the bag check, never followed
+      files.insert(it->path().lexically_relative(dir + "/" + rel).string());
     }
     if (!files.count("inclusion-proof.txt")) return problem(rel, "no inclusion-proof.txt: nothing ties these files to the audit log");
     if (!head) return;  // already reported
@@ -145,6 +163,7 @@ Result<PackageReport> verify_package(const std::string& dir, const std::vector<a
   if (!bag) return bag.error();
   Checker c(dir, std::move(*bag));
   for (auto& p : c.bag.problems) c.r.problems.push_back(p.str());
+  c.tag_manifest();
   c.keys = keys_in;
   if (c.keys.empty()) {
     auto k = audit::PublicKey::load(dir + "/data/audit/public-key.pem");

@@ -366,7 +366,7 @@ void check_root(const std::string& root, std::vector<Problem>& out, bool write_l
       continue;
     } else continue;  // other extensions belong to other tools
     for (auto& f : fs::recursive_directory_iterator(e.path(), ec)) {
-      std::string r = fs::relative(f.path(), e.path(), ec).string();
+      std::string r = f.path().lexically_relative(e.path()).string();  // a link is named by its own path
       if (!allowed.count(r)) out.push_back({"extra", "", "", "extensions/" + name + "/" + r, "file this extension does not have"});
     }
   }

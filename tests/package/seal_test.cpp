@@ -65,6 +65,26 @@ BOOST_AUTO_TEST_CASE(clean_bag_is_signed_and_passes) {
   BOOST_TEST(out.find("\nbag signed by key " + fp + " (data/audit/public-key.pem)\n") != std::string::npos, out);
 }
 
+// Only the tag manifest pins the files beside data/: removed, it must not let files be added
+// there unseen (they were: "verified"). A symbolic link is named as one, by its own path (it was
+// named by its target, "../../../../etc/passwd: extra tag file"), and never followed.
+BOOST_AUTO_TEST_CASE(removed_tag_manifest_and_symbolic_links) {
+  Exported x;
+  fs::remove(x.bag + "/tagmanifest-sha512.txt");
+  spit(x.bag + "/审批意见.txt", "同意移交");
+  fs::create_directories(x.bag + "/extra");
+  spit(x.bag + "/extra/x", "x");
+  BOOST_TEST(joined(x.check()) ==
+             "tagmanifest-sha512.txt: missing: every export writes one; without it nothing pins the files beside data/\n"
+             "extra/x: extra tag file (not written by the export)\n"
+             "审批意见.txt: extra tag file (not written by the export)\n");
+  Exported y;
+  fs::create_symlink("/etc/passwd", y.doc(kY2) + "/link.txt");
+  auto problems = y.check();
+  BOOST_TEST(has(problems, "data/documents/" + kY2 + "/link.txt: symbolic link (a bag holds regular files only)"), joined(problems));
+  BOOST_TEST(joined(problems).find("passwd") == std::string::npos, joined(problems));
+}
+
 BOOST_AUTO_TEST_CASE(removed_document_directory) {
   Exported x;
   fs::remove_all(x.doc(kD10_2));
