@@ -41,6 +41,7 @@ int run(const cli::Args& args) {
   }
   if (o->positional.size() != 1 || !o->get("year") || !o->get("out"))
     return cli::fail(std::string("archive export needs ROOT, --year and --out\n") + kHelp, cli::kUsage);
+  if (err = cli::empty_value(*o); !err.empty()) return cli::fail(err, cli::kUsage);
   package::ExportOptions eo;
   eo.root = o->positional[0];
   eo.out = *o->get("out");

@@ -59,17 +59,10 @@ int usage_error(const std::string& msg, const char* help) { return cli::fail(msg
 
 // An option given an empty value (`--as-of ""`, an unset shell variable) is a usage error: taken
 // as absent it would answer another question (the newest versions instead of that day's).
-std::string empty_value(const cli::Options& o) {
-  for (const auto& [name, values] : o.values)
-    for (const auto& v : values)
-      if (v.empty()) return "--" + name + " needs a value, not an empty one";
-  return "";
-}
-
 // Filters from options; a usage error message in `err` when a value is malformed.
 catalogue::Filters filters_from(const cli::Options& o, std::string& err) {
   catalogue::Filters f;
-  if (err = empty_value(o); !err.empty()) return f;
+  if (err = cli::empty_value(o); !err.empty()) return f;
   if (auto y = o.get("year")) {
     if (y->size() != 4 || y->find_first_not_of("0123456789") != std::string::npos) err = "--year '" + *y + "' is not a year";
     else f.year = std::stoi(*y);
@@ -307,7 +300,7 @@ int run_reindex(const cli::Args& args) {
     return cli::kOk;
   }
   if (o->positional.size() != 1) return usage_error("reindex needs ROOT", kReindexHelp);
-  if (err = empty_value(*o); !err.empty()) return cli::fail(err, cli::kUsage);
+  if (err = cli::empty_value(*o); !err.empty()) return cli::fail(err, cli::kUsage);
   ocfl::StoreOptions so;
   so.read_only = o->has("check");  // --check only compares: a read-only root is fine
   auto s = ocfl::Store::open(o->positional[0], so);

@@ -113,4 +113,11 @@ std::optional<int> number_option(const Options& o, const std::string& name, int 
   return std::nullopt;
 }
 
+std::string empty_value(const Options& o) {
+  for (const auto& [name, values] : o.values)
+    for (const auto& v : values)
+      if (v.empty()) return "--" + name + " needs a value, not an empty one";
+  return "";
+}
+
 }  // namespace gk::cli

@@ -36,4 +36,8 @@ std::optional<Options> parse_command(const Args& args, const std::set<std::strin
 std::optional<int> number_option(const Options& o, const std::string& name, int lo, int hi, int fallback,
                                  std::string& error);
 
+// "--name needs a value, not an empty one" for the first option given as '' (an unset shell
+// variable: taken as given it would mean no filter, or fail far from the option); "" if none.
+std::string empty_value(const Options& o);
+
 }  // namespace gk::cli

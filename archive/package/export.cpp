@@ -52,7 +52,9 @@ struct Item {
 bool selected(const record::Catalogue& c, const ExportOptions& o) {
   if (c.written_date.substr(0, 4) != o.year) return false;
   if (!o.issuer.empty() && c.issuer != o.issuer) return false;
-  if (!o.category.empty() && c.genre != o.category && c.subject.rfind(o.category, 0) != 0) return false;
+  // 主题分类 equal to the category or below it (综合政务 holds 综合政务\政务公开; 综 holds nothing).
+  auto under = [&](const std::string& s) { return s == o.category || s.rfind(o.category + "\\", 0) == 0; };
+  if (!o.category.empty() && c.genre != o.category && !under(c.subject)) return false;
   return true;
 }
 

@@ -414,6 +414,35 @@ BOOST_AUTO_TEST_CASE(bad_heads_proofs_and_keys_are_named) {
   BOOST_TEST(p.size() == 3u, joined(p));  // and the manifest and bag-info (Payload-Oxum) the statement names
 }
 
+// --category takes a 体裁 or a 主题分类 and what is filed below it, by whole classes: `综` and
+// `综合政务\政` matched `综合政务\政务公开` as string prefixes. An empty option value is a usage
+// error: `--category ''` exported everything.
+BOOST_AUTO_TEST_CASE(category_filter_matches_whole_classes) {
+  Archive a;
+  a.populate(2);  // every record: 体裁 公告, 主题分类 综合政务\政务公开
+  auto count = [&](const std::string& category) -> std::string {
+    auto o = options_2023(a, a.tmp / ("bag-" + std::to_string(std::hash<std::string>{}(category))));
+    o.category = category;
+    auto r = pk::export_bag(o);
+    return r ? std::to_string(r->items) : why(r);
+  };
+  BOOST_TEST(count("综合政务") == "2");
+  BOOST_TEST(count("综合政务\\政务公开") == "2");
+  BOOST_TEST(count("公告") == "2");
+  BOOST_TEST(count("综") == "nothing to export: no disclosure of 2023 matches");
+  BOOST_TEST(count("综合政务\\政") == "nothing to export: no disclosure of 2023 matches");
+  BOOST_TEST(count("公") == "nothing to export: no disclosure of 2023 matches");
+  for (std::string opt : {"--category", "--issuer", "--out"}) {
+    std::string out = a.tmp / "empty.txt", bag = a.tmp / "bag-empty";
+    std::string args = opt == "--out" ? " --out ''" : " --out " + bag + " " + opt + " ''";
+    int st = std::system((std::string(GK_BINARY) + " archive export " + a.root + " --year 2023 --fonds Z109" + args + " > " + out +
+                          " 2>&1").c_str());
+    BOOST_TEST(WEXITSTATUS(st) == 2, opt);
+    BOOST_TEST(slurp(out) == "gongkai: " + opt + " needs a value, not an empty one\n");
+    BOOST_TEST(!fs::exists(bag));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(cli_round_trip) {
   Archive a;
   a.populate(2);
