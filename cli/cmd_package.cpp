@@ -44,6 +44,10 @@ int run(const cli::Args& args) {
             << " inclusion proof(s), " << r->pdfs << " PDF(s) matching the log, key " << r->key.substr(0, 16);
   if (!r->ok()) std::cout << "; " << r->problems.size() << " problem(s)";
   std::cout << (o->all("key").empty() ? " (the bag's own key: pass --key for origin)" : "") << "\n";
+  // An intact bag may still record a failed 四性检测: verified says the bag is what was exported,
+  // not that what was exported passed.
+  if (!r->four_properties.empty() && r->four_properties != "通过")
+    std::cout << "四性检测 at export: " << r->four_properties << " (the failed rules are in data/四性检测报告.json)\n";
   // In full: the inspector compares it with the fingerprint the archive published.
   std::cout << (r->sealed ? "bag signed by key " : "bag signature not verified; key ") << r->key
             << (o->all("key").empty() ? " (data/audit/public-key.pem)" : " (--key)") << "\n";

@@ -14,6 +14,8 @@ constexpr std::string_view kMagic = "gongkai-tree-head v1";
 bool is_hex64(std::string_view s) { return hash_from_hex(s).is_ok(); }
 
 std::string short_fp(const std::string& fp) { return fp.substr(0, 16); }
+// `fp` shortened, unless `other` starts the same: then in full (two keys alike in 16 digits).
+std::string distinct_fp(const std::string& fp, const std::string& other) { return short_fp(fp) == short_fp(other) ? fp : short_fp(fp); }
 
 // Field checks shared by both encodings: {0 time | 1 key | 2 signature, problem}, problem empty if fine.
 std::pair<int, std::string> check_fields(const Head& h, std::string_view sig_b64) {
@@ -132,8 +134,8 @@ Status verify_head(const Head& head, std::span<const PublicKey> trusted, const s
   }
   for (const PublicKey& k : trusted)
     if (k.verify(text, head.signature))
-      return make_error("key line altered: it names key " + short_fp(head.key) + " but trusted key " +
-                            short_fp(k.fingerprint()) + " made the signature",
+      return make_error("key line altered: it names key " + distinct_fp(head.key, k.fingerprint()) + " but trusted key " +
+                            distinct_fp(k.fingerprint(), head.key) + " made the signature",
                         where, line_no);
   std::string names;
   for (const PublicKey& k : trusted) names += (names.empty() ? "" : ", ") + short_fp(k.fingerprint());

@@ -15,6 +15,8 @@ bool is_hex(std::string_view s, size_t len) {
 }
 
 std::string short_fp(const std::string& fp) { return fp.substr(0, 16); }
+// `fp` shortened, unless `other` starts the same: then in full (two keys alike in 16 digits).
+std::string distinct_fp(const std::string& fp, const std::string& other) { return short_fp(fp) == short_fp(other) ? fp : short_fp(fp); }
 
 }  // namespace
 
@@ -94,8 +96,8 @@ Status verify_bag_statement(const BagStatement& s, std::span<const audit::Public
   }
   for (auto& k : trusted)
     if (k.verify(text, s.signature))
-      return make_error("key line altered: it names key " + short_fp(s.key) + " but trusted key " + short_fp(k.fingerprint()) +
-                            " made the signature",
+      return make_error("key line altered: it names key " + distinct_fp(s.key, k.fingerprint()) + " but trusted key " +
+                            distinct_fp(k.fingerprint(), s.key) + " made the signature",
                         where);
   std::string names;
   for (auto& k : trusted) names += (names.empty() ? "" : ", ") + short_fp(k.fingerprint());

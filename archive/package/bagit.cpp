@@ -155,7 +155,10 @@ std::vector<ManifestLine> read_manifest(const std::string& dir, const std::strin
 
 Result<BagCheck> check_bag(const std::string& dir) {
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return make_error("not a bag: no such directory", dir);
+  if (!fs::is_directory(dir, ec))
+    return make_error(fs::exists(dir, ec) ? "not a bag: a bag is a directory, this is a file" : "not a bag: no such directory", dir);
+  if (!fs::exists(dir + "/bagit.txt", ec) && !fs::exists(dir + "/data", ec))
+    return make_error("not a bag: no bagit.txt and no data/ directory", dir);
   BagCheck c;
   auto bt = read_file(dir + "/bagit.txt");
   if (!bt) c.problems.push_back({"bagit.txt", "missing"});

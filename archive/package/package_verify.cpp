@@ -122,8 +122,8 @@ struct Checker {
         problem(rel + "/" + f, "missing; the log entry records its digest" + who);
         continue;
       }
-      if (f == "document.pdf") ++r.pdfs;
       if (sha512_of(rel + "/" + f) != hex) problem(rel + "/" + f, "sha512 differs from the digest the log entry recorded" + who);
+      else if (f == "document.pdf") ++r.pdfs;  // counted only when it matches
     }
     for (auto& f : files)
       if (!recorded.count(f)) problem(rel + "/" + f, "file the log entry does not record" + who);
@@ -164,10 +164,14 @@ Result<PackageReport> verify_package(const std::string& dir, const std::vector<a
   Checker c(dir, std::move(*bag));
   for (auto& p : c.bag.problems) c.r.problems.push_back(p.str());
   c.tag_manifest();
+  if (auto f = c.bag.info.find("X-四性检测结果"); f != c.bag.info.end()) c.r.four_properties = f->second;
   c.keys = keys_in;
   if (c.keys.empty()) {
     auto k = audit::PublicKey::load(dir + "/data/audit/public-key.pem");
-    if (!k) return make_error("no key: pass --key PUB (the bag's own key is unreadable: " + k.error().message + ")", dir);
+    if (!k)
+      return make_error("no key to check the bag with: data/audit/public-key.pem in the bag cannot be used (" + k.error().message +
+                            "); pass --key PUB, the archive's public key",
+                        dir);
     c.keys.push_back(*k);
   }
   c.r.key = c.keys.front().fingerprint();

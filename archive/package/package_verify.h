@@ -24,6 +24,7 @@ struct PackageReport {
   size_t documents = 0, proofs = 0, pdfs = 0;
   std::string key;      // fingerprint of the key that signed bag-signature.txt, else of the first key used
   bool sealed = false;  // bag-signature.txt verified
+  std::string four_properties;  // bag-info's X-四性检测结果: the export's own result ("通过", "未通过（2项）")
   bool ok() const { return problems.empty(); }
 };
 

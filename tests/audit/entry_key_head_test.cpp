@@ -180,6 +180,11 @@ BOOST_AUTO_TEST_CASE(tree_head_text_sign_verify_and_tamper) {
   relabelled.key = pb->fingerprint();
   BOOST_TEST(verify_head(relabelled, *pa, "h").error().str() ==
              "h: key line altered: it names key " + fb + " but trusted key " + fa + " made the signature");
+  // Altered past its 16th digit, the two keys are named in full (shortened, they read the same).
+  std::string full = pa->fingerprint(), near = full.substr(0, 20) + (full[20] == '0' ? "1" : "0") + full.substr(21);
+  relabelled.key = near;
+  BOOST_TEST(verify_head(relabelled, *pa, "h").error().str() ==
+             "h: key line altered: it names key " + near + " but trusted key " + full + " made the signature");
   // A set of trusted keys (key rotation) accepts either signer.
   std::vector<PublicKey> both = {*pa, *pb};
   BOOST_TEST(verify_head(*other, both, "h").is_ok());

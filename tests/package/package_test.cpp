@@ -460,6 +460,45 @@ BOOST_AUTO_TEST_CASE(cli_round_trip) {
   BOOST_TEST(out.find("\nFAILED: 2 document(s), 2 inclusion proof(s), 2 PDF(s) matching the log, key ") != std::string::npos, out);
 }
 
+// What package verify says about bags it cannot fully vouch for: a changed PDF is not counted as
+// "matching the log" (it was); a bag whose own 四性检测 failed says so beside "verified"; a bag
+// without its public key names the file; an empty directory or a file is "not a bag".
+BOOST_AUTO_TEST_CASE(cli_verify_reports_what_it_found) {
+  Archive a;
+  a.populate(2);
+  std::string g = GK_BINARY, bag = a.tmp / "bag", out = a.tmp / "out.txt";
+  BOOST_REQUIRE(std::system((g + " archive export " + a.root + " --year 2023 --fonds Z109 --out " + bag + " > " + out).c_str()) == 0);
+  auto verify = [&](const std::string& dir, const std::string& opts = "") {
+    int st = std::system((g + " package verify " + dir + opts + " > " + out + " 2>&1").c_str());
+    return std::pair{WEXITSTATUS(st), slurp(out)};
+  };
+  std::string pdf = bag + "/data/documents/" + kY1 + "/document.pdf", orig = slurp(pdf);
+  spit(pdf, orig.substr(0, 40) + (orig[40] == 'x' ? "y" : "x") + orig.substr(41));
+  auto [c1, o1] = verify(bag, " --key " + a.pub_path);
+  BOOST_TEST(c1 == 1);
+  BOOST_TEST(o1.find("\nFAILED: 2 document(s), 2 inclusion proof(s), 1 PDF(s) matching the log, key ") != std::string::npos, o1);
+  spit(pdf, orig);
+  fs::remove(bag + "/data/audit/public-key.pem");
+  auto [c2, o2] = verify(bag);
+  BOOST_TEST(c2 == 1);
+  BOOST_TEST(o2.rfind("gongkai: " + bag + ": no key to check the bag with: data/audit/public-key.pem in the bag cannot be used (", 0) == 0u,
+             o2);
+  BOOST_TEST(o2.find("); pass --key PUB, the archive's public key\n") != std::string::npos, o2);
+  fs::create_directories(a.tmp / "empty");
+  BOOST_TEST(verify(a.tmp / "empty").second == "gongkai: " + a.tmp / "empty" + ": not a bag: no bagit.txt and no data/ directory\n");
+  BOOST_TEST(verify(a.root + "/0=ocfl_1.1").second == "gongkai: " + a.root + "/0=ocfl_1.1: not a bag: a bag is a directory, this is a file\n");
+
+  Archive b;
+  std::string rec = make_record("11519900008452170L/2023-09999", "不合规的文件", "2023-05-05", "永久");
+  b.add("11519900008452170L/2023-09999", {rec, fake_pdf("别的题名", 1, 100, 1, /*pdfa=*/false), "发布"});
+  std::string bag2 = b.tmp / "bag";
+  std::system((g + " archive export " + b.root + " --year 2023 --fonds Z109 --out " + bag2 + " > " + out + " 2>&1").c_str());
+  auto [c3, o3] = verify(bag2, " --key " + b.pub_path);
+  BOOST_TEST(c3 == 0, o3);
+  BOOST_TEST(o3.find("verified: 1 document(s)") == 0u, o3);
+  BOOST_TEST(o3.find("\n四性检测 at export: 未通过（2项） (the failed rules are in data/四性检测报告.json)\n") != std::string::npos, o3);
+}
+
 // The private key for the export's own audit entry can be named on the command line.
 BOOST_AUTO_TEST_CASE(cli_export_signing_key_option) {
   Archive a;
