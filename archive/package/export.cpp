@@ -351,6 +351,9 @@ Result<ExportSummary> export_bag(const ExportOptions& o) {
   if (!key->has_value() && fs::exists(o.root + "/" + audit::kSigningConfig, ec))
     return make_error("a signing key was made for this archive after this command started; nothing was written: run it again",
                       o.root);
+  // A signing export appends its entry last: a log that cannot take it (entries after the last
+  // signed head) would leave a finished bag unlogged, so it is refused before anything is written.
+  if (auto s = ingest::check_log_before_write(o.root, key->has_value() ? &**key : nullptr); !s) return s.error();
   if (auto s = x.select(); !s) return s.error();
   if (o.test_hook) o.test_hook("selected");
   x.release_snapshot();

@@ -268,6 +268,23 @@ BOOST_AUTO_TEST_CASE(a_version_or_object_deleted_from_the_store_fails_sec_01) {
   }
 }
 
+// Entries after the last signed head (a crash between an append and its signature, or heads
+// removed): a signing export could not log itself, and wrote its bag first ("the bag is complete,
+// but the export could not be logged … nothing was written", the bag left behind). Now it
+// refuses before writing.
+BOOST_AUTO_TEST_CASE(a_log_that_cannot_take_the_entry_stops_the_export_first) {
+  Archive a;
+  a.populate(2);
+  auto e = Archive::entry("11519900008452170L/2023-00100", "v3", {"x", "", "修改"});
+  a.append(e, /*sign=*/false);
+  auto o = options_2023(a, a.tmp / "bag");
+  auto r = pk::export_bag(o);
+  BOOST_REQUIRE(!r.is_ok());
+  BOOST_TEST(why(r).rfind("the audit log has 1 entry after its last signed head (seq 4), left by a crash", 0) == 0u, why(r));
+  BOOST_TEST(why(r).find("nothing was written") != std::string::npos, why(r));
+  for (auto& f : fs::directory_iterator(a.tmp.path)) BOOST_TEST(f.path().filename().string().rfind("bag", 0) != 0u, f.path());
+}
+
 BOOST_AUTO_TEST_CASE(export_refusals) {
   Archive a;
   a.populate(1);
