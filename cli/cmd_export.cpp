@@ -65,6 +65,7 @@ int run(const cli::Args& args) {
   auto r = package::export_bag(eo);
   if (bar) bar->finish();
   if (!r) return cli::fail(r.error().str());
+  for (auto& w : r->removed) std::cerr << "gongkai: note: removed " << w << ", left by an export that was interrupted\n";
   std::cout << "exported " << r->items << " item(s), " << r->versions << " version(s), " << r->files << " file(s) ("
             << r->bytes << " bytes) to " << eo.out << ": " << r->first << " — " << r->last << "\n";
   if (!r->sealed)

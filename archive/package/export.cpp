@@ -328,6 +328,32 @@ Status log_export(const ExportOptions& o, const std::string& out, const ExportSu
 
 }  // namespace
 
+// Work directories <out>.tmp-TOKEN of exports to `out` killed midway (kill -9, power loss): their
+// lock file <out>.tmp-TOKEN.lock is no longer held. Removed, with their lock files; a work
+// directory without a lock file, or one whose export still runs, is left alone.
+std::vector<std::string> remove_abandoned(const std::string& out) {
+  std::vector<std::string> removed;
+  std::error_code ec;
+  fs::path parent = fs::path(out).parent_path();
+  const std::string prefix = fs::path(out).filename().string() + ".tmp-";
+  std::vector<fs::path> locks;
+  for (auto& e : fs::directory_iterator(parent, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.rfind(prefix, 0) == 0 && name.size() > 5 && name.compare(name.size() - 5, 5, ".lock") == 0) locks.push_back(e.path());
+  }
+  for (auto& lock : locks) {
+    auto held = ocfl::fsx::FileLock::acquire(lock.string(), true, false);
+    if (!held) continue;  // busy: an export is writing there
+    std::string work = lock.string().substr(0, lock.string().size() - 5);
+    if (fs::exists(work, ec)) {
+      ocfl::fsx::remove_tree(work);
+      removed.push_back(work);
+    }
+    fs::remove(lock, ec);
+  }
+  return removed;
+}
+
 Result<ExportSummary> export_bag(const ExportOptions& o) {
   if (o.year.size() != 4 || o.year.find_first_not_of("0123456789") != std::string::npos)
     return make_error("--year must be four digits, not '" + o.year + "'");
@@ -364,12 +390,19 @@ Result<ExportSummary> export_bag(const ExportOptions& o) {
                       "export with that key, or check the archive with gongkai archive verify",
                       o.root);
 
+  x.sum.removed = remove_abandoned(out);
   std::string tmp = out + ".tmp-" + ocfl::fsx::random_token();
+  // Held while the bag is built: an export that finds the work directory unlocked knows that
+  // its writer was killed (remove_abandoned).
+  auto working = ocfl::fsx::FileLock::acquire(tmp + ".lock", true, false);
+  if (!working) return working.error();
   if (auto s = ocfl::fsx::make_dirs(tmp); !s) return s.error();
   struct Cleanup {
     std::string dir;
     ~Cleanup() {
       if (!dir.empty()) ocfl::fsx::remove_tree(dir);
+      std::error_code ec;
+      fs::remove(dir + ".lock", ec);
     }
   } cleanup{tmp};
 
@@ -431,6 +464,7 @@ Result<ExportSummary> export_bag(const ExportOptions& o) {
   if (auto s = ocfl::fsx::sync_filesystem(tmp); !s) return s.error();
   if (auto s = ocfl::fsx::rename_path(tmp, out); !s) return s.error();
   cleanup.dir.clear();
+  fs::remove(tmp + ".lock", ec);
   if (auto s = ocfl::fsx::fsync_path(fs::path(out).parent_path().string()); !s) return s.error();
   x.log.reset();  // closes the log's files before our own entry is appended
   if (auto s = log_export(o, out, x.sum, x.fonds.fonds, x.head.size, key->has_value() ? &**key : nullptr); !s)

@@ -54,6 +54,7 @@ struct ExportSummary {
   std::string first, last;  // 档号 range
   std::vector<std::string> failed_rules;  // "AUTH-01 (2 items)"
   bool sealed = false;                    // bag-signature.txt written (a signing key was found)
+  std::vector<std::string> removed;       // work directories of interrupted exports to <out>, removed
 };
 
 // Errors: bad options, no signed tree head, a head that does not verify, nothing selected, an

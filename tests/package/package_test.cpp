@@ -285,6 +285,33 @@ BOOST_AUTO_TEST_CASE(a_log_that_cannot_take_the_entry_stops_the_export_first) {
   for (auto& f : fs::directory_iterator(a.tmp.path)) BOOST_TEST(f.path().filename().string().rfind("bag", 0) != 0u, f.path());
 }
 
+// An export killed midway leaves its work directory <out>.tmp-TOKEN and lock file: the next export
+// to the same place removes them once no export holds the lock, and says so. The work directory
+// of a running export (lock held), or one without a lock file, is left alone.
+BOOST_AUTO_TEST_CASE(work_directories_of_interrupted_exports_are_removed) {
+  Archive a;
+  a.populate(1);
+  std::string out = a.tmp / "bag";
+  for (std::string t : {"dead", "running", "nolock"}) {
+    fs::create_directories(out + ".tmp-" + t + "/data");
+    spit(out + ".tmp-" + t + "/data/record.xml", "<x/>");
+    if (t != "nolock") spit(out + ".tmp-" + t + ".lock", "");
+  }
+  auto running = gk::ocfl::fsx::FileLock::acquire(out + ".tmp-running.lock", true, false);
+  BOOST_REQUIRE(running.is_ok());
+  auto r = pk::export_bag(options_2023(a, out));
+  BOOST_REQUIRE_MESSAGE(r.is_ok(), why(r));
+  BOOST_TEST(joined(r->removed) == out + ".tmp-dead\n");
+  BOOST_TEST(!fs::exists(out + ".tmp-dead"));
+  BOOST_TEST(!fs::exists(out + ".tmp-dead.lock"));
+  BOOST_TEST(fs::exists(out + ".tmp-running/data/record.xml"));
+  BOOST_TEST(fs::exists(out + ".tmp-nolock/data/record.xml"));
+  std::vector<std::string> names;
+  for (auto& e : fs::directory_iterator(a.tmp.path)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  BOOST_TEST(joined(names) == "archive\nbag\nbag.tmp-nolock\nbag.tmp-running\nbag.tmp-running.lock\nsigner.key\n");
+}
+
 BOOST_AUTO_TEST_CASE(export_refusals) {
   Archive a;
   a.populate(1);
