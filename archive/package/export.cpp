@@ -47,10 +47,11 @@ struct Item {
   std::vector<std::string> versions;  // all, oldest first
   std::string code, danghao;
   int number = 0;
+  bool chosen = true;  // passes --category and --issuer (numbered either way)
 };
 
+// --category and --issuer; the year is checked apart: 档号 are numbered over the whole year.
 bool selected(const record::Catalogue& c, const ExportOptions& o) {
-  if (c.written_date.substr(0, 4) != o.year) return false;
   if (!o.issuer.empty() && c.issuer != o.issuer) return false;
   // 主题分类 equal to the category or below it (综合政务 holds 综合政务\政务公开; 综 holds nothing).
   auto under = [&](const std::string& s) { return s == o.category || s.rfind(o.category + "\\", 0) == 0; };
@@ -141,8 +142,9 @@ struct Exporter {
       if (!rec_bytes) return unreadable(rec_bytes.error());
       auto rec = record::load_record_from_memory(*rec_bytes, id + " record.xml");
       if (!rec) return unreadable(rec.error());
-      if (!selected((*rec)->catalogue(), o)) continue;
+      if ((*rec)->catalogue().written_date.substr(0, 4) != o.year) continue;
       Item it;
+      it.chosen = selected((*rec)->catalogue(), o);
       it.id = id;
       it.cat = (*rec)->catalogue();
       it.secrecy = (*rec)->doc().document_element().child("notice").child("secrecy").text().get();
@@ -159,7 +161,6 @@ struct Exporter {
       rules.fail("SEC-01", e->object + " " + e->version,
                  "log entry " + std::to_string(seq) + " (" + e->action + ") names a version the store does not have: deleted or rolled back");
     }
-    if (items.empty()) return make_error("nothing to export: no disclosure of " + o.year + " matches");
     // Classes in the order Y, D30, D10 (unknown periods last), then 成文日期, then 索引号.
     auto rank = [](const std::string& c) { return c == "Y" ? 0 : c == "D30" ? 1 : c == "D10" ? 2 : 3; };
     std::sort(items.begin(), items.end(), [&](const Item& a, const Item& b) {
@@ -171,6 +172,10 @@ struct Exporter {
       it.number = ++next[it.code];
       it.danghao = make_danghao(fonds.fonds, o.year, it.code, it.number);
     }
+    // A part of the year (--category, --issuer) keeps the 档号 the whole year's export gives: one
+    // 档号 names one document in every bag of the year.
+    items.erase(std::remove_if(items.begin(), items.end(), [](const Item& it) { return !it.chosen; }), items.end());
+    if (items.empty()) return make_error("nothing to export: no disclosure of " + o.year + " matches");
     return {};
   }
 
@@ -442,9 +447,15 @@ Result<ExportSummary> export_bag(const ExportOptions& o) {
   for (auto& r : x.rules.rules())
     if (!r.passed()) x.sum.failed_rules.push_back(r.id + " (" + std::to_string(r.failures.size()) + ")");
   bag.add_info("Source-Organization", x.fonds.fonds_name.empty() ? x.items.front().cat.issuer : x.fonds.fonds_name);
-  bag.add_info("External-Description", o.year + "年度政府信息公开文件归档移交包（归档文件目录、文件、四性检测报告、审计日志证明）");
+  // A part of the year says so: otherwise it reads as the whole year's bag.
+  std::string part;
+  if (!o.category.empty()) part = "主题分类或体裁 " + o.category;
+  if (!o.issuer.empty()) part += (part.empty() ? "" : "；") + std::string("发布机构 ") + o.issuer;
+  bag.add_info("External-Description", o.year + "年度政府信息公开文件归档移交包" + (part.empty() ? "" : "（部分：" + part + "）") +
+                                           "（归档文件目录、文件、四性检测报告、审计日志证明）");
   bag.add_info("X-全宗号", x.fonds.fonds);
   bag.add_info("X-年度", o.year);
+  bag.add_info("X-选取范围", part.empty() ? "全年" : part);
   bag.add_info("X-档号范围", x.sum.first + " — " + x.sum.last);
   bag.add_info("X-件数", std::to_string(x.sum.items));
   bag.add_info("X-四性检测结果", x.rules.failed_rules() == 0 ? "通过" : "未通过（" + std::to_string(x.rules.failed_rules()) + "项）");

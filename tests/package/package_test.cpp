@@ -487,6 +487,50 @@ BOOST_AUTO_TEST_CASE(category_filter_matches_whole_classes) {
   }
 }
 
+// A part of the year (--issuer, --category) keeps the 档号 of the whole year's bag, and says it is
+// a part: 档号 were numbered within the part, so one 档号 named different documents in two bags
+// of the same year, and a part read as the whole year.
+BOOST_AUTO_TEST_CASE(a_part_of_the_year_keeps_the_years_danghao_and_says_so) {
+  Archive a;
+  const char* issuers[] = {"青川市人民政府", "青川市交通运输局", "青川市人民政府", "青川市交通运输局"};
+  for (int i = 0; i < 4; ++i) {
+    std::string id = "11519900008452170L/2023-0020" + std::to_string(i);
+    a.add(id, {make_record(id, "第" + std::to_string(i) + "号公告", "2023-0" + std::to_string(i + 1) + "-10", "永久", issuers[i]),
+               fake_pdf("第" + std::to_string(i) + "号公告", 1, 100, i), "发布"});
+  }
+  auto danghao_of = [](const std::string& bag) {
+    std::map<std::string, std::string> m;  // 题名 -> 档号, from the 目录
+    std::string csv = slurp(bag + "/data/归档文件目录.csv");
+    for (size_t at = csv.find("\r\n") + 2; at < csv.size(); at = csv.find("\r\n", at) + 2) {
+      std::string row = csv.substr(at, csv.find("\r\n", at) - at);
+      std::vector<std::string> f;
+      for (size_t p = 0, q; p <= row.size(); p = q + 1) {
+        q = row.find(',', p);
+        if (q == std::string::npos) q = row.size();
+        f.push_back(row.substr(p, q - p));
+      }
+      m[f[4]] = f[1];
+    }
+    return m;
+  };
+  auto whole = options_2023(a, a.tmp / "whole");
+  BOOST_REQUIRE(pk::export_bag(whole).is_ok());
+  auto part = options_2023(a, a.tmp / "part");
+  part.issuer = "青川市交通运输局";
+  auto r = pk::export_bag(part);
+  BOOST_REQUIRE_MESSAGE(r.is_ok(), why(r));
+  BOOST_TEST(r->items == 2u);
+  auto w = danghao_of(whole.out), p = danghao_of(part.out);
+  BOOST_REQUIRE(p.size() == 2u);
+  for (auto& [title, dh] : p) BOOST_TEST(dh == w[title], title);
+  BOOST_TEST(p["第1号公告"] == "Z109-WS\u00b72023-Y-0002");
+  std::string info = slurp(part.out + "/bag-info.txt");
+  BOOST_TEST(info.find("X-选取范围: 发布机构 青川市交通运输局\n") != std::string::npos, info);
+  BOOST_TEST(info.find("2023年度政府信息公开文件归档移交包（部分：发布机构 青川市交通运输局）") != std::string::npos, info);
+  BOOST_TEST(slurp(whole.out + "/bag-info.txt").find("X-选取范围: 全年\n") != std::string::npos);
+  BOOST_TEST(joined(pk::verify_package(part.out)->problems) == "");
+}
+
 BOOST_AUTO_TEST_CASE(cli_round_trip) {
   Archive a;
   a.populate(2);
