@@ -72,10 +72,12 @@ Status write_file_atomic(const std::string& given, std::string_view bytes, bool 
   std::string tmp = (dir / ("." + target.filename().string() + ".tmp" + std::to_string(rng() % 1000000000))).string();
   // The bytes go to an unnamed file (O_TMPFILE) that is linked under the temporary name only once
   // complete, so a writer killed meanwhile leaves nothing behind. Where the file system has no
-  // O_TMPFILE, a named temporary file is written instead.
+  // O_TMPFILE, or there is no /proc, a named temporary file is written instead.
+  // Linking an unnamed file needs /proc (absent in some containers and chroots).
+  static const bool proc_fds = ::access("/proc/self/fd", F_OK) == 0;
   bool named = false;
-  int fd = ::open(dir.empty() ? "." : dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+  int fd = proc_fds ? ::open(dir.empty() ? "." : dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644) : -1;
+  if (!proc_fds || (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL))) {
     fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     named = true;
   }
