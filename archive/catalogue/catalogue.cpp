@@ -229,9 +229,21 @@ Status index_versions(const ocfl::Store& store, const std::vector<std::pair<std:
     std::string full = store.object_path(id);
     std::string dir = full.substr(std::min(full.size(), store.root().size() + 1));
     int have = ix->head_of(dir);
-    if (have >= n) continue;
+    if (have >= n) {
+      // Indexed already, unless the store was restored from a backup and written again: other
+      // content under the same version number. Then only a rebuild is right.
+      auto inv = store.inventory(id);
+      if (!inv) return inv.error();
+      if (ix->identity_of(id, n) == version_identity(*inv, n)) continue;
+      ix = make_error("closed before the rebuild replaces the file");
+      return rebuild_locked(store, p).status();
+    }
     auto inv = store.inventory(id);
     if (!inv) return inv.error();
+    if (have > 0 && ix->identity_of(id, have) != version_identity(*inv, have)) {
+      ix = make_error("closed before the rebuild replaces the file");
+      return rebuild_locked(store, p).status();
+    }
     for (int k = have + 1; k <= n; ++k) {
       if (!inv->versions.count(k)) return make_error("object '" + id + "' has no version v" + std::to_string(k));
       plan.emplace_back(version_key(*inv, k), id, k);
@@ -256,10 +268,11 @@ Result<Index> open_checked(const ocfl::Store& store, const std::string& path, Op
   // cannot take) fails, saying what to do, rather than answer from a catalogue it cannot trust.
   auto cannot_write = [&](const Error& e) {
     return Error{e.file, e.line,
-                 e.message + " (the catalogue must be brought up to date before it can answer, and cannot be "
-                             "written here; `gongkai archive reindex " + store.root() +
+                 e.message + " (the catalogue must be brought up to date before it can answer, and that failed; "
+                             "`gongkai archive reindex " + store.root() +
                              (p == default_path(store.root()) ? std::string() : " --catalogue " + p) +
-                             "` does it where it can)"};
+                             "` rebuilds it where it can be written, `gongkai archive verify " + store.root() +
+                             "` names damage in the store)"};
   };
   auto rebuild_with = [&](const std::string& why) -> Result<Index> {
     report.notices.push_back(why);

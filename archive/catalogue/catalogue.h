@@ -50,6 +50,10 @@ Status build_file(std::vector<Entry> entries, const std::string& path, bool dura
 std::string order_key(const std::string& created_max, const std::string& object_id, int version);
 // The key of version n of an object (created_max over its versions 1..n).
 std::string version_key(const ocfl::Inventory& inv, int n);
+// What tells one content of version n from another under the same number (a store restored from
+// a backup and written again): the digest read_entry records (record.xml's, else document.pdf's)
+// and the version's created time, as Index::identity_of gives them. "" when there is no version n.
+std::string version_identity(const ocfl::Inventory& inv, int n);
 
 struct OpenReport {
   std::vector<std::string> notices;  // what was repaired, one line each, for stderr

@@ -86,7 +86,61 @@ void fill_from_metadata(Entry& e, const Json& j) {
   if (auto k = string_list(j, {"keywords", "主题词"}); !k.empty()) e.keywords = k;
 }
 
-// Text of a PDF through poppler's pdftotext (UTF-8, reading order); whitespace collapsed per line.
+constexpr const char* kUnreadablePdf = "pdftotext cannot read the PDF";
+
+// A page number line as GB/T 9704 sets it ("— 3 —"), or "- 3 -".
+bool page_number_line(std::string_view l) {
+  auto dash = [](std::string_view s, size_t& i) {
+    for (std::string_view d : {"\u2014", "\u2013", "-"})
+      if (s.substr(i, d.size()) == d) return i += d.size(), true;
+    return false;
+  };
+  size_t i = 0;
+  if (!dash(l, i)) return false;
+  while (i < l.size() && l[i] == ' ') ++i;
+  size_t digits = i;
+  while (i < l.size() && l[i] >= '0' && l[i] <= '9') ++i;
+  if (i == digits) return false;
+  while (i < l.size() && l[i] == ' ') ++i;
+  return dash(l, i) && i == l.size();
+}
+
+// pdftotext's lines read as the page shows them: the lines of a block (pdftotext separates blocks
+// by a blank line) are one text, read like a record (generator/text/reading.h): a line break
+// between two Han characters is no space, so a word wrapped at a line end is found whole. Page
+// number lines are dropped, and the blocks on either side of one joined: a paragraph going on
+// over the page. One output line per block.
+std::string pdf_reading(const std::string& out) {
+  std::vector<std::string> blocks;
+  std::string block;
+  auto end_block = [&] {
+    std::string t = text::as_read(block);
+    if (!t.empty()) blocks.push_back(t);
+    block.clear();
+  };
+  bool gap = false, page_turn = false;  // since the last text line: a blank line; a page number
+  for (size_t at = 0; at <= out.size();) {
+    size_t nl = out.find_first_of("\n\f", at);
+    if (nl == std::string::npos) nl = out.size();
+    std::string line = text::as_read(std::string_view(out).substr(at, nl - at));
+    at = nl + 1;
+    if (line.empty()) {
+      gap = true;
+    } else if (page_number_line(line)) {
+      page_turn = true;
+    } else {
+      if (gap && !page_turn && !block.empty()) end_block();
+      block += (block.empty() ? "" : "\n") + line;
+      gap = page_turn = false;
+    }
+  }
+  end_block();
+  std::string text;
+  for (auto& b : blocks) text += (text.empty() ? "" : "\n") + b;
+  return text;
+}
+
+// Text of a PDF through poppler's pdftotext (UTF-8, reading order), read as the page shows it.
 Result<std::string> pdf_text(const std::string& pdf_bytes) {
   char tmpl[] = "/tmp/gk_catalogue_pdf_XXXXXX";
   int fd = ::mkstemp(tmpl);
@@ -124,28 +178,8 @@ Result<std::string> pdf_text(const std::string& pdf_bytes) {
   if (rc == 0) ::waitpid(pid, &status, 0);
   ::unlink(path.c_str());
   if (rc != 0) return make_error("pdftotext is not installed (apt-get install poppler-utils)");
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return make_error("pdftotext cannot read the PDF");
-  // One line per input line, runs of white space collapsed, blank lines dropped.
-  std::string text, line;
-  auto flush = [&] {
-    if (!line.empty()) text += (text.empty() ? "" : "\n") + line;
-    line.clear();
-  };
-  bool space = false;
-  for (char c : out) {
-    if (c == '\n' || c == '\f') {
-      flush();
-      space = false;
-    } else if (c == ' ' || c == '\t' || c == '\r') {
-      space = !line.empty();
-    } else {
-      if (space) line += ' ';
-      space = false;
-      line += c;
-    }
-  }
-  flush();
-  return text;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return make_error(kUnreadablePdf);
+  return pdf_reading(out);
 }
 
 
@@ -167,6 +201,16 @@ std::string version_key(const ocfl::Inventory& inv, int n) {
       best = ocfl::rfc3339_epoch(ver.created);
     }
   return order_key(latest, inv.id, n);
+}
+
+std::string version_identity(const ocfl::Inventory& inv, int n) {
+  auto it = inv.versions.find(n);
+  if (it == inv.versions.end()) return "";
+  auto state = it->second.logical_state();
+  std::string digest;
+  for (const char* f : {"document.pdf", "record.xml"})
+    if (auto d = state.find(f); d != state.end()) digest = d->second;
+  return digest + "|" + it->second.created;
 }
 
 Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, int n) {
@@ -214,8 +258,12 @@ Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, i
     auto bytes = store.read_file(inv, vname, "document.pdf");
     if (!bytes) return bytes.error();
     auto t = pdf_text(*bytes);
-    if (!t) return make_error(t.error().message, where + "/document.pdf");
-    e.body = *t;
+    // A PDF poppler cannot read (damaged, or not really a PDF) was archived as it is: its version
+    // is found by its catalogue fields alone. Failing would stop every search of the archive,
+    // and the version can never be removed. The outcome depends on the bytes only, so rebuilds
+    // agree. A missing pdftotext is the machine's fault, and stays an error.
+    if (!t && t.error().message != kUnreadablePdf) return make_error(t.error().message, where + "/document.pdf");
+    e.body = t ? *t : std::string();
     if (e.digest.empty()) e.digest = f->second;
   }
   return e;

@@ -14,7 +14,7 @@ namespace {
 constexpr int kApplicationId = 0x676b6361;  // "gkca"
 // 10: text read as the templates draw it (text/reading.h: no space between Han characters across
 // a line break in the record, no invisible characters), so catalogues of 9 are rebuilt.
-constexpr int kFormatVersion = 10;  // also PRAGMA user_version in kSchema
+constexpr int kFormatVersion = 11;  // also PRAGMA user_version in kSchema
 
 // Settings that decide the file's bytes are fixed here, before the first table exists.
 const char* kSchema = R"sql(
@@ -22,7 +22,7 @@ PRAGMA page_size=4096;
 PRAGMA auto_vacuum=NONE;
 PRAGMA encoding='UTF-8';
 PRAGMA application_id=1735091041;
-PRAGMA user_version=10;
+PRAGMA user_version=11;
 BEGIN;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE objects(dir TEXT PRIMARY KEY, object_id TEXT NOT NULL, head INTEGER NOT NULL) WITHOUT ROWID;
@@ -425,6 +425,15 @@ int Index::head_of(const std::string& object_dir) const {
   int head = static_cast<int>(s.integer(0));
   sqlite3_reset(s.raw());
   return head;
+}
+
+std::string Index::identity_of(const std::string& object_id, int version) const {
+  Stmt& s = prepared("SELECT coalesce(digest, '') || '|' || created FROM versions WHERE object_id = ? AND version = ?");
+  s.bind(1, object_id).bind(2, int64_t{version});
+  if (!s.ok() || s.step() != SQLITE_ROW) return {};
+  std::string d = s.text(0);
+  sqlite3_reset(s.raw());
+  return d;
 }
 
 std::string Index::last_key() const {

@@ -107,6 +107,8 @@ class Index {
 
   std::string last_key() const;                                // "" when empty
   int head_of(const std::string& object_dir) const;            // 0 when not indexed
+  // version_identity (catalogue.h) of an indexed version; "" when not indexed.
+  std::string identity_of(const std::string& object_id, int version) const;
   Result<std::map<std::string, ObjectState>> objects() const;  // by object_dir
   Result<int64_t> version_count() const;
 
