@@ -306,6 +306,7 @@ int run_reindex(const cli::Args& args) {
   auto s = ocfl::Store::open(o->positional[0], so);
   if (!s) return cli::fail(s.error().str());
   std::string path = o->get("catalogue").value_or(catalogue::default_path(s->root()));
+  if (auto c = catalogue::check_catalogue_path(*s, path); !c) return cli::fail(c.error().str());
   if (o->has("check")) {
     // The rebuild goes beside the catalogue (same file system, room for its size), or into the
     // temp directory when that is not writable: an inspector checks a read-only copy.

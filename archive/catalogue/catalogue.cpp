@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <tuple>
 
@@ -199,8 +200,37 @@ Status build_file(std::vector<Entry> entries, const std::string& path, bool dura
   return {};
 }
 
+Status check_catalogue_path(const ocfl::Store& store, const std::string& path) {
+  std::string p = resolve(store, path);
+  std::error_code ec;
+  std::string root = fs::weakly_canonical(store.root(), ec).string(), where = fs::weakly_canonical(p, ec).string();
+  if (!root.empty() && (where == root || where.rfind(root + "/", 0) == 0))
+    return make_error("is inside the storage root; a catalogue goes beside it (the root holds only OCFL content)", p);
+  if (p == default_path(store.root())) return {};
+  auto st = fs::status(p, ec);
+  if (!fs::exists(st)) return {};
+  if (fs::is_directory(st)) return make_error("is a directory, not a catalogue", p);
+  if (!fs::is_regular_file(st)) return make_error("is not a regular file; refusing to use it as a catalogue", p);
+  std::string head(72, '\0');
+  {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return make_error(std::string("cannot read: ") + std::strerror(errno), p);
+    in.read(head.data(), 72);
+    head.resize(static_cast<size_t>(in.gcount()));
+  }
+  if (head.empty()) return {};
+  const char* advice = "; refusing to replace it: check the path, or remove the file to have the catalogue built there";
+  if (head.size() < 72 || head.compare(0, 16, std::string("SQLite format 3\0", 16)) != 0)
+    return make_error(std::string("is not a gongkai catalogue (not an SQLite database)") + advice, p);
+  // The header's application_id (bytes 68-71, big-endian): "gkca" for a catalogue.
+  if (head.compare(68, 4, "gkca") != 0)
+    return make_error(std::string("is an SQLite database of another application, not a gongkai catalogue") + advice, p);
+  return {};
+}
+
 Result<RebuildReport> rebuild(const ocfl::Store& store, const std::string& path) {
   std::string p = resolve(store, path);
+  if (auto s = check_catalogue_path(store, p); !s) return s.error();
   WriteLock lock(p);
   if (!lock.ok()) return lock.error(p);
   return rebuild_locked(store, p);
@@ -263,6 +293,7 @@ Status index_versions(const ocfl::Store& store, const std::vector<std::pair<std:
 
 Result<Index> open_checked(const ocfl::Store& store, const std::string& path, OpenReport& report) {
   std::string p = resolve(store, path);
+  if (auto s = check_catalogue_path(store, p); !s) return s.error();
   std::error_code ec;
   // A reader that must repair the catalogue but cannot write it (a read-only directory, a lock it
   // cannot take) fails, saying what to do, rather than answer from a catalogue it cannot trust.

@@ -24,6 +24,12 @@ namespace gk::catalogue {
 // OCFL root holds only OCFL content and the catalogue is never copied as if it were archival.
 std::string default_path(const std::string& ocfl_root);
 
+// An error unless `path` may hold this store's catalogue: it is outside the storage root, and a
+// file already there is an SQLite database (or empty). Anything else ("--catalogue key.pem") would
+// be taken for a damaged catalogue and replaced. At the default path any file counts as a
+// damaged catalogue (nothing else lives there), and is rebuilt.
+Status check_catalogue_path(const ocfl::Store& store, const std::string& path);
+
 // Reads one version of an object into an Entry: metadata.json when present (catalogue fields and
 // status), else status 发布 and the catalogue of record.xml; text from record.xml's body, or the
 // text of document.pdf (pdftotext) when the record has no body.

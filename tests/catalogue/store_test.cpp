@@ -1,5 +1,7 @@
 // The catalogue of an OCFL store: incremental = reindex (bytes), filters, as-of, withdrawn items,
 // stale / missing / damaged catalogues, and the CLI's errors.
+#include <sqlite3.h>
+
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <map>
@@ -357,13 +359,20 @@ BOOST_AUTO_TEST_CASE(stale_missing_and_damaged_catalogues_are_rebuilt) {
 
   // A rebuild that cannot switch its file in says why (the clean-up used to overwrite the error:
   // "cannot replace the catalogue: Success").
-  std::string in_the_way = (f.dir.path / "dir.sqlite").string();
+  // (At the default path: elsewhere a directory is refused before any rebuild, below.)
+  std::string in_the_way = f.cat();
+  fs::remove(in_the_way);
   fs::create_directories(in_the_way + "/x");
   auto blocked = rebuild(*f.store, in_the_way);
   BOOST_REQUIRE(!blocked);
   BOOST_TEST(blocked.error().str() == in_the_way + ": cannot replace the catalogue: Is a directory");
   for (const auto& e : fs::directory_iterator(f.dir.path))
     BOOST_TEST(e.path().filename().string().find(".rebuild-") == std::string::npos, e.path());
+  std::string elsewhere = (f.dir.path / "dir.sqlite").string();
+  fs::create_directories(elsewhere + "/x");
+  auto refused = rebuild(*f.store, elsewhere);
+  BOOST_REQUIRE(!refused);
+  BOOST_TEST(refused.error().str() == elsewhere + ": is a directory, not a catalogue");
 }
 
 BOOST_AUTO_TEST_CASE(a_check_stamp_skips_the_full_check_until_the_catalogue_or_the_store_changes) {
@@ -540,6 +549,51 @@ BOOST_AUTO_TEST_CASE(pdf_text_is_read_as_the_page_shows_it_and_a_bad_pdf_stops_n
   BOOST_TEST(run_cli("search " + root + " " + q(wrapped.front())).code == 0);
   auto re = run_cli("archive reindex --check " + root);
   BOOST_TEST(re.code == 0, re.err);
+}
+
+// --catalogue FILE names the catalogue to read: a file that is not one is refused, never taken
+// for a damaged catalogue and replaced (a mistyped path replaced the signing key with an SQLite
+// file; one inside the root replaced 0=ocfl_1.1 and left lock files in the root). At the default
+// path a damaged file is still rebuilt (nothing else lives there).
+BOOST_AUTO_TEST_CASE(catalogue_option_never_replaces_other_files) {
+  StoreFixture f;
+  Rng r(5);
+  BOOST_REQUIRE(add(*f.store, f.id(1), make_doc(r, 1), created_at(1), "发布"));
+  std::string root = q(f.root);
+  std::string key = (f.dir.path / "archive.audit-key.pem").string(), other_db = (f.dir.path / "other.db").string();
+  BOOST_REQUIRE(gk::write_file_atomic(key, "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI\n-----END PRIVATE KEY-----\n", false));
+  {
+    sqlite3* db = nullptr;
+    BOOST_REQUIRE(sqlite3_open(other_db.c_str(), &db) == SQLITE_OK);
+    BOOST_REQUIRE(sqlite3_exec(db, "CREATE TABLE t(x)", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  std::string declaration = f.root + "/0=ocfl_1.1";
+  auto before = [&](const std::string& p) { return gk::read_file(p).value(); };
+  const std::string key_bytes = before(key), db_bytes = before(other_db), decl_bytes = before(declaration);
+  struct Case {
+    std::string path, message;
+  };
+  for (const Case& c : {Case{key, key + ": is not a gongkai catalogue (not an SQLite database); refusing to replace it"},
+                        Case{other_db, other_db + ": is an SQLite database of another application, not a gongkai catalogue; refusing"},
+                        Case{declaration, declaration + ": is inside the storage root; a catalogue goes beside it"}}) {
+    for (std::string cmd : {"search " + root + " 青川市 --catalogue " + q(c.path), "catalogue " + root + " --catalogue " + q(c.path),
+                            "archive reindex " + root + " --catalogue " + q(c.path),
+                            "archive reindex --check " + root + " --catalogue " + q(c.path)}) {
+      auto res = run_cli(cmd);
+      BOOST_TEST(res.code == 1, cmd);
+      BOOST_TEST(res.err.rfind("gongkai: " + c.message, 0) == 0u, cmd << ": " << res.err);
+    }
+  }
+  BOOST_TEST(before(key) == key_bytes);
+  BOOST_TEST(before(other_db) == db_bytes);
+  BOOST_TEST(before(declaration) == decl_bytes);
+  for (const auto& e : fs::directory_iterator(f.root)) BOOST_TEST(e.path().extension() != ".lock", e.path());
+  // The default path: a damaged file there is rebuilt, as before.
+  BOOST_REQUIRE(gk::write_file_atomic(f.cat(), "not a database", false));
+  auto healed = run_cli("search " + root + " 青川市");
+  BOOST_TEST(healed.code == 0, healed.err);
+  BOOST_TEST(healed.err.find("is damaged (") != std::string::npos, healed.err);
 }
 
 // A store restored from a backup and written again has other content under version numbers the
