@@ -100,12 +100,11 @@ std::vector<size_t> find_all_folded(std::string_view hay, std::string_view needl
   if (needle.empty()) return out;
   if (!has_ascii_letter(needle)) {
     // UTF-8 is self-synchronising, so a byte search finds only whole-character matches.
-    for (size_t p = hay.find(needle); p != std::string_view::npos; p = hay.find(needle, p + needle.size()))
-      out.push_back(p);
+    for (size_t p = hay.find(needle); p != std::string_view::npos; p = hay.find(needle, p + 1)) out.push_back(p);
     return out;
   }
   std::string h = fold(hay);
-  for (size_t p = h.find(needle); p != std::string::npos; p = h.find(needle, p + needle.size())) out.push_back(p);
+  for (size_t p = h.find(needle); p != std::string::npos; p = h.find(needle, p + 1)) out.push_back(p);
   return out;
 }
 

@@ -28,7 +28,8 @@ std::string fold(std::string_view s);
 // Whether `needle` (already folded) occurs in `hay` comparing with ASCII folding.
 bool contains_folded(std::string_view hay, std::string_view folded_needle);
 
-// Byte offsets of every non-overlapping occurrence of `folded_needle` in `hay` (ASCII-folded).
+// Byte offsets of every occurrence of `folded_needle` in `hay` (ASCII-folded), overlapping ones
+// too (呀呀呀 occurs 8 times in 10 呀). A match starts only at a character: UTF-8 is self-synchronising.
 std::vector<size_t> find_all_folded(std::string_view hay, std::string_view folded_needle);
 
 }  // namespace gk::catalogue

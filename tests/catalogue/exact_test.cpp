@@ -260,6 +260,10 @@ BOOST_AUTO_TEST_CASE(snippets) {
   // Overlapping matches are one mark.
   BOOST_TEST(snip(head + "政务公开工作要点", {"政务公开", "公开工作"}) == "【政务公开工作】要点");
   BOOST_TEST(snip(head + "政务公开，公开工作", {"政务公开", "公开工作"}) == "【政务公开】，【公开工作】");
+  // Occurrences of one term overlapping each other too: 呀呀呀 occurs at every one of the 8 places
+  // in 10 呀 (the mark stopped one short, at the non-overlapping ones).
+  BOOST_TEST(snip(head + "呀呀呀呀呀呀呀呀呀呀。", {"呀呀呀"}) == "【呀呀呀呀呀呀呀呀呀呀】。");
+  BOOST_TEST(snip(head + "aAaA。", {"aaa"}) == "【aAaA】。");
   // Near the end of a long body the window is full (20 characters), not cut short.
   std::string body;
   for (int i = 0; i < 30; ++i) body += "甲";
