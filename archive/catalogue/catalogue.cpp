@@ -206,6 +206,9 @@ Status check_catalogue_path(const ocfl::Store& store, const std::string& path) {
   std::string root = fs::weakly_canonical(store.root(), ec).string(), where = fs::weakly_canonical(p, ec).string();
   if (!root.empty() && (where == root || where.rfind(root + "/", 0) == 0))
     return make_error("is inside the storage root; a catalogue goes beside it (the root holds only OCFL content)", p);
+  fs::path parent = fs::path(p).parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, ec))
+    return make_error("cannot hold a catalogue: directory " + parent.string() + " does not exist", p);
   if (p == default_path(store.root())) return {};
   auto st = fs::status(p, ec);
   if (!fs::exists(st)) return {};
@@ -294,6 +297,8 @@ Status index_versions(const ocfl::Store& store, const std::vector<std::pair<std:
 Result<Index> open_checked(const ocfl::Store& store, const std::string& path, OpenReport& report) {
   std::string p = resolve(store, path);
   if (auto s = check_catalogue_path(store, p); !s) return s.error();
+  if (std::error_code ec; fs::is_directory(p, ec))  // at the default path (elsewhere refused above)
+    return make_error("is a directory where the catalogue belongs; remove it to have the catalogue built there", p);
   std::error_code ec;
   // A reader that must repair the catalogue but cannot write it (a read-only directory, a lock it
   // cannot take) fails, saying what to do, rather than answer from a catalogue it cannot trust.

@@ -137,7 +137,10 @@ Result<Store> Store::init(const std::string& root, StoreOptions options) {
 
 Result<Store> Store::open(const std::string& root, StoreOptions options) {
   std::error_code ec;
-  if (!fs::is_directory(root, ec)) return make_error("not an OCFL storage root: no such directory", root);
+  if (!fs::is_directory(root, ec))
+    return make_error(fs::exists(root, ec) ? "not an OCFL storage root: a file, not a directory"
+                                           : "not an OCFL storage root: no such directory",
+                      root);
   std::vector<std::string> decls;
   for (const auto& e : fs::directory_iterator(root, ec)) {
     std::string name = e.path().filename().string();

@@ -373,6 +373,18 @@ BOOST_AUTO_TEST_CASE(stale_missing_and_damaged_catalogues_are_rebuilt) {
   auto refused = rebuild(*f.store, elsewhere);
   BOOST_REQUIRE(!refused);
   BOOST_TEST(refused.error().str() == elsewhere + ": is a directory, not a catalogue");
+  // A search says what is wrong (it said "cannot open catalogue: disk I/O error"), and so does a
+  // path whose directory does not exist.
+  auto dir_in_place = run_cli("search " + q(f.root) + " 青川市");
+  BOOST_TEST(dir_in_place.code == 1);
+  BOOST_TEST(dir_in_place.err == "gongkai: " + in_the_way + ": is a directory where the catalogue belongs; remove it to have the "
+                                 "catalogue built there\n");
+  auto nowhere = run_cli("search " + q(f.root) + " 青川市 --catalogue " + q(f.dir.path.string() + "/none/x.sqlite"));
+  BOOST_TEST(nowhere.code == 1);
+  BOOST_TEST(nowhere.err == "gongkai: " + f.dir.path.string() + "/none/x.sqlite: cannot hold a catalogue: directory " +
+                                f.dir.path.string() + "/none does not exist\n");
+  auto file_root = run_cli("search " + q(f.root + "/0=ocfl_1.1") + " 青川市");
+  BOOST_TEST(file_root.err.find(": not an OCFL storage root: a file, not a directory\n") != std::string::npos, file_root.err);
 }
 
 BOOST_AUTO_TEST_CASE(a_check_stamp_skips_the_full_check_until_the_catalogue_or_the_store_changes) {
