@@ -31,6 +31,22 @@ BOOST_AUTO_TEST_CASE(values_and_nesting_round_trip) {
   BOOST_TEST(gk::ocfl::write_json(*parse_json(w)) == w);
 }
 
+// Written JSON is always UTF-8: a byte starting no valid sequence (text from a damaged catalogue
+// page) becomes U+FFFD; valid text of every length passes unchanged. `search --json` printed the
+// bytes as they were.
+BOOST_AUTO_TEST_CASE(invalid_utf8_is_written_as_replacement_characters) {
+  Json::Object o;
+  o["t"] = Json(std::string("a\xff" "b\xc3" "c\xe6\x94" "d\xed\xa0\x80" "e\xc0\xaf" "f\xf4\x90\x80\x80" "g"));
+  o["ok"] = Json(std::string("政务\xf0\x9f\x98\x80\xc3\xa9"));
+  std::string w = gk::ocfl::write_json(Json(std::move(o)));
+  const std::string r = "\xef\xbf\xbd";
+  BOOST_TEST(w.find("\"t\": \"a" + r + "b" + r + "c" + r + r + "d" + r + r + r + "e" + r + r + "f" + r + r + r + r + "g\"") !=
+                 std::string::npos,
+             w);
+  BOOST_TEST(w.find("\"ok\": \"政务\xf0\x9f\x98\x80\xc3\xa9\"") != std::string::npos, w);
+  BOOST_TEST(parse_json(w).is_ok());
+}
+
 BOOST_AUTO_TEST_CASE(a_repeated_key_keeps_the_last_value) {
   auto j = parse_json(R"({"head": "v1", "head": "v2"})");
   BOOST_REQUIRE(j.is_ok());
