@@ -70,6 +70,10 @@ int run(const cli::Args& args) {
     std::cerr << "gongkai: note: " << r->unconfirmed
               << " problem(s) of the first reading were writes in progress (gone when read again with writers held back); "
                  "not reported\n";
+  if (r->recheck_skipped)
+    std::cerr << "gongkai: note: a writer has held the archive's write lock for " << vo.lock_wait_seconds
+              << " s, so the problems below were not read again with writers held back; some may be a write in progress "
+                 "(run verify again when no write is running)\n";
   for (auto& p : r->problems) std::cout << p.str() << "\n";
   std::cout << (r->ok() ? "verified: " : "FAILED: ") << r->objects << " objects, " << r->versions << " versions, "
             << r->files << " content files (" << r->bytes << " bytes), " << r->entries << " log entries, " << r->heads

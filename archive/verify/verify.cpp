@@ -423,7 +423,15 @@ Result<VerifyReport> verify_archive(const std::string& root_in, const VerifyOpti
   // Without the lock file no writer of this protocol can be running (writers create it): the
   // first reading stands, and is not called re-checked.
   if (lock.fd < 0) return first;
-  while (::flock(lock.fd, LOCK_EX) != 0 && errno == EINTR) {
+  // Polled, not blocking: a writer stuck while holding the lock must not hang verify for ever.
+  for (int waited_ms = 0;; waited_ms += 50) {
+    if (::flock(lock.fd, LOCK_EX | LOCK_NB) == 0) break;
+    if (errno != EWOULDBLOCK && errno != EINTR) return first;
+    if (waited_ms >= opt.lock_wait_seconds * 1000) {
+      first.recheck_skipped = true;
+      return first;
+    }
+    ::usleep(50000);
   }
   VerifyOptions again = opt;
   again.progress = nullptr;  // the bar of the first reading is finished

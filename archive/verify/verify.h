@@ -63,6 +63,9 @@ struct VerifyOptions {
   // "object" after each object is read and hashed, "log" before the log is read (on its own
   // thread), "recheck" (pass 2) before waiting for the write lock. Lets a write land between reads.
   std::function<void(const char* point, int pass)> test_hook;
+  // How long the re-check waits for the write lock. A writer holds it for one commit; one that
+  // holds it longer is stuck, and the first reading stands (VerifyReport::recheck_skipped).
+  int lock_wait_seconds = 60;
 };
 
 struct VerifyReport {
@@ -74,6 +77,7 @@ struct VerifyReport {
   // that were in progress), which are not in `problems`.
   bool rechecked = false;
   uint64_t unconfirmed = 0;
+  bool recheck_skipped = false;  // the write lock stayed held for lock_wait_seconds: not re-read
   bool ok() const { return problems.empty(); }
 };
 

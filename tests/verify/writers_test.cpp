@@ -183,6 +183,29 @@ BOOST_AUTO_TEST_CASE(version_moved_in_before_the_root_inventory_names_it_is_not_
   BOOST_TEST(r->versions == 3u);
 }
 
+// A writer stuck while holding the write lock (its process stopped, a hung disk): the re-check
+// waits lock_wait_seconds, then the first reading stands and the report says so. It waited for
+// ever.
+BOOST_AUTO_TEST_CASE(a_stuck_writer_does_not_hang_verify) {
+  Archive a;
+  a.populate(2);
+  std::string pdf = a.object_dir("11519900008452170L/2023-00101") + "/v1/content/document.pdf";
+  std::string bytes = slurp(pdf);
+  bytes[bytes.size() / 2] ^= 0x01;
+  spit(pdf, bytes);
+  auto held = hold_write_lock(a.root);
+  gk::verify::VerifyOptions o;
+  o.lock_wait_seconds = 1;
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = gk::verify::verify_archive(a.root, o);
+  double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  BOOST_REQUIRE_MESSAGE(r, why(r));
+  BOOST_TEST(r->recheck_skipped);
+  BOOST_TEST(!r->rechecked);
+  BOOST_TEST(lines(*r).find("document.pdf") != std::string::npos, lines(*r));
+  BOOST_TEST(waited < 30.0);
+}
+
 // Without the write lock's file (an archive copied without its staging area) the first reading
 // stands: nothing to wait for, and the report does not claim a re-check it could not make.
 BOOST_AUTO_TEST_CASE(no_lock_file_no_recheck) {
