@@ -35,6 +35,15 @@ Version third(const std::string& status = "废止") {
   return {rec, fake_pdf("第三版", 1, 2000, 77), status};
 }
 
+// Two objects, one PDF byte flipped: a real problem for verify to find.
+void flip_a_pdf_byte(Archive& a) {
+  a.populate(2);
+  std::string pdf = a.object_dir("11519900008452170L/2023-00101") + "/v1/content/document.pdf";
+  std::string bytes = slurp(pdf);
+  bytes[bytes.size() / 2] ^= 0x01;
+  spit(pdf, bytes);
+}
+
 // The writer's shared hold on the store's write lock, as ingest takes it from before its commit
 // until its entries are appended.
 gk::ocfl::fsx::FileLock hold_write_lock(const std::string& root) {
@@ -188,11 +197,7 @@ BOOST_AUTO_TEST_CASE(version_moved_in_before_the_root_inventory_names_it_is_not_
 // ever.
 BOOST_AUTO_TEST_CASE(a_stuck_writer_does_not_hang_verify) {
   Archive a;
-  a.populate(2);
-  std::string pdf = a.object_dir("11519900008452170L/2023-00101") + "/v1/content/document.pdf";
-  std::string bytes = slurp(pdf);
-  bytes[bytes.size() / 2] ^= 0x01;
-  spit(pdf, bytes);
+  flip_a_pdf_byte(a);
   auto held = hold_write_lock(a.root);
   gk::verify::VerifyOptions o;
   o.lock_wait_seconds = 1;
@@ -210,11 +215,7 @@ BOOST_AUTO_TEST_CASE(a_stuck_writer_does_not_hang_verify) {
 // stands: nothing to wait for, and the report does not claim a re-check it could not make.
 BOOST_AUTO_TEST_CASE(no_lock_file_no_recheck) {
   Archive a;
-  a.populate(2);
-  std::string pdf = a.object_dir("11519900008452170L/2023-00101") + "/v1/content/document.pdf";
-  std::string bytes = slurp(pdf);
-  bytes[bytes.size() / 2] ^= 0x01;
-  spit(pdf, bytes);
+  flip_a_pdf_byte(a);
   fs::remove(gk::ocfl::Store::write_lock_path(a.root));
   auto r = gk::verify::verify_archive(a.root, {});
   BOOST_REQUIRE_MESSAGE(r, why(r));
