@@ -178,7 +178,10 @@ Result<std::string> pdf_text(const std::string& pdf_bytes) {
   if (rc == 0) ::waitpid(pid, &status, 0);
   ::unlink(path.c_str());
   if (rc != 0) return make_error("pdftotext is not installed (apt-get install poppler-utils)");
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return make_error(kUnreadablePdf);
+  // Exit 1 (cannot open) and 3 (permissions) depend on the bytes; a signal or another code
+  // (out of memory, interrupted) is the machine's: an error, never "no text" for good.
+  if (WIFEXITED(status) && (WEXITSTATUS(status) == 1 || WEXITSTATUS(status) == 3)) return make_error(kUnreadablePdf);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return make_error("pdftotext failed (killed, or out of memory)");
   return pdf_reading(out);
 }
 

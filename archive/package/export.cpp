@@ -399,13 +399,15 @@ Result<ExportSummary> export_bag(const ExportOptions& o) {
   std::string tmp = out + ".tmp-" + ocfl::fsx::random_token();
   // Held while the bag is built: an export that finds the work directory unlocked knows that
   // its writer was killed (remove_abandoned).
+  if (auto s = ocfl::fsx::make_dirs(fs::path(out).parent_path().string()); !s) return s.error();  // as make_dirs(tmp) did
   auto working = ocfl::fsx::FileLock::acquire(tmp + ".lock", true, false);
   if (!working) return working.error();
   if (auto s = ocfl::fsx::make_dirs(tmp); !s) return s.error();
   struct Cleanup {
     std::string dir;
     ~Cleanup() {
-      if (!dir.empty()) ocfl::fsx::remove_tree(dir);
+      if (dir.empty()) return;  // success: the bag is in place, its lock file removed below
+      ocfl::fsx::remove_tree(dir);
       std::error_code ec;
       fs::remove(dir + ".lock", ec);
     }

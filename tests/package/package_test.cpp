@@ -310,6 +310,16 @@ BOOST_AUTO_TEST_CASE(work_directories_of_interrupted_exports_are_removed) {
   for (auto& e : fs::directory_iterator(a.tmp.path)) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   BOOST_TEST(joined(names) == "archive\nbag\nbag.tmp-nolock\nbag.tmp-running\nbag.tmp-running.lock\nsigner.key\n");
+  // A successful export removes no ".lock" of the working directory (its clean-up removed the
+  // relative path ".lock"), and creates missing parents of --out.
+  const auto cwd = fs::current_path();
+  fs::current_path(a.tmp.path);
+  spit(".lock", "another tool's");
+  auto deep = pk::export_bag(options_2023(a, a.tmp / "new/sub/bag"));
+  BOOST_TEST(fs::exists(".lock"));
+  fs::current_path(cwd);
+  BOOST_REQUIRE_MESSAGE(deep.is_ok(), why(deep));
+  BOOST_TEST(fs::exists(a.tmp / "new/sub/bag/bagit.txt"));
 }
 
 BOOST_AUTO_TEST_CASE(export_refusals) {
