@@ -193,8 +193,7 @@ Status check_pdf_out(const std::string& out, const std::string& root, const std:
   std::error_code ec;
   fs::path o = fs::weakly_canonical(out, ec), r = fs::weakly_canonical(root, ec);
   if (!r.empty() && !r.has_filename()) r = r.parent_path();
-  auto [ri, oi] = std::mismatch(r.begin(), r.end(), o.begin(), o.end());
-  if (ri == r.end()) return make_error("is inside the storage root " + root + "; refusing to write there", out);
+  if (is_within(out, root)) return make_error("is inside the storage root " + root + "; refusing to write there", out);
   const std::string own = r.filename().string(), name = o.filename().string();
   if (o.parent_path() == r.parent_path() &&
       (name == own + ".audit-key.pem" || name.rfind(own + ".catalogue.sqlite", 0) == 0))

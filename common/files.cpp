@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -118,6 +119,16 @@ Status write_file_atomic(const std::string& given, std::string_view bytes, bool 
   }
   if (durable) return sync_directory(dir.string());
   return {};
+}
+
+bool is_within(const std::string& path, const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(path, ec), d = fs::weakly_canonical(dir, ec);
+  if (d.empty()) return false;
+  if (!d.has_filename()) d = d.parent_path();
+  auto [di, pi] = std::mismatch(d.begin(), d.end(), p.begin(), p.end());
+  return di == d.end();
 }
 
 Status check_writable_dir(const std::string& dir) {

@@ -24,6 +24,9 @@ Status refuse_overwriting_input(const std::string& out, const std::vector<std::p
 // An error unless `dir` is an existing, writable directory ("output directory does not exist").
 Status check_writable_dir(const std::string& dir);
 
+// Whether `path` is `dir` or below it, links resolved (either may not exist yet).
+bool is_within(const std::string& path, const std::string& dir);
+
 // fsync a directory so that a rename inside it survives a crash.
 Status sync_directory(const std::string& dir);
 

@@ -203,8 +203,7 @@ Status build_file(std::vector<Entry> entries, const std::string& path, bool dura
 Status check_catalogue_path(const ocfl::Store& store, const std::string& path) {
   std::string p = resolve(store, path);
   std::error_code ec;
-  std::string root = fs::weakly_canonical(store.root(), ec).string(), where = fs::weakly_canonical(p, ec).string();
-  if (!root.empty() && (where == root || where.rfind(root + "/", 0) == 0))
+  if (is_within(p, store.root()))
     return make_error("is inside the storage root; a catalogue goes beside it (the root holds only OCFL content)", p);
   fs::path parent = fs::path(p).parent_path();
   if (!parent.empty() && !fs::is_directory(parent, ec))

@@ -366,11 +366,8 @@ Result<ExportSummary> export_bag(const ExportOptions& o) {
   std::string out = fs::absolute(o.out, ec).lexically_normal().string();
   while (out.size() > 1 && out.back() == '/') out.pop_back();
   if (fs::exists(out, ec)) return make_error("already exists; an export never overwrites", out);
-  {
-    std::string root = fs::weakly_canonical(o.root, ec).string(), where = fs::weakly_canonical(out, ec).string();
-    if (!root.empty() && (where == root || where.rfind(root + "/", 0) == 0))
-      return make_error("is inside the storage root; a bag goes outside it (the root holds only OCFL content)", out);
-  }
+  if (is_within(out, o.root))
+    return make_error("is inside the storage root; a bag goes outside it (the root holds only OCFL content)", out);
   // Loaded first: a configured key that does not load must stop the export before it writes.
   auto key = ingest::load_signing_key(o.root, o.signing_key, "--signing-key");
   if (!key) return key.error();
