@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <mutex>
 
+#include "archive/catalogue/checksum_vfs.h"
 #include "archive/catalogue/fts.h"
+#include "common/text_input.h"
 
 namespace gk::catalogue {
 
@@ -14,7 +16,9 @@ namespace {
 constexpr int kApplicationId = 0x676b6361;  // "gkca"
 // 10: text read as the templates draw it (text/reading.h: no space between Han characters across
 // a line break in the record, no invisible characters), so catalogues of 9 are rebuilt.
-constexpr int kFormatVersion = 11;  // also PRAGMA user_version in kSchema
+// 12: every page carries a checksum (checksum_vfs.h): a changed bit inside an FTS5 leaf or a
+// stored text gave wrong results that quick_check did not see.
+constexpr int kFormatVersion = 12;  // also PRAGMA user_version in kSchema
 
 // Settings that decide the file's bytes are fixed here, before the first table exists.
 const char* kSchema = R"sql(
@@ -22,7 +26,7 @@ PRAGMA page_size=4096;
 PRAGMA auto_vacuum=NONE;
 PRAGMA encoding='UTF-8';
 PRAGMA application_id=1735091041;
-PRAGMA user_version=11;
+PRAGMA user_version=12;
 BEGIN;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE objects(dir TEXT PRIMARY KEY, object_id TEXT NOT NULL, head INTEGER NOT NULL) WITHOUT ROWID;
@@ -39,13 +43,15 @@ CREATE TABLE texts(seq INTEGER PRIMARY KEY, text TEXT NOT NULL);
 -- Body first: column 0 needs no column header in a poslist (2 bytes less per body term and
 -- document: 21 % of the file at 100k).
 CREATE VIRTUAL TABLE fts USING fts5(body, meta, title, content='', tokenize='gk_bigram', detail=full);
-INSERT INTO fts(fts, rank) VALUES('pgsz', 4050);
+-- pgsz: a leaf and its record header fit the 4,088 usable bytes of a page (8 are the checksum's);
+-- 4050 spilled leaves to overflow pages (9 % more file).
+INSERT INTO fts(fts, rank) VALUES('pgsz', 4042);
 INSERT INTO fts(fts, rank) VALUES('automerge', 4);
 INSERT INTO fts(fts, rank) VALUES('crisismerge', 16);
 INSERT INTO fts(fts, rank) VALUES('hashsize', 67108864);
 -- The titles again, alone: title matches are found in short doclists (search.cpp, tier 1).
 CREATE VIRTUAL TABLE titles USING fts5(title, content='', tokenize='gk_bigram', detail=full);
-INSERT INTO titles(titles, rank) VALUES('pgsz', 4050);
+INSERT INTO titles(titles, rank) VALUES('pgsz', 4042);
 INSERT INTO titles(titles, rank) VALUES('automerge', 4);
 INSERT INTO titles(titles, rank) VALUES('crisismerge', 16);
 INSERT INTO titles(titles, rank) VALUES('hashsize', 1048576);
@@ -55,14 +61,14 @@ COMMIT;
 
 // quick_check's first finding as one line ("*** in database main ***\nOn tree page 9 ...": its
 // lines joined by "; "), at most 200 bytes, cut at a character boundary.
-std::string one_line(const std::string& s) {
+std::string one_line(const std::string& raw) {
   std::string out;
-  for (char c : s) {
-    if (c == '\n') {
-      if (!out.empty()) out += "; ";
-    } else {
-      out += c;
-    }
+  // Per line: a damaged schema's bytes may reach the message, and must not reach a terminal.
+  for (size_t a = 0; a <= raw.size();) {
+    size_t b = std::min(raw.find('\n', a), raw.size());
+    std::string line = for_terminal(std::string_view(raw).substr(a, b - a));
+    if (!line.empty()) out += (out.empty() ? "" : "; ") + line;
+    a = b + 1;
   }
   if (out.size() > 200) {
     size_t cut = 200;
@@ -94,17 +100,19 @@ Result<sqlite3*> open_db(const std::string& path, int flags) {
   // instead of 198 s with glibc malloc, to the same bytes (docs/search.md).
   static std::once_flag large_pages;
   std::call_once(large_pages, [] { mi_option_enable(mi_option_large_os_pages); });
+  if (auto s = register_checksum_vfs(); !s) return s.error();
   sqlite3* db = nullptr;
   // One connection is used by one thread at a time: no per-call mutex.
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, kChecksumVfs);
   if (rc != SQLITE_OK) {
-    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    std::string msg = db ? db_error(db) : std::string(sqlite3_errstr(rc));
     sqlite3_close(db);
     return make_error("cannot open catalogue: " + msg, path);
   }
   sqlite3_busy_timeout(db, 10000);
-  // Cache and mmap sizes change speed only, never the file's bytes.
-  sqlite3_exec(db, "PRAGMA cache_size=-262144; PRAGMA mmap_size=4294967296", nullptr, nullptr, nullptr);
+  // The cache size changes speed only, never the file's bytes. No mmap: pages are read through
+  // the checksum VFS (checksum_vfs.h), which verifies them.
+  sqlite3_exec(db, "PRAGMA cache_size=-262144", nullptr, nullptr, nullptr);
   sqlite3_extended_result_codes(db, 1);
   if (auto s = register_sqlite_extensions(db); !s) {
     sqlite3_close(db);
@@ -124,7 +132,7 @@ std::string searchable_text(const Entry& e) {
 Status exec(sqlite3* db, const std::string& sql) {
   char* err = nullptr;
   if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "unknown error";
+    std::string msg = for_terminal(err ? err : "unknown error");
     sqlite3_free(err);
     return make_error("catalogue database error: " + msg);
   }
@@ -133,7 +141,7 @@ Status exec(sqlite3* db, const std::string& sql) {
 
 Stmt::Stmt(sqlite3* db, const std::string& sql) {
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st_, nullptr) != SQLITE_OK) {
-    error_ = std::string("catalogue database error: ") + sqlite3_errmsg(db);
+    error_ = std::string("catalogue database error: ") + db_error(db);
     st_ = nullptr;
   }
 }
@@ -185,6 +193,10 @@ Result<Index> Index::create(const std::string& path, bool durable) {
                                 ";PRAGMA synchronous=" + (durable ? "FULL" : "OFF"));
       !s)
     return s.error();
+  // Room for each page's checksum (checksum_vfs.h), fixed before the first page is written.
+  int reserve = kChecksumReserve;
+  if (sqlite3_file_control(ix.db(), "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve) != SQLITE_OK)
+    return make_error("cannot reserve room for page checksums", path);
   if (auto s = exec(ix.db(), kSchema); !s) return Error{path, 0, s.error().message};
   return ix;
 }
@@ -198,7 +210,7 @@ Result<Index> Index::open(const std::string& path, bool writable, bool check) {
       return make_error("damaged: " + s.error().message, path);
   }
   Stmt h(ix.db(), "PRAGMA application_id");
-  if (!h.ok() || h.step() != SQLITE_ROW) return make_error("damaged: " + (h.ok() ? std::string(sqlite3_errmsg(ix.db())) : h.error()), path);
+  if (!h.ok() || h.step() != SQLITE_ROW) return make_error("damaged: " + (h.ok() ? db_error(ix.db()) : h.error()), path);
   if (h.integer(0) != kApplicationId) return make_error("damaged: not a gongkai catalogue", path);
   Stmt u(ix.db(), "PRAGMA user_version");
   if (!u.ok() || u.step() != SQLITE_ROW) return make_error("damaged: cannot read the format version", path);
@@ -206,12 +218,20 @@ Result<Index> Index::open(const std::string& path, bool writable, bool check) {
     return make_error("damaged: " + std::string(kOtherFormat) + " (format " + std::to_string(u.integer(0)) + "; this gongkai reads " +
                           std::to_string(kFormatVersion) + ")",
                       path);
+  int reserve = -1;  // -1 reads the current value
+  if (sqlite3_file_control(ix.db(), "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve) != SQLITE_OK || reserve != kChecksumReserve)
+    return make_error("damaged: its pages carry no checksums (reserved bytes " + std::to_string(reserve) + ")", path);
   if (check) {
+    forget_checksum_failure();
     Stmt q(ix.db(), "PRAGMA quick_check");
     if (!q.ok()) return make_error("damaged: " + q.error(), path);
     int rc = q.step();
-    if (rc != SQLITE_ROW) return make_error(std::string("damaged: ") + sqlite3_errmsg(ix.db()), path);
-    if (q.text(0) != "ok") return make_error("damaged: " + one_line(q.text(0)), path);
+    if (rc != SQLITE_ROW) return make_error(std::string("damaged: ") + db_error(ix.db()), path);
+    if (q.text(0) != "ok") {
+      // quick_check says "unable to get the page. error code=8202" for a page failing its checksum.
+      bool checksum = q.text(0).find("error code=" + std::to_string(SQLITE_IOERR_DATA)) != std::string::npos;
+      return make_error("damaged: " + (checksum && !last_checksum_failure().empty() ? last_checksum_failure() : one_line(q.text(0))), path);
+    }
   }
   return ix;
 }
@@ -226,7 +246,7 @@ Status Index::begin_group(size_t count) {
   group_prev_.clear();
   Stmt& m = prepared("SELECT coalesce(max(seq), 0) FROM versions");
   if (!m.ok() || m.step() != SQLITE_ROW) {
-    std::string msg = std::string("catalogue database error: ") + sqlite3_errmsg(db());
+    std::string msg = std::string("catalogue database error: ") + db_error(db());
     abort_group();
     return make_error(msg, path_);
   }
@@ -254,7 +274,7 @@ Status Index::commit_group() {
   Stmt& s = prepared("UPDATE meta SET value = ? WHERE key = 'last_key'");
   s.bind(1, group_last_);
   if (!s.ok() || s.step() != SQLITE_DONE) {
-    std::string msg = std::string("catalogue database error: ") + sqlite3_errmsg(db());
+    std::string msg = std::string("catalogue database error: ") + db_error(db());
     abort_group();
     return make_error(msg, path_);
   }
@@ -303,7 +323,7 @@ Status read_docsizes(sqlite3* db, const std::string& table, std::vector<uint32_t
     if (static_cast<size_t>(id) >= out.size()) out.resize(static_cast<size_t>(id) + 1, 0);
     out[static_cast<size_t>(id)] = static_cast<uint32_t>(total);
   }
-  if (rc != SQLITE_DONE) return make_error(std::string("damaged: ") + sqlite3_errmsg(db));
+  if (rc != SQLITE_DONE) return make_error(std::string("damaged: ") + db_error(db));
   return {};
 }
 
@@ -311,7 +331,7 @@ Status read_docsizes(sqlite3* db, const std::string& table, std::vector<uint32_t
 
 Status Index::drop_stale_caches() const {
   Stmt& v = prepared("PRAGMA data_version");
-  if (!v.ok() || v.step() != SQLITE_ROW) return make_error(std::string("damaged: ") + sqlite3_errmsg(db()), path_);
+  if (!v.ok() || v.step() != SQLITE_ROW) return make_error(std::string("damaged: ") + db_error(db()), path_);
   int64_t version = v.integer(0);
   sqlite3_reset(v.raw());
   if (version != cache_version_) {
@@ -348,7 +368,7 @@ Result<const HiddenRows*> Index::hidden_rows() const {
       fresh->bits[i / 64] |= uint64_t{1} << (i % 64);
     }
     sqlite3_reset(h.raw());
-    if (rc != SQLITE_DONE) return make_error(std::string("damaged: ") + sqlite3_errmsg(db()), path_);
+    if (rc != SQLITE_DONE) return make_error(std::string("damaged: ") + db_error(db()), path_);
     hidden_ = std::move(fresh);
   }
   return hidden_.get();
@@ -383,33 +403,33 @@ Status Index::add(const Entry& e) {
     s.bind(11, e.subject).bind(12, join(e.keywords, "\n")).bind(13, e.summary).bind(14, e.written_date);
     s.bind(15, e.published_date).bind(16, e.mode).bind(17, e.scope).bind(18, e.validity).bind(19, e.status);
     s.bind(20, e.digest);
-    if (s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db()));
+    if (s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + db_error(db()));
   }
   if (e.version > 1) {
     Stmt& s = prepared("UPDATE versions SET until_date = ? WHERE object_id = ? AND version = ?");
     s.bind(1, created_date).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version - 1));
-    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db()));
+    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + db_error(db()));
   }
   {
     Stmt& s = prepared("INSERT INTO texts(seq, text) VALUES(?, ?)");
     s.bind(1, seq).bind(2, searchable_text(e));
-    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db()));
+    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + db_error(db()));
   }
   {
     Stmt& s = prepared("INSERT INTO fts(rowid, body, meta, title) VALUES(?, ?, ?, ?)");
     s.bind(1, fts_rowid(group_first_, seq)).bind(2, e.body).bind(3, meta_text(e)).bind(4, e.title);
-    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db()));
+    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + db_error(db()));
   }
   {
     Stmt& s = prepared("INSERT INTO titles(rowid, title) VALUES(?, ?)");
     s.bind(1, fts_rowid(group_first_, seq)).bind(2, e.title);
-    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db()));
+    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + db_error(db()));
   }
   {
     Stmt& s = prepared("INSERT INTO objects(dir, object_id, head) VALUES(?, ?, ?) "
            "ON CONFLICT(dir) DO UPDATE SET head = max(head, excluded.head)");
     s.bind(1, e.object_dir.empty() ? e.object_id : e.object_dir).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version));
-    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + sqlite3_errmsg(db()));
+    if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + db_error(db()));
   }
   if (group_last_.empty()) group_last_ = e.key;
   group_prev_ = e.key;
@@ -450,13 +470,13 @@ Result<std::map<std::string, ObjectState>> Index::objects() const {
   if (!s.ok()) return make_error(s.error(), path_);
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) out[s.text(0)] = {s.text(1), static_cast<int>(s.integer(2))};
-  if (rc != SQLITE_DONE) return make_error(std::string("damaged: ") + sqlite3_errmsg(db()), path_);
+  if (rc != SQLITE_DONE) return make_error(std::string("damaged: ") + db_error(db()), path_);
   return out;
 }
 
 Result<int64_t> Index::version_count() const {
   Stmt s(db(), "SELECT count(*) FROM versions");
-  if (!s.ok() || s.step() != SQLITE_ROW) return make_error(std::string("damaged: ") + sqlite3_errmsg(db()), path_);
+  if (!s.ok() || s.step() != SQLITE_ROW) return make_error(std::string("damaged: ") + db_error(db()), path_);
   return s.integer(0);
 }
 

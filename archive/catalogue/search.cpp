@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "archive/catalogue/checksum_vfs.h"
 #include "archive/catalogue/fts.h"
 #include "archive/catalogue/query.h"
 #include "archive/catalogue/text.h"
@@ -235,7 +236,7 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   if (auto s = validate_filters(req.filters); !s) return s.error();
   if (req.page < 1 || req.per_page < 1 || req.per_page > 1000)
     return make_error("query: --page must be 1 or more and --per-page between 1 and 1000");
-  auto damaged = [&]() { return make_error(std::string("damaged: ") + sqlite3_errmsg(ix.db()), ix.path()); };
+  auto damaged = [&]() { return make_error(std::string("damaged: ") + db_error(ix.db()), ix.path()); };
   const std::string expr = fts_expression(*q);
   const auto phrases = phrases_of(*q);
   bool checked = false;
@@ -493,7 +494,7 @@ Result<std::vector<CatalogueCount>> browse(const Index& ix, const Filters& f) {
   std::vector<CatalogueCount> out;
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) out.push_back({st.text(0), st.text(1), st.integer(2)});
-  if (rc != SQLITE_DONE) return make_error(std::string("damaged: ") + sqlite3_errmsg(ix.db()), ix.path());
+  if (rc != SQLITE_DONE) return make_error(std::string("damaged: ") + db_error(ix.db()), ix.path());
   return out;
 }
 
