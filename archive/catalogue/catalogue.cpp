@@ -338,6 +338,14 @@ Result<Index> open_checked(const ocfl::Store& store, const std::string& path, Op
     auto it = scan->find(dir);
     if (it == scan->end() || it->second < st.head)
       return rebuild_with("catalogue " + p + " lists versions the store does not have; rebuilding it from the store");
+    // Same directories and heads, other contents (a catalogue of another store, an object put
+    // back from a backup): the head's inventory is not the one indexed.
+    if (it->second == st.head && !st.inventory.empty()) {
+      std::string algorithm = st.inventory.substr(0, st.inventory.find(':'));
+      if (inventory_digest_of(store.root() + "/" + dir, algorithm) != st.inventory)
+        return rebuild_with("catalogue " + p + " does not match the store (the inventory of " + dir +
+                            " is not the one indexed); rebuilding it from the store");
+    }
   }
   for (const auto& [dir, head_dirs] : *scan) {
     auto it = objs->find(dir);

@@ -35,6 +35,10 @@ Status check_catalogue_path(const ocfl::Store& store, const std::string& path);
 // text of document.pdf (pdftotext) when the record has no body.
 Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, int version);
 
+// "<algorithm>:<hex>" from the inventory sidecar in `dir` (an object root or a vN directory), ""
+// when it cannot be read: what Entry::inventory_digest holds.
+std::string inventory_digest_of(const std::string& dir, const std::string& algorithm);
+
 // Adds these versions (and any earlier unindexed versions of the same objects) to the catalogue
 // at `path` (default_path when empty), creating it if missing. Idempotent. Serialised between
 // processes by a lock file "<path>.lock". Entries are read and written one at a time (memory

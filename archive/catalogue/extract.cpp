@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "archive/catalogue/catalogue.h"
+#include "archive/catalogue/text.h"
 #include "archive/ocfl/json.h"
 #include "archive/ocfl/rules.h"
 #include "common/files.h"
@@ -216,6 +217,15 @@ std::string version_identity(const ocfl::Inventory& inv, int n) {
   return digest + "|" + it->second.created;
 }
 
+std::string inventory_digest_of(const std::string& dir, const std::string& algorithm) {
+  auto text = read_file(dir + "/inventory.json." + algorithm);
+  if (!text) return "";
+  size_t end = text->find_first_of(" \t\n");
+  std::string hex = text->substr(0, end);
+  if (hex.empty() || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos) return "";
+  return algorithm + ":" + fold(hex);
+}
+
 Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, int n) {
   auto it = inv.versions.find(n);
   if (it == inv.versions.end()) return make_error("object '" + inv.id + "' has no version v" + std::to_string(n));
@@ -227,6 +237,7 @@ Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, i
   e.version = n;
   e.created = v.created;
   e.key = version_key(inv, n);
+  e.inventory_digest = inventory_digest_of(path + "/" + v.name, inv.digest_algorithm);
 
   auto state = v.logical_state();
   const std::string vname = v.name;

@@ -17,7 +17,8 @@ constexpr int kApplicationId = 0x676b6361;  // "gkca"
 // 10: text read as the templates draw it (text/reading.h: no space between Han characters across
 // a line break in the record, no invisible characters), so catalogues of 9 are rebuilt.
 // 12: every page carries a checksum (checksum_vfs.h): a changed bit inside an FTS5 leaf or a
-// stored text gave wrong results that quick_check did not see.
+// stored text gave wrong results that quick_check did not see. And objects.inventory: the head's
+// inventory digest, so a catalogue of another store with the same directories is found.
 constexpr int kFormatVersion = 12;  // also PRAGMA user_version in kSchema
 
 // Settings that decide the file's bytes are fixed here, before the first table exists.
@@ -29,7 +30,7 @@ PRAGMA application_id=1735091041;
 PRAGMA user_version=12;
 BEGIN;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE objects(dir TEXT PRIMARY KEY, object_id TEXT NOT NULL, head INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE objects(dir TEXT PRIMARY KEY, object_id TEXT NOT NULL, head INTEGER NOT NULL, inventory TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE versions(
   seq INTEGER PRIMARY KEY, object_id TEXT NOT NULL, version INTEGER NOT NULL,
   created TEXT NOT NULL, created_date TEXT NOT NULL, until_date TEXT,
@@ -426,9 +427,11 @@ Status Index::add(const Entry& e) {
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + db_error(db()));
   }
   {
-    Stmt& s = prepared("INSERT INTO objects(dir, object_id, head) VALUES(?, ?, ?) "
-           "ON CONFLICT(dir) DO UPDATE SET head = max(head, excluded.head)");
+    Stmt& s = prepared("INSERT INTO objects(dir, object_id, head, inventory) VALUES(?, ?, ?, ?) "
+           "ON CONFLICT(dir) DO UPDATE SET inventory = CASE WHEN excluded.head > head THEN excluded.inventory ELSE inventory END, "
+           "head = max(head, excluded.head)");
     s.bind(1, e.object_dir.empty() ? e.object_id : e.object_dir).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version));
+    s.bind(4, e.inventory_digest);
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + db_error(db()));
   }
   if (group_last_.empty()) group_last_ = e.key;
@@ -466,10 +469,10 @@ std::string Index::last_key() const {
 
 Result<std::map<std::string, ObjectState>> Index::objects() const {
   std::map<std::string, ObjectState> out;
-  Stmt s(db(), "SELECT dir, object_id, head FROM objects");
+  Stmt s(db(), "SELECT dir, object_id, head, inventory FROM objects");
   if (!s.ok()) return make_error(s.error(), path_);
   int rc;
-  while ((rc = s.step()) == SQLITE_ROW) out[s.text(0)] = {s.text(1), static_cast<int>(s.integer(2))};
+  while ((rc = s.step()) == SQLITE_ROW) out[s.text(0)] = {s.text(1), static_cast<int>(s.integer(2)), s.text(3)};
   if (rc != SQLITE_DONE) return make_error(std::string("damaged: ") + db_error(db()), path_);
   return out;
 }

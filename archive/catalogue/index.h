@@ -40,6 +40,9 @@ struct Entry {
   std::string summary, written_date, published_date, mode, scope, validity;
   std::string status;  // 发布 | 修改 | 废止 | 失效 | 撤回
   std::string digest;  // digest of record.xml (or of the PDF when there is no record) in the inventory
+  // sha512 of the object's inventory as of this version (its vN/inventory.json.sha512), "" when
+  // absent: the full check compares the head's with the root sidecar (catalogue.cpp).
+  std::string inventory_digest;
   std::string body;    // searchable text besides the title and the catalogue fields
 };
 
@@ -77,6 +80,7 @@ struct HiddenRows {
 struct ObjectState {
   std::string object_id;
   int head = 0;
+  std::string inventory;  // Entry::inventory_digest of the head version
 };
 
 // The start of an open error for a catalogue of another format (after "damaged: "): it is rebuilt

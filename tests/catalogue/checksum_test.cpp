@@ -1,5 +1,6 @@
 // Page checksums (archive/catalogue/checksum_vfs.h): a changed bit anywhere in a page in use is
-// found, by the full check and while answering, never answered from.
+// found, by the full check and while answering, never answered from. And a catalogue of another
+// store with the same objects is found by the inventories.
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <fcntl.h>
@@ -162,6 +163,38 @@ BOOST_AUTO_TEST_CASE(damage_messages_never_carry_raw_bytes_of_the_file) {
   const std::string& m = ix.error().message;
   BOOST_TEST(m.find('\x1b') == std::string::npos, m);
   BOOST_TEST(m.rfind("damaged: ", 0) == 0, m);
+}
+
+// Until format 12 the check compared object directories and head versions only: a catalogue
+// copied from another store with the same objects answered with that store's texts.
+BOOST_AUTO_TEST_CASE(a_catalogue_of_another_store_with_the_same_objects_is_rebuilt) {
+  TempDir dir{"foreign"};
+  auto make = [&](const std::string& name, const std::string& word) {
+    std::string root = (dir.path / name).string();
+    auto s = ocfl::Store::init(root, {false});
+    BOOST_REQUIRE(s);
+    Rng r(21);
+    for (int i = 0; i < 3; ++i) {
+      Doc d = make_doc(r, i);
+      if (i == 1) d.paragraphs.push_back("本段只在" + word + "里。");
+      BOOST_REQUIRE(add(*s, "urn:gk:" + std::to_string(i), d, "2023-06-0" + std::to_string(1 + i) + "T09:00:00+08:00"));
+    }
+    BOOST_REQUIRE(rebuild(*s));
+    return std::move(*s);
+  };
+  ocfl::Store x = make("x", "甲库");
+  ocfl::Store y = make("y", "乙库");
+  const std::string own = gk::read_file(default_path(x.root())).value();
+  BOOST_REQUIRE(gk::write_file_atomic(default_path(x.root()), gk::read_file(default_path(y.root())).value(), false));
+  OpenReport rep;
+  auto ix = open_checked(x, "", rep);
+  BOOST_REQUIRE_MESSAGE(ix, err(ix));
+  BOOST_REQUIRE(rep.notices.size() == 1u);
+  BOOST_TEST(rep.notices[0].rfind("catalogue " + default_path(x.root()) + " does not match the store (the inventory of ", 0) == 0,
+             rep.notices[0]);
+  BOOST_TEST(ids_of(*ix, "乙库").empty());
+  BOOST_TEST(ids_of(*ix, "甲库").size() == 1u);
+  BOOST_TEST((gk::read_file(default_path(x.root())).value() == own));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
