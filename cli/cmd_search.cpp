@@ -122,7 +122,28 @@ Json hit_json(const catalogue::Hit& h) {
   o["validity"] = h.validity;
   o["status"] = h.status;
   o["score"] = h.score;
-  o["snippet"] = h.snippet;
+  // The snippet comes marked with \x01 ... \x02 (never in the text: for_terminal made control
+  // characters U+FFFD). "snippet" marks with 【】 for display; a program gets "snippet_text" and
+  // "marks", [start, end) in code points, since 【 may be in the text itself.
+  std::string shown, plain;
+  Json::Array marks;
+  size_t cps = 0, open_at = 0;
+  for (unsigned char c : h.snippet) {
+    if (c == 0x01) {
+      shown += "【";
+      open_at = cps;
+    } else if (c == 0x02) {
+      shown += "】";
+      marks.push_back(Json(Json::Array{Json(static_cast<double>(open_at)), Json(static_cast<double>(cps))}));
+    } else {
+      shown += static_cast<char>(c);
+      plain += static_cast<char>(c);
+      cps += (c & 0xC0) != 0x80;
+    }
+  }
+  o["snippet"] = shown;
+  o["snippet_text"] = plain;
+  o["marks"] = Json(std::move(marks));
   return Json(std::move(o));
 }
 
@@ -152,6 +173,7 @@ int run_search(const cli::Args& args) {
   bool json = o->has("json");
   bool tty = !json && ::isatty(1);
   if (tty) req.mark_open = "\033[1m", req.mark_close = "\033[0m";
+  if (json) req.mark_open = "\x01", req.mark_close = "\x02";  // hit_json
 
   std::string path = o->get("catalogue").value_or("");
   std::optional<ocfl::Store> store;
