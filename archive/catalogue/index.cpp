@@ -393,11 +393,14 @@ Status Index::add(const Entry& e) {
   std::string created_date = e.created.substr(0, 10);
   const int64_t seq = next_seq_;
   {
-    // A version is current until the next one is created. Within a group the next version is
-    // added first (newest first): it is looked up here; an earlier group's is set below.
+    // A version is current until a later one takes effect: the earliest creation day of the
+    // later versions (as `archive get --as-of`: the highest version created by that day). Days
+    // are written in each writer's own offset, so a later version can carry an earlier day.
+    // Within a group later versions are added first (newest first): looked up here; an earlier
+    // group's are set below.
     Stmt& s = prepared("INSERT INTO versions(seq, object_id, version, created, created_date, until_date, index_no, title, "
            "issuer, doc_number, genre, subject, keywords, summary, written_date, published_date, mode, scope, "
-           "validity, status, digest) VALUES(?,?,?,?,?,(SELECT n.created_date FROM versions n WHERE n.object_id = ?2 AND n.version = ?3 + 1),?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+           "validity, status, digest) VALUES(?,?,?,?,?,(SELECT min(n.created_date) FROM versions n WHERE n.object_id = ?2 AND n.version > ?3),?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!s.ok()) return fail(s.error());
     s.bind(1, seq).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version)).bind(4, e.created).bind(5, created_date);
     s.bind(6, e.index_no).bind(7, e.title).bind(8, e.issuer).bind(9, e.doc_number).bind(10, e.genre);
@@ -407,8 +410,9 @@ Status Index::add(const Entry& e) {
     if (s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + db_error(db()));
   }
   if (e.version > 1) {
-    Stmt& s = prepared("UPDATE versions SET until_date = ? WHERE object_id = ? AND version = ?");
-    s.bind(1, created_date).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version - 1));
+    Stmt& s = prepared("UPDATE versions SET until_date = ?1 WHERE object_id = ?2 AND version < ?3 "
+                       "AND (until_date IS NULL OR until_date > ?1)");
+    s.bind(1, created_date).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version));
     if (!s.ok() || s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + db_error(db()));
   }
   {
