@@ -8,7 +8,8 @@
 // bytes is verified; a mismatch fails the read with SQLITE_IOERR_DATA, and
 // last_checksum_failure() names the page. Every full-page write of such a file gets its
 // checksum. Other files (journals, temp files, databases with other reserves) pass through
-// untouched. Memory-mapped reads are off for such files: they would bypass the check.
+// untouched. Memory-mapped pages are checked when first fetched; a page checked once is not
+// hashed again until the header's change counter moves (every commit moves it).
 // Checksums depend on the page's bytes only, so equal catalogues stay byte-for-byte equal.
 #pragma once
 #include <sqlite3.h>

@@ -111,9 +111,9 @@ Result<sqlite3*> open_db(const std::string& path, int flags) {
     return make_error("cannot open catalogue: " + msg, path);
   }
   sqlite3_busy_timeout(db, 10000);
-  // The cache size changes speed only, never the file's bytes. No mmap: pages are read through
-  // the checksum VFS (checksum_vfs.h), which verifies them.
-  sqlite3_exec(db, "PRAGMA cache_size=-262144", nullptr, nullptr, nullptr);
+  // Cache and mmap sizes change speed only, never the file's bytes. Mapped pages are checked
+  // too (checksum_vfs.h).
+  sqlite3_exec(db, "PRAGMA cache_size=-262144; PRAGMA mmap_size=4294967296", nullptr, nullptr, nullptr);
   sqlite3_extended_result_codes(db, 1);
   if (auto s = register_sqlite_extensions(db); !s) {
     sqlite3_close(db);
