@@ -93,6 +93,17 @@ Status append_plan(Index& ix, const ocfl::Store& store, Plan plan, int64_t* coun
   return {};
 }
 
+// Scratch files of rebuilds that died (killed, power cut): every rebuild holds the write lock the
+// caller holds, so none of them is in use, and each may be as large as the catalogue. Every
+// writer removes them, not only the next rebuild.
+void remove_abandoned_rebuilds(const std::string& path) {
+  std::error_code ec;
+  const std::string stale = fs::path(path).filename().string() + ".rebuild-";
+  fs::path dir = fs::path(path).parent_path();
+  for (const auto& e : fs::directory_iterator(dir.empty() ? fs::path(".") : dir, ec))
+    if (e.path().filename().string().rfind(stale, 0) == 0) fs::remove(e.path(), ec);
+}
+
 Result<RebuildReport> rebuild_locked(const ocfl::Store& store, const std::string& path) {
   auto ids = store.list_objects();
   if (!ids) return ids.error();
@@ -110,13 +121,7 @@ Result<RebuildReport> rebuild_locked(const ocfl::Store& store, const std::string
   }
   std::string tmp = path + ".rebuild-" + std::to_string(::getpid());
   std::error_code ec;
-  // Scratch files of rebuilds that died (killed, power cut): every rebuild holds the write lock we
-  // hold, so none of them is in use, and each may be as large as the catalogue.
-  const std::string stale = fs::path(path).filename().string() + ".rebuild-";
-  fs::path dir = fs::path(path).parent_path();
-  for (const auto& e : fs::directory_iterator(dir.empty() ? fs::path(".") : dir, ec))
-    if (e.path().filename().string().rfind(stale, 0) == 0) fs::remove(e.path(), ec);
-  ec.clear();
+  remove_abandoned_rebuilds(path);
   // Whatever fails (a full disk while creating the file, too), nothing of the scratch file stays.
   auto discard = [&] {
     fs::remove(tmp, ec);
@@ -141,6 +146,11 @@ Result<RebuildReport> rebuild_locked(const ocfl::Store& store, const std::string
     ::fsync(fd);
     ::close(fd);
   }
+  // A journal beside the old file belongs to it: played back into the new one, it would write
+  // the old file's pages over it (every page with a valid checksum). Removed first: a reader in
+  // between meets the old file, which is being replaced anyway.
+  fs::remove(path + "-journal", ec);
+  ec.clear();
   fs::rename(tmp, path, ec);
   if (ec) {
     std::string why = ec.message();  // before the clean-up below overwrites ec
@@ -243,6 +253,7 @@ Status index_versions(const ocfl::Store& store, const std::vector<std::pair<std:
   std::string p = resolve(store, path);
   WriteLock lock(p);
   if (!lock.ok()) return lock.error(p);
+  remove_abandoned_rebuilds(p);
   std::error_code ec;
   if (!fs::exists(p, ec)) return rebuild_locked(store, p).status();
   auto ix = Index::open(p, /*writable=*/true, /*check=*/false);
@@ -316,6 +327,8 @@ Result<Index> open_checked(const ocfl::Store& store, const std::string& path, Op
     return Index::open(p, false, false);
   };
   if (!fs::exists(p, ec)) return rebuild_with("catalogue " + p + " is missing; building it from the store");
+  // A writer killed mid-commit: undo its half-written transaction (when this process may write).
+  (void)Index::roll_back_hot_journal(p);
   // Read before checking: a commit while the check runs leaves the stamp stale, never fresh.
   const Observed before = observe(store, p);
   const bool unchanged = stamp_matches(p, before);

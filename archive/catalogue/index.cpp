@@ -202,6 +202,19 @@ Result<Index> Index::create(const std::string& path, bool durable) {
   return ix;
 }
 
+Status Index::roll_back_hot_journal(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::file_size(path + "-journal", ec) == 0 || ec) return {};
+  auto db = open_db(path, SQLITE_OPEN_READWRITE);
+  if (!db) return db.error();
+  Index ix(*db, path);
+  // Any read makes SQLite check for a hot journal and roll it back (under its exclusive lock;
+  // a journal of a writer still running is not hot, and is left alone).
+  Stmt s(ix.db(), "SELECT count(*) FROM sqlite_master");
+  if (!s.ok() || s.step() != SQLITE_ROW) return make_error("damaged: " + (s.ok() ? db_error(ix.db()) : s.error()), path);
+  return {};
+}
+
 Result<Index> Index::open(const std::string& path, bool writable, bool check) {
   auto db = open_db(path, writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
   if (!db) return db.error();

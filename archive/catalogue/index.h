@@ -94,6 +94,10 @@ class Index {
   Index& operator=(Index&&) noexcept = default;
   Index(const Index&) = delete;
 
+  // Rolls back what a writer killed mid-commit left in "<path>-journal" (a hot journal), by
+  // opening the file for writing once. A read-only open cannot (SQLite: "attempt to write a
+  // readonly database"), so every reader failed until the next writer. Nothing to do: ok.
+  static Status roll_back_hot_journal(const std::string& path);
   // Creates a new empty catalogue file (the path must not exist).
   static Result<Index> create(const std::string& path, bool durable = true);
   // Opens an existing file. A file that is not a catalogue of this format, or fails SQLite's
