@@ -104,7 +104,15 @@ void remove_abandoned_rebuilds(const std::string& path) {
     if (e.path().filename().string().rfind(stale, 0) == 0) fs::remove(e.path(), ec);
 }
 
-Result<RebuildReport> rebuild_locked(const ocfl::Store& store, const std::string& path) {
+Result<RebuildReport> rebuild_locked(const ocfl::Store& store, const std::string& link_or_path) {
+  // A catalogue kept elsewhere through a symlink (a faster disk) is rebuilt where the link points:
+  // renaming over the link replaced it with a file and left the target stale, silently.
+  std::string path = link_or_path;
+  std::error_code lec;
+  if (fs::is_symlink(link_or_path, lec)) {
+    fs::path target = fs::read_symlink(link_or_path, lec);
+    if (!lec) path = (target.is_absolute() ? target : fs::path(link_or_path).parent_path() / target).lexically_normal().string();
+  }
   auto ids = store.list_objects();
   if (!ids) return ids.error();
   // Keys first (inventories only), then one entry at a time, so memory stays small.
@@ -302,6 +310,18 @@ Status index_versions(const ocfl::Store& store, const std::vector<std::pair<std:
     return rebuild_locked(store, p).status();
   }
   return append_plan(*ix, store, std::move(plan), nullptr, &known);
+}
+
+CatalogueTail catalogue_tail(const ocfl::Store& store, const std::string& path) {
+  std::string p = resolve(store, path);
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec)) return {};
+  auto ix = Index::open(p, /*writable=*/false, /*check=*/false);
+  if (!ix) return {};
+  std::string key = ix->last_key();  // "%015lld" of epoch + 1e11, then \x1f (order_key)
+  auto count = ix->version_count();
+  if (key.size() < 15 || key.find_first_not_of("0123456789") < 15 || !count) return {};
+  return {std::stoll(key.substr(0, 15)) - 100000000000LL, *count};
 }
 
 Result<Index> open_checked(const ocfl::Store& store, const std::string& path, OpenReport& report) {

@@ -30,6 +30,16 @@ std::string default_path(const std::string& ocfl_root);
 // damaged catalogue (nothing else lives there), and is rebuilt.
 Status check_catalogue_path(const ocfl::Store& store, const std::string& path);
 
+// The newest group of the catalogue at `path` (default_path when empty): its epoch second and
+// the number of versions indexed; zeros when the catalogue is missing, empty or unreadable. A
+// version created in that second would continue a committed group, which only a full rebuild
+// can place (same bytes as a reindex): writers start after it (ingest, created_after_catalogue).
+struct CatalogueTail {
+  int64_t last_second = 0;
+  int64_t versions = 0;
+};
+CatalogueTail catalogue_tail(const ocfl::Store& store, const std::string& path = {});
+
 // Reads one version of an object into an Entry: metadata.json when present (catalogue fields and
 // status), else status 发布 and the catalogue of record.xml; text from record.xml's body, or the
 // text of document.pdf (pdftotext) when the record has no body.

@@ -204,7 +204,9 @@ Result<Index> Index::create(const std::string& path, bool durable) {
 
 Status Index::roll_back_hot_journal(const std::string& path) {
   std::error_code ec;
-  if (std::filesystem::file_size(path + "-journal", ec) == 0 || ec) return {};
+  // SQLite follows a symlink to the catalogue, and keeps the journal beside the target.
+  std::string real = std::filesystem::is_symlink(path, ec) ? std::filesystem::canonical(path, ec).string() : path;
+  if (ec || std::filesystem::file_size(real + "-journal", ec) == 0 || ec) return {};
   auto db = open_db(path, SQLITE_OPEN_READWRITE);
   if (!db) return db.error();
   Index ix(*db, path);

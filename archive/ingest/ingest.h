@@ -71,6 +71,9 @@ class Archive {
   // Benchmarks measure the store alone; the CLI always logs.
   void set_audit_enabled(bool on) { audit_ = on; }
   void set_catalogue_enabled(bool on) { catalogue_ = on; }
+  // From how many catalogued versions a write waits for the second after the catalogue's newest
+  // group rather than have it rebuilt (created_after_catalogue); tests lower it.
+  void set_wait_from_versions(int64_t n) { wait_from_versions_ = n; }
   // Versions per commit group in add_batch (default 1,000); tests use small groups.
   void set_group_versions(size_t n) { group_versions_ = n > 0 ? n : 1; }
 
@@ -113,6 +116,10 @@ class Archive {
   bool keyless_archive_ = false;  // no signing config when opened: a keygen since would be missed
   bool audit_ = true;
   bool catalogue_ = true;
+  // now_local_rfc3339, after the second of the catalogue's newest group (waits at most 1 s)
+  // when the catalogue holds wait_from_versions_ versions or more.
+  std::string created_after_catalogue() const;
+  int64_t wait_from_versions_ = 1000;
   std::optional<Error> catalogue_error_;
   size_t group_versions_ = 1000;
 };
