@@ -113,8 +113,12 @@ int run_batch(ingest::Archive& archive, const cli::Options& o) {
   auto pdfs = o.get("pdfs");
   if (pdfs && !fs::is_directory(*pdfs, ec)) return cli::fail(make_error("not a directory", *pdfs).str(), cli::kUsage);
   std::vector<ingest::AddRequest> requests;
-  for (auto& e : fs::directory_iterator(dir, ec))
-    if (e.is_regular_file() && e.path().extension() == ".xml") {
+  // Every *.xml but a directory: a broken link or an unreadable entry is a record that fails
+  // with its own message, not one left out silently ("archived 2 of 2").
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const auto& e = *it;
+    std::error_code kind;
+    if (e.path().extension() == ".xml" && !e.is_directory(kind)) {
       ingest::AddRequest rq;
       rq.record_path = e.path().string();
       if (pdfs) rq.pdf_path = (fs::path(*pdfs) / (e.path().stem().string() + ".pdf")).string();
@@ -123,6 +127,8 @@ int run_batch(ingest::Archive& archive, const cli::Options& o) {
       rq.message = o.get("message").value_or("");
       requests.push_back(std::move(rq));
     }
+  }
+  if (ec) return cli::fail(make_error("cannot list the directory: " + ec.message(), dir).str());
   std::sort(requests.begin(), requests.end(), [](auto& a, auto& b) { return a.record_path < b.record_path; });
   cli::Progress progress("archiving", requests.size());
   auto rep = archive.add_batch(requests, [&] { progress.tick(); });

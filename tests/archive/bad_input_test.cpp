@@ -1,6 +1,7 @@
 // Bad input: each case checks the exact message and that the storage root is unchanged (every
 // file and its sha512, before and after; no transaction left behind).
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
 
 #include "archive/ingest/ingest.h"
 #include "archive/ocfl/fsutil.h"
@@ -119,6 +120,18 @@ BOOST_AUTO_TEST_CASE(missing_or_wrong_pdf_and_attachment) {
   auto missing_record = run_gk({"archive", "add", a.root, "--record", a.dir / "in/none.xml"});
   BOOST_TEST(missing_record.code == 1);
   a.unchanged();
+}
+
+// Until 2026-12-04 a batch left out what was not a regular file: "archived 1 of 1", exit 0.
+BOOST_AUTO_TEST_CASE(a_broken_link_in_a_batch_is_a_failed_record_not_a_silent_gap) {
+  Archived a;
+  std::string dir = a.dir / "batch";
+  variant(dir + "/ok.xml", {{"2022-00012</index-no>", "2022-00300</index-no>"}});
+  std::filesystem::create_symlink("/nonexistent/x.xml", dir + "/lost.xml");
+  auto r = run_gk({"archive", "add", a.root, "--records", dir, "--user", "李明"});
+  BOOST_TEST(r.code == 1);
+  BOOST_TEST(r.err == "gongkai: " + dir + "/lost.xml: cannot read: No such file or directory\n", r.err);
+  BOOST_TEST(r.out.find("archived 1 of 2 records into ") == 0, r.out);
 }
 
 BOOST_AUTO_TEST_CASE(roots_that_are_not_ocfl_or_newer) {
