@@ -3,7 +3,8 @@
 //  - A version is visible to readers only once complete: readers use the root inventory, which
 //    only ever names fully written, durable version directories.
 //  - add_version/add_versions either commit every version they return, or leave the objects at
-//    their previous heads (after a crash, open() rolls each object forward or back; see
+//    their previous heads (after a crash, open() rolls a commit forward, every object of it, once
+//    any was moved in, else back; see
 //    docs/archive.md for the protocol). Version directories are never modified once written.
 //  - Writers of the same object, in threads or processes, are serialised by flock.
 //  - Object ids may be any non-empty UTF-8 without NUL; they are hashed, never used as paths.

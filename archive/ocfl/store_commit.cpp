@@ -311,12 +311,14 @@ Result<std::vector<VersionInfo>> Store::add_versions(const std::vector<NewVersio
         fsx::remove_empty_parents(parent, root_);
         break;
       }
+      if (fsx::crash_point() == 4) return crash;  // after the first object of phase 2
     } else {
       for (int n : so.new_versions) {
         std::string v = version_name(n);
         if (failure = fsx::rename_path(so.stage_dir + "/" + v, so.obj_dir + "/" + v); !failure) break;
       }
       if (!failure) break;
+      if (fsx::crash_point() == 4) return crash;  // after the first object of phase 2
     }
   }
   if (failure) failure = detail::barrier(root_, options_.durable);
