@@ -114,6 +114,26 @@ BOOST_AUTO_TEST_CASE(a_batch_interrupted_among_its_moves_is_finished_whole) {
   BOOST_TEST(rep.findings.empty(), rep.str());
 }
 
+// A writer killed inside `mkdir -p` of a new object's tuple directories made only the first
+// level; recovery removed empty parents from the deepest level up and stopped at the first one
+// missing, so root/768 stayed (E073, verify FAILED).
+BOOST_AUTO_TEST_CASE(tuple_directories_made_in_part_are_removed) {
+  TempDir t("tuple_part");
+  auto s = Store::init(t.str());
+  BOOST_REQUIRE(s);
+  std::filesystem::create_directories(t.str() + "/768");
+  fsx::remove_empty_parents(t.str() + "/768/a1f/03c", t.str());
+  BOOST_TEST(!std::filesystem::exists(t.str() + "/768"));
+  BOOST_TEST(std::filesystem::exists(t.str()));
+  std::filesystem::create_directories(t.str() + "/769/b2e");
+  BOOST_REQUIRE(gk::write_file_atomic(t.str() + "/769/keep", "x", false));
+  fsx::remove_empty_parents(t.str() + "/769/b2e/04d", t.str());
+  BOOST_TEST(!std::filesystem::exists(t.str() + "/769/b2e"));
+  BOOST_TEST(std::filesystem::exists(t.str() + "/769/keep"));  // not empty: kept
+  auto rep = validate_root(t.str());
+  BOOST_TEST(rep.str().find("E073") == std::string::npos, rep.str());
+}
+
 BOOST_AUTO_TEST_CASE(sigkill_at_random_moments_never_loses_a_committed_version) {
   TempDir t("kill");
   BOOST_REQUIRE(Store::init(t.str()));
