@@ -113,12 +113,18 @@ int run_batch(ingest::Archive& archive, const cli::Options& o) {
   auto pdfs = o.get("pdfs");
   if (pdfs && !fs::is_directory(*pdfs, ec)) return cli::fail(make_error("not a directory", *pdfs).str(), cli::kUsage);
   std::vector<ingest::AddRequest> requests;
+  std::vector<Error> not_files;
   // Every *.xml but a directory: a broken link or an unreadable entry is a record that fails
   // with its own message, not one left out silently ("archived 2 of 2").
   for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
     const auto& e = *it;
     std::error_code kind;
     if (e.path().extension() == ".xml" && !e.is_directory(kind)) {
+      // A FIFO, socket or device would block the read or never end: a failed record, unread.
+      if (fs::exists(e.status(kind)) && !e.is_regular_file(kind)) {
+        not_files.push_back(make_error("not a regular file (a FIFO, socket or device)", e.path().string()));
+        continue;
+      }
       ingest::AddRequest rq;
       rq.record_path = e.path().string();
       if (pdfs) rq.pdf_path = (fs::path(*pdfs) / (e.path().stem().string() + ".pdf")).string();
@@ -133,13 +139,14 @@ int run_batch(ingest::Archive& archive, const cli::Options& o) {
   cli::Progress progress("archiving", requests.size());
   auto rep = archive.add_batch(requests, [&] { progress.tick(); });
   progress.finish();
+  rep.failed.insert(rep.failed.end(), not_files.begin(), not_files.end());
   for (const auto& e : rep.failed) std::cerr << "gongkai: " << e.str() << "\n";
   if (rep.commit_error) std::cerr << "gongkai: " << rep.commit_error->str() << "\n";
   if (rep.audit_error) std::cerr << "gongkai: " << rep.audit_error->str() << "\n";
   warn_catalogue(archive);
   size_t added = 0, unchanged = 0;
   for (const auto& r : rep.added) (r.unchanged ? unchanged : added)++;
-  std::cout << "archived " << added + unchanged << " of " << requests.size() << " records into "
+  std::cout << "archived " << added + unchanged << " of " << requests.size() + not_files.size() << " records into "
             << archive.store().root() << ": " << added << " new version(s), " << unchanged << " unchanged, "
             << rep.failed.size() << " failed\n";
   return rep.ok() ? cli::kOk : cli::kFailed;

@@ -142,7 +142,11 @@ Status exec(sqlite3* db, const std::string& sql) {
 
 Stmt::Stmt(sqlite3* db, const std::string& sql) {
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st_, nullptr) != SQLITE_OK) {
-    error_ = std::string("catalogue database error: ") + db_error(db);
+    // A page failing its checksum, or corrupt, while preparing (FTS5 reads its config and
+    // structure then): damage, so that callers rebuild rather than fail until the next writer.
+    int code = sqlite3_extended_errcode(db);
+    bool damage = code == SQLITE_IOERR_DATA || (code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB;
+    error_ = std::string(damage ? "damaged: " : "catalogue database error: ") + db_error(db);
     st_ = nullptr;
   }
 }

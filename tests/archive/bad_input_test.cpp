@@ -1,5 +1,7 @@
 // Bad input: each case checks the exact message and that the storage root is unchanged (every
 // file and its sha512, before and after; no transaction left behind).
+#include <sys/stat.h>
+
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 
@@ -132,6 +134,13 @@ BOOST_AUTO_TEST_CASE(a_broken_link_in_a_batch_is_a_failed_record_not_a_silent_ga
   BOOST_TEST(r.code == 1);
   BOOST_TEST(r.err == "gongkai: " + dir + "/lost.xml: cannot read: No such file or directory\n", r.err);
   BOOST_TEST(r.out.find("archived 1 of 2 records into ") == 0, r.out);
+  // A FIFO would block the read forever (nobody writes to it): a failed record, not a hang.
+  std::filesystem::remove(dir + "/lost.xml");
+  BOOST_REQUIRE(::mkfifo((dir + "/pipe.xml").c_str(), 0600) == 0);
+  auto f = run_gk({"archive", "add", a.root, "--records", dir, "--user", "李明"});
+  BOOST_TEST(f.code == 1);
+  BOOST_TEST(f.err == "gongkai: " + dir + "/pipe.xml: not a regular file (a FIFO, socket or device)\n", f.err);
+  BOOST_TEST(f.out.find("archived 1 of 2 records into ") == 0, f.out);
 }
 
 BOOST_AUTO_TEST_CASE(roots_that_are_not_ocfl_or_newer) {

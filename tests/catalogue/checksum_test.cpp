@@ -149,6 +149,35 @@ BOOST_AUTO_TEST_CASE(a_damaged_page_met_while_answering_is_an_error_not_an_answe
   BOOST_TEST(res.error().message == "damaged: page " + page + " of " + a.cat() + " fails its checksum");
 }
 
+// FTS5 reads its config page when a statement is prepared: damage there was "catalogue database
+// error", which no caller took for damage, so every search failed until the stamp expired.
+BOOST_AUTO_TEST_CASE(a_damaged_page_met_while_preparing_is_damage_too) {
+  Archive a;
+  int64_t root_page = 0;
+  {
+    sqlite3* db = nullptr;
+    BOOST_REQUIRE(sqlite3_open_v2(a.cat().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    BOOST_REQUIRE(sqlite3_prepare_v2(db, "SELECT rootpage FROM sqlite_master WHERE name = 'fts_config'", -1, &st, nullptr) == SQLITE_OK);
+    BOOST_REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    root_page = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+  std::string bytes = gk::read_file(a.cat()).value();
+  size_t at = static_cast<size_t>(root_page - 1) * 4096 + 2000;
+  bytes[at] = static_cast<char>(bytes[at] ^ 0x10);
+  write_keeping_mtime(a.cat(), bytes);
+  auto ix = Index::open(a.cat(), false, false);
+  BOOST_REQUIRE_MESSAGE(ix, err(ix));
+  SearchRequest req;
+  req.query = "独角兽";
+  auto res = search(*ix, req);
+  BOOST_REQUIRE(!res);
+  BOOST_TEST(res.error().message == "damaged: page " + std::to_string(root_page) + " of " + a.cat() + " fails its checksum",
+             res.error().message);
+}
+
 BOOST_AUTO_TEST_CASE(the_cli_rebuilds_a_catalogue_damaged_under_a_fresh_stamp_and_answers_right) {
   Archive a;
   // A full check of a catalogue at least 2 s old leaves a stamp (check_stamp.h): the next
