@@ -90,6 +90,21 @@ void mark_verified(CkFile* f, sqlite3_int64 pgno) {
   f->verified[w] |= uint64_t{1} << (pgno & 63);
 }
 
+// A full page as read or mapped: SQLITE_OK when it was verified since the last change or its
+// checksum matches; SQLITE_IOERR_DATA (and t_failure) when not.
+int verify_page(CkFile* c, const unsigned char* page, int amount, sqlite3_int64 offset) {
+  sqlite3_int64 pgno = offset / c->page_size + 1;
+  if (was_verified(c, pgno)) return SQLITE_OK;
+  uint64_t stored;
+  std::memcpy(&stored, page + amount - kChecksumReserve, sizeof stored);
+  if (stored == page_sum(page, amount, pgno)) {
+    mark_verified(c, pgno);
+    return SQLITE_OK;
+  }
+  t_failure = "page " + std::to_string(pgno) + " of " + (c->name ? c->name : "the catalogue") + " fails its checksum";
+  return SQLITE_IOERR_DATA;
+}
+
 int ck_close(sqlite3_file* f) {
   std::free(ck(f)->verified);
   ck(f)->verified = nullptr;
@@ -103,17 +118,7 @@ int ck_read(sqlite3_file* f, void* buf, int amount, sqlite3_int64 offset) {
   if (rc != SQLITE_OK || !c->main_db) return rc;
   if (offset == 0 && amount >= 100) learn_header(c, static_cast<const unsigned char*>(buf));
   if (!checksummed(c) || !is_page(c, amount, offset)) return rc;
-  auto* page = static_cast<const unsigned char*>(buf);
-  sqlite3_int64 pgno = offset / c->page_size + 1;
-  if (was_verified(c, pgno)) return rc;
-  uint64_t stored;
-  std::memcpy(&stored, page + amount - kChecksumReserve, sizeof stored);
-  if (stored == page_sum(page, amount, pgno)) {
-    mark_verified(c, pgno);
-    return rc;
-  }
-  t_failure = "page " + std::to_string(pgno) + " of " + (c->name ? c->name : "the catalogue") + " fails its checksum";
-  return SQLITE_IOERR_DATA;
+  return verify_page(c, static_cast<const unsigned char*>(buf), amount, offset);
 }
 
 int ck_write(sqlite3_file* f, const void* buf, int amount, sqlite3_int64 offset) {
@@ -183,19 +188,12 @@ int ck_fetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** pp) {
   if (c->real->pMethods->iVersion < 3 || !c->real->pMethods->xFetch) return SQLITE_OK;
   int rc = c->real->pMethods->xFetch(c->real, offset, amount, pp);
   if (rc != SQLITE_OK || !*pp || !checksummed(c) || !is_page(c, amount, offset)) return rc;
-  sqlite3_int64 pgno = offset / c->page_size + 1;
-  if (was_verified(c, pgno)) return rc;
-  auto* page = static_cast<const unsigned char*>(*pp);
-  uint64_t stored;
-  std::memcpy(&stored, page + amount - kChecksumReserve, sizeof stored);
-  if (stored == page_sum(page, amount, pgno)) {
-    mark_verified(c, pgno);
-    return rc;
+  rc = verify_page(c, static_cast<const unsigned char*>(*pp), amount, offset);
+  if (rc != SQLITE_OK) {
+    c->real->pMethods->xUnfetch(c->real, offset, *pp);
+    *pp = nullptr;
   }
-  c->real->pMethods->xUnfetch(c->real, offset, *pp);
-  *pp = nullptr;
-  t_failure = "page " + std::to_string(pgno) + " of " + (c->name ? c->name : "the catalogue") + " fails its checksum";
-  return SQLITE_IOERR_DATA;
+  return rc;
 }
 int ck_unfetch(sqlite3_file* f, sqlite3_int64 offset, void* p) {
   CkFile* c = ck(f);
