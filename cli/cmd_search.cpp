@@ -297,22 +297,6 @@ int run_catalogue(const cli::Args& args) {
   return cli::kOk;
 }
 
-// Whether two files hold the same bytes, read in blocks (a catalogue can be gigabytes).
-Result<bool> same_bytes(const std::string& a, const std::string& b) {
-  std::ifstream fa(a, std::ios::binary), fb(b, std::ios::binary);
-  if (!fa) return make_error("cannot read the catalogue", a);
-  if (!fb) return make_error("cannot read the rebuilt catalogue", b);
-  std::vector<char> x(1 << 20), y(1 << 20);
-  while (true) {
-    fa.read(x.data(), static_cast<std::streamsize>(x.size()));
-    fb.read(y.data(), static_cast<std::streamsize>(y.size()));
-    if (fa.bad()) return make_error("read error", a);
-    if (fb.bad()) return make_error("read error", b);
-    if (fa.gcount() != fb.gcount() || !std::equal(x.begin(), x.begin() + fa.gcount(), y.begin())) return false;
-    if (fa.gcount() == 0) return true;
-  }
-}
-
 int run_reindex(const cli::Args& args) {
   std::string err;
   auto o = cli::parse_options(args, {"catalogue"}, {"check", "help"}, err);
@@ -330,21 +314,11 @@ int run_reindex(const cli::Args& args) {
   std::string path = o->get("catalogue").value_or(catalogue::default_path(s->root()));
   if (auto c = catalogue::check_catalogue_path(*s, path); !c) return cli::fail(c.error().str());
   if (o->has("check")) {
-    // The rebuild goes beside the catalogue (same file system, room for its size), or into the
-    // temp directory when that is not writable: an inspector checks a read-only copy.
-    namespace fs = std::filesystem;
     std::error_code ec;
-    if (!fs::exists(path, ec)) return cli::fail("catalogue " + path + " is missing; run gongkai archive reindex");
-    fs::path dir = fs::path(path).parent_path();
-    if (::access(dir.empty() ? "." : dir.c_str(), W_OK) != 0) dir = fs::temp_directory_path();
-    std::string scratch = (dir / (fs::path(path).filename().string() + ".check-" + std::to_string(::getpid()))).string();
-    auto r = catalogue::rebuild(*s, scratch);
-    std::remove((scratch + ".lock").c_str());
+    if (!std::filesystem::exists(path, ec)) return cli::fail("catalogue " + path + " is missing; run gongkai archive reindex");
+    auto r = catalogue::check_rebuild(*s, path);
     if (!r) return cli::fail(r.error().str());
-    auto same = same_bytes(path, scratch);
-    std::remove(scratch.c_str());
-    if (!same) return cli::fail(same.error().str());
-    if (*same) {
+    if (r->current) {
       std::cout << "catalogue " << path << " is current (" << r->versions << (r->versions == 1 ? " version)\n" : " versions)\n");
       return cli::kOk;
     }

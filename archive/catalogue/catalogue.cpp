@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <tuple>
+#include <vector>
 
 #include "archive/catalogue/check_stamp.h"
 #include "common/files.h"
@@ -96,23 +98,124 @@ Status append_plan(Index& ix, const ocfl::Store& store, Plan plan, int64_t* coun
 // Scratch files of rebuilds that died (killed, power cut): every rebuild holds the write lock the
 // caller holds, so none of them is in use, and each may be as large as the catalogue. Every
 // writer removes them, not only the next rebuild.
+// A catalogue kept elsewhere through a symlink (a faster disk) is rebuilt where the link points.
+std::string link_target(const std::string& link_or_path) {
+  std::error_code ec;
+  if (!fs::is_symlink(link_or_path, ec)) return link_or_path;
+  fs::path target = fs::read_symlink(link_or_path, ec);
+  if (ec) return link_or_path;
+  return (target.is_absolute() ? target : fs::path(link_or_path).parent_path() / target).lexically_normal().string();
+}
+
+fs::path dir_of(const std::string& path) {
+  fs::path dir = fs::path(path).parent_path();
+  return dir.empty() ? fs::path(".") : dir;
+}
+
+// Scratch files of `reindex --check` runs whose process died, in `dir`, of the catalogue named
+// `name`: "<name>.check-<pid>" and what its rebuild left ("-journal", ".rebuild-<pid>"). A live
+// check holds "<name>.check-<pid>.lock" (ScratchLock) from before its first file until after its
+// last, so a lock that can be taken, or is missing, marks the files as abandoned.
+void remove_abandoned_checks(const fs::path& dir, const std::string& name) {
+  const std::string prefix = name + ".check-";
+  std::map<std::string, std::vector<fs::path>> by_base;  // "<name>.check-<pid>" -> its files
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    std::string f = e.path().filename().string();
+    if (f.rfind(prefix, 0) != 0) continue;
+    size_t end = f.find_first_not_of("0123456789", prefix.size());
+    if (end == prefix.size()) continue;
+    by_base[f.substr(0, end)].push_back(e.path());
+  }
+  for (const auto& [base, files] : by_base) {
+    std::string lock = (dir / (base + ".lock")).string();
+    int fd = ::open(lock.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);  // a check at work
+      continue;
+    }
+    for (const auto& f : files)
+      if (f.filename() != base + ".lock") fs::remove(f, ec);
+    if (fd >= 0) {
+      fs::remove(lock, ec);  // while holding it: a check starting now locks a new file (ScratchLock)
+      ::close(fd);
+    }
+  }
+}
+
+// Scratch files of rebuilds that died (killed, power cut): every rebuild holds the write lock the
+// caller holds, so none of them is in use, and each may be as large as the catalogue. Every
+// writer removes them, not only the next rebuild; beside a symlinked catalogue's target too, where
+// its rebuilds work. Abandoned check scratch files go as well (they are locked while in use).
 void remove_abandoned_rebuilds(const std::string& path) {
   std::error_code ec;
-  const std::string stale = fs::path(path).filename().string() + ".rebuild-";
-  fs::path dir = fs::path(path).parent_path();
-  for (const auto& e : fs::directory_iterator(dir.empty() ? fs::path(".") : dir, ec))
-    if (e.path().filename().string().rfind(stale, 0) == 0) fs::remove(e.path(), ec);
+  std::string target = link_target(path);
+  for (const std::string& p : target == path ? std::vector<std::string>{path} : std::vector<std::string>{path, target}) {
+    const std::string name = fs::path(p).filename().string();
+    const std::string stale = name + ".rebuild-";
+    for (const auto& e : fs::directory_iterator(dir_of(p), ec))
+      if (e.path().filename().string().rfind(stale, 0) == 0) fs::remove(e.path(), ec);
+    remove_abandoned_checks(dir_of(p), name);
+  }
+}
+
+// Exclusive lock of a check's scratch files, "<scratch>.lock", taken before they exist and given
+// up (the file removed) after they are gone. The lock file may be removed by a cleaner between
+// our open and our lock (remove_abandoned_checks), so the lock counts only on the file still at
+// that path.
+class ScratchLock {
+ public:
+  explicit ScratchLock(std::string scratch) : path_(std::move(scratch) + ".lock") {
+    for (int tries = 0; tries < 100 && fd_ < 0; ++tries) {
+      int fd = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      if (fd < 0) {
+        why_ = std::strerror(errno);
+        return;
+      }
+      struct stat held {}, named {};
+      if (::flock(fd, LOCK_EX) == 0 && ::fstat(fd, &held) == 0 && ::stat(path_.c_str(), &named) == 0 &&
+          held.st_dev == named.st_dev && held.st_ino == named.st_ino)
+        fd_ = fd;
+      else
+        ::close(fd);
+    }
+    if (fd_ < 0 && why_.empty()) why_ = "the lock file keeps being removed";
+  }
+  ~ScratchLock() {
+    if (fd_ < 0) return;
+    std::error_code ec;
+    fs::remove(path_, ec);
+    ::close(fd_);
+  }
+  bool ok() const { return fd_ >= 0; }
+  Error error() const { return Error{path_, 0, "cannot lock the check's scratch file: " + why_}; }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  std::string why_;
+};
+
+// Whether two files hold the same bytes, read in blocks (a catalogue can be gigabytes).
+Result<bool> same_bytes(const std::string& a, const std::string& b) {
+  std::ifstream fa(a, std::ios::binary), fb(b, std::ios::binary);
+  if (!fa) return make_error("cannot read the catalogue", a);
+  if (!fb) return make_error("cannot read the rebuilt catalogue", b);
+  std::vector<char> x(1 << 20), y(1 << 20);
+  while (true) {
+    fa.read(x.data(), static_cast<std::streamsize>(x.size()));
+    fb.read(y.data(), static_cast<std::streamsize>(y.size()));
+    if (fa.bad()) return make_error("read error", a);
+    if (fb.bad()) return make_error("read error", b);
+    if (fa.gcount() != fb.gcount() || !std::equal(x.begin(), x.begin() + fa.gcount(), y.begin())) return false;
+    if (fa.gcount() == 0) return true;
+  }
 }
 
 Result<RebuildReport> rebuild_locked(const ocfl::Store& store, const std::string& link_or_path) {
   // A catalogue kept elsewhere through a symlink (a faster disk) is rebuilt where the link points:
   // renaming over the link replaced it with a file and left the target stale, silently.
-  std::string path = link_or_path;
-  std::error_code lec;
-  if (fs::is_symlink(link_or_path, lec)) {
-    fs::path target = fs::read_symlink(link_or_path, lec);
-    if (!lec) path = (target.is_absolute() ? target : fs::path(link_or_path).parent_path() / target).lexically_normal().string();
-  }
+  std::string path = link_target(link_or_path);
   auto ids = store.list_objects();
   if (!ids) return ids.error();
   // Keys first (inventories only), then one entry at a time, so memory stays small.
@@ -254,6 +357,31 @@ Result<RebuildReport> rebuild(const ocfl::Store& store, const std::string& path)
   WriteLock lock(p);
   if (!lock.ok()) return lock.error(p);
   return rebuild_locked(store, p);
+}
+
+Result<CheckReport> check_rebuild(const ocfl::Store& store, const std::string& path_in) {
+  std::string path = resolve(store, path_in);
+  fs::path dir = dir_of(path);
+  if (::access(dir.c_str(), W_OK) != 0) dir = fs::temp_directory_path();
+  const std::string name = fs::path(path).filename().string();
+  remove_abandoned_checks(dir, name);
+  std::string scratch = (dir / (name + ".check-" + std::to_string(::getpid()))).string();
+  ScratchLock lock(scratch);
+  if (!lock.ok()) return lock.error();
+  std::error_code ec;
+  auto discard = [&] {
+    fs::remove(scratch, ec);
+    fs::remove(scratch + "-journal", ec);
+  };
+  auto r = rebuild_locked(store, scratch);  // its own files are removed by it on failure
+  if (!r) {
+    discard();
+    return r.error();
+  }
+  auto same = same_bytes(path, scratch);
+  discard();
+  if (!same) return same.error();
+  return CheckReport{*same, r->versions};
 }
 
 Status index_versions(const ocfl::Store& store, const std::vector<std::pair<std::string, int>>& object_versions,

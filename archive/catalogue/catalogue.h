@@ -62,6 +62,16 @@ struct RebuildReport {
 // Builds the catalogue from the store into a temporary file and renames it over `path`.
 Result<RebuildReport> rebuild(const ocfl::Store& store, const std::string& path = {});
 
+struct CheckReport {
+  bool current = false;  // the catalogue's bytes equal a rebuild's
+  int64_t versions = 0;  // versions the rebuild indexed
+};
+// `reindex --check`: rebuilds the catalogue into a scratch file beside `path` (or in the temp
+// directory when that directory is not writable: an inspector's read-only copy) and compares
+// bytes. The scratch file is locked while in use ("<scratch>.lock") and removed afterwards;
+// those of checks that were killed are removed by the next check and by every writer.
+Result<CheckReport> check_rebuild(const ocfl::Store& store, const std::string& path = {});
+
 // Builds a catalogue file from entries (sorted here into canonical order); used by rebuild and
 // by the benchmark, which indexes without OCFL.
 Status build_file(std::vector<Entry> entries, const std::string& path, bool durable);

@@ -1,6 +1,9 @@
 // Writes and the catalogue: versions written in one second, and a catalogue kept elsewhere
 // through a symlink.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
 #include <chrono>
@@ -88,11 +91,66 @@ BOOST_AUTO_TEST_CASE(a_catalogue_behind_a_symlink_is_rebuilt_where_the_link_poin
   auto r = gk::catalogue::rebuild(a->store());
   BOOST_REQUIRE_MESSAGE(r, err(r));
   BOOST_TEST(fs::is_symlink(cat));
+  // A killed rebuild's scratch file is where the link points; writers remove it there too (it was
+  // left until the next reindex, as large as the catalogue).
+  spit(t / "ssd/cat.sqlite.rebuild-99999", "scratch of a killed rebuild");
+  a->set_wait_from_versions(1);  // so that the write appends (a rebuild would clean up anyway)
+  const ino_t inode = inode_of(t / "ssd/cat.sqlite");
   BOOST_REQUIRE(a->add(request_for(t, 1)));
+  BOOST_TEST(inode_of(t / "ssd/cat.sqlite") == inode);
   BOOST_TEST(fs::is_symlink(cat));
+  BOOST_TEST(!fs::exists(t / "ssd/cat.sqlite.rebuild-99999"));
   auto ix = gk::catalogue::Index::open(t / "ssd/cat.sqlite", false, true);
   BOOST_REQUIRE_MESSAGE(ix, err(ix));
   BOOST_TEST(*ix->version_count() == 2);
+}
+
+// A killed `reindex --check` left its scratch catalogue (as large as the catalogue) and its lock
+// file beside the catalogue for good, until 2026-12-04. A check at work holds its lock, and its
+// files stay.
+BOOST_AUTO_TEST_CASE(scratch_files_of_killed_checks_are_removed_and_those_of_a_running_check_kept) {
+  TempDir t("checks");
+  std::string root = t / "root";
+  BOOST_REQUIRE(gk::ocfl::Store::init(root));
+  auto a = Archive::open(root);
+  BOOST_REQUIRE_MESSAGE(a, err(a));
+  BOOST_REQUIRE(a->add(request_for(t, 0)));
+  const std::string cat = gk::catalogue::default_path(root);
+  const std::vector<std::string> killed{".check-99999", ".check-99999-journal", ".check-99999.rebuild-99999",
+                                        ".check-99999.lock",  // this gongkai's: its lock left behind
+                                        ".check-7", ".check-7.rebuild-7"};  // an earlier one's: no lock
+  const std::vector<std::string> running{".check-4242", ".check-4242.rebuild-4242", ".check-4242.lock"};
+  for (const auto& n : killed) spit(cat + n, std::string(4096, 'x'));
+  for (const auto& n : running) spit(cat + n, std::string(4096, 'x'));
+  spit(cat + ".check-notes", "not a check's");
+  int held = ::open((cat + ".check-4242.lock").c_str(), O_RDWR | O_CLOEXEC);
+  BOOST_REQUIRE(held >= 0);
+  BOOST_REQUIRE(::flock(held, LOCK_EX) == 0);
+
+  auto r = gk::catalogue::check_rebuild(a->store());
+  BOOST_REQUIRE_MESSAGE(r, err(r));
+  BOOST_TEST(r->current);
+  BOOST_TEST(r->versions == 1);
+  for (const auto& n : killed) BOOST_TEST(!fs::exists(cat + n), n);
+  for (const auto& n : running) BOOST_TEST(fs::exists(cat + n), n);
+  BOOST_TEST(fs::exists(cat + ".check-notes"));
+  const std::string own = fs::path(cat).filename().string() + ".check-" + std::to_string(::getpid());
+  for (const auto& e : fs::directory_iterator(fs::path(cat).parent_path()))
+    BOOST_TEST(e.path().filename().string().rfind(own, 0) != 0, e.path());  // its own files are gone
+
+  // Once that check is gone (its lock free), the next writer removes its files.
+  ::close(held);
+  BOOST_REQUIRE(a->add(request_for(t, 1)));
+  for (const auto& n : running) BOOST_TEST(!fs::exists(cat + n), n);
+  BOOST_TEST(fs::exists(cat + ".check-notes"));
+  // A catalogue that differs is told apart (the same check, one version behind).
+  fs::copy_file(cat, t / "old.sqlite");
+  BOOST_REQUIRE(a->add(request_for(t, 2)));
+  fs::copy_file(t / "old.sqlite", cat, fs::copy_options::overwrite_existing);
+  auto d = gk::catalogue::check_rebuild(a->store());
+  BOOST_REQUIRE_MESSAGE(d, err(d));
+  BOOST_TEST(!d->current);
+  BOOST_TEST(d->versions == 3);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
