@@ -33,29 +33,7 @@ inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c 
 
 }  // namespace
 
-char32_t next_char(std::string_view s, size_t& i) {
-  auto b = static_cast<unsigned char>(s[i]);
-  if (b < 0x80) {
-    ++i;
-    return b;
-  }
-  int len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
-  if (len == 0 || b > 0xF4 || i + len > s.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  char32_t c = b & (0x7F >> len);
-  for (int k = 1; k < len; ++k) {
-    auto cb = static_cast<unsigned char>(s[i + k]);
-    if ((cb & 0xC0) != 0x80) {
-      ++i;
-      return 0xFFFD;
-    }
-    c = (c << 6) | (cb & 0x3F);
-  }
-  i += len;
-  return c;
-}
+const unsigned char* word_bits_bmp() { return table().bits.data(); }
 
 bool is_word_char(char32_t c) {
   if (c < 0x80) return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');

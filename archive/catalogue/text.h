@@ -12,10 +12,36 @@
 namespace gk::catalogue {
 
 // Decodes one UTF-8 character at s[i]; returns its code point (0xFFFD for a bad byte) and
-// advances i by its length (1 for a bad byte).
-char32_t next_char(std::string_view s, size_t& i);
+// advances i by its length (1 for a bad byte). Inline: the tokenizer calls it per character.
+inline char32_t next_char(std::string_view s, size_t& i) {
+  auto b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) {
+    ++i;
+    return b;
+  }
+  int len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
+  if (len == 0 || b > 0xF4 || i + len > s.size()) {
+    ++i;
+    return 0xFFFD;
+  }
+  char32_t c = b & (0x7F >> len);
+  for (int k = 1; k < len; ++k) {
+    auto cb = static_cast<unsigned char>(s[i + k]);
+    if ((cb & 0xC0) != 0x80) {
+      ++i;
+      return 0xFFFD;
+    }
+    c = (c << 6) | (cb & 0x3F);
+  }
+  i += len;
+  return c;
+}
 
 bool is_word_char(char32_t c);
+
+// is_word_char for the BMP as one bit per code point (bit c & 7 of byte c >> 3), for loops that
+// classify every character of a text.
+const unsigned char* word_bits_bmp();
 
 using gk::text_problem;  // common/text_input.h
 
