@@ -180,14 +180,17 @@ void score_fn(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ct
   const int title_col = api->xColumnCount(fts) == 1 ? 0 : 2;
   constexpr double k1 = 1.2, b = 0.75;
   auto weight = [title_col](int col) { return col == title_col ? 10.0 : col == 1 ? 4.0 : 1.0; };
-  sqlite3_int64 rows = 0, tokens = 0;
+  if (args->avg_length < 0) {
+    sqlite3_int64 rows = 0, tokens = 0;
+    if (api->xRowCount(fts, &rows) != SQLITE_OK || api->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK)
+      return sqlite3_result_error(ctx, "gk_score: cannot read sizes", -1);
+    args->avg_length = rows > 0 && tokens > 0 ? static_cast<double>(tokens) / static_cast<double>(rows) : 1.0;
+  }
+  const double avg = args->avg_length;
   int len = 0;
-  if (api->xRowCount(fts, &rows) != SQLITE_OK || api->xColumnTotalSize(fts, -1, &tokens) != SQLITE_OK)
-    return sqlite3_result_error(ctx, "gk_score: cannot read sizes", -1);
   sqlite3_int64 seq = seq_of_rowid(api->xRowid(fts));
   if (seq >= 0 && static_cast<uint64_t>(seq) < lengths->size) len = static_cast<int>(lengths->len[seq]);
   else if (api->xColumnSize(fts, -1, &len) != SQLITE_OK) return sqlite3_result_error(ctx, "gk_score: cannot read sizes", -1);
-  double avg = rows > 0 && tokens > 0 ? static_cast<double>(tokens) / static_cast<double>(rows) : 1.0;
   double norm = k1 * (1 - b + b * len / avg);
   double score = 0;
   uint64_t title_groups = 0;  // bit g: group g has a phrase in the title (groups beyond 63: ignored)

@@ -35,6 +35,10 @@ struct ScoreArgs {
   const int* group = nullptr;    // per phrase of the MATCH expression: its query group, -1 if excluded
   const double* idf = nullptr;   // per phrase
   size_t phrases = 0;            // the first `phrases` phrases are scored
+  // Average row length, taken by the first call: FTS5 reads its totals from the index again on
+  // every xRowCount/xColumnTotalSize (a blob read per scored row: ~6 % of a query). They cannot
+  // change while the caller's read transaction lasts, so one ScoreArgs serves one search.
+  mutable double avg_length = -1;
 };
 inline constexpr const char* kScoreArgsType = "gk_score_args";
 

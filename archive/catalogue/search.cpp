@@ -421,10 +421,13 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   if (auto s = read_tier(true); !s) return s.error();
   if (!capped)
     if (auto s = read_tier(false); !s) return s.error();
-  std::sort(window.begin(), window.end(), [](const Ranked& a, const Ranked& b) {
-    if (a.title != b.title) return a.title > b.title;
-    return a.score != b.score ? a.score > b.score : a.rowid < b.rowid;  // then newest (read order)
-  });
+  // Only the window's part up to the page's end is shown: ordered, the rest left (a total order,
+  // so the same first rows as a full sort; that was 5 % of a query).
+  std::partial_sort(window.begin(), window.begin() + static_cast<std::ptrdiff_t>(std::min(page_end, window.size())), window.end(),
+                    [](const Ranked& a, const Ranked& b) {
+                      if (a.title != b.title) return a.title > b.title;
+                      return a.score != b.score ? a.score > b.score : a.rowid < b.rowid;  // then newest (read order)
+                    });
 
   // No result with a 主题分类 no version has: a typo (an unknown filter value), not an empty
   // answer. Checked only then, so a search that finds something never pays the scan.
