@@ -104,7 +104,12 @@ Result<sqlite3*> open_db(const std::string& path, int flags) {
   // CMake), can back its segments with 2 MiB pages: the 100k-document bench built in 125 s
   // instead of 198 s with glibc malloc, to the same bytes (docs/search.md).
   static std::once_flag large_pages;
-  std::call_once(large_pages, [] { mi_option_enable(mi_option_large_os_pages); });
+  std::call_once(large_pages, [] {
+    mi_option_enable(mi_option_large_os_pages);
+    // No memory statistics: each SQLite allocation took a global mutex for them (2-3 % of a
+    // query). Too late (SQLITE_MISUSE) when something initialised SQLite first: harmless.
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  });
   if (auto s = register_checksum_vfs(); !s) return s.error();
   sqlite3* db = nullptr;
   // One connection is used by one thread at a time: no per-call mutex.
