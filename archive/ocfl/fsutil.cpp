@@ -145,7 +145,25 @@ void set_lock_wait_notice(std::function<void(const std::string& path)> notice, i
   g_wait_notice_after_ms = after_ms;
 }
 
+namespace {
+// Whether `fd` is the file now at `path`: a holder that removes its lock file before letting go
+// (an export's clean-up of a killed export's lock) leaves a waiter holding a lock on a file that
+// no longer has a name, which nobody else can see.
+bool is_file_at(int fd, const std::string& path) {
+  struct stat held {}, named {};
+  return ::fstat(fd, &held) == 0 && ::stat(path.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
+         held.st_ino == named.st_ino;
+}
+}  // namespace
+
 Result<FileLock> FileLock::acquire(const std::string& path, bool exclusive, bool wait) {
+  for (int tries = 0;; ++tries) {
+    auto l = acquire_once(path, exclusive, wait);
+    if (!l || is_file_at(l->fd_, path) || tries == 100) return l;
+  }
+}
+
+Result<FileLock> FileLock::acquire_once(const std::string& path, bool exclusive, bool wait) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return make_error("cannot open lock file: " + errno_text(errno), path);
   int op = (exclusive ? LOCK_EX : LOCK_SH) | (wait ? 0 : LOCK_NB);

@@ -46,11 +46,13 @@ class FileLock {
   FileLock(FileLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
   FileLock& operator=(FileLock&& o) noexcept;
   ~FileLock();
-  // `wait` false: returns an error with message "busy" when another holder has it.
+  // `wait` false: returns an error with message "busy" when another holder has it. The lock is on
+  // the file at `path` when it returns: one its holder removed before letting go is opened again.
   static Result<FileLock> acquire(const std::string& path, bool exclusive, bool wait);
   bool held() const { return fd_ >= 0; }
 
  private:
+  static Result<FileLock> acquire_once(const std::string& path, bool exclusive, bool wait);
   int fd_ = -1;
 };
 

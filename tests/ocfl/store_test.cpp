@@ -1,5 +1,6 @@
 // Store: init/open, round trips, dedup, readers, our objects validating clean, unsafe ids.
 #include <boost/test/unit_test.hpp>
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <mutex>
@@ -52,6 +53,32 @@ BOOST_AUTO_TEST_CASE(a_long_lock_wait_is_announced_once) {
   }
   gk::ocfl::fsx::set_lock_wait_notice(nullptr);
   BOOST_TEST(notices.size() == 1u);
+}
+
+// A holder that removes its lock file before letting go (an export cleaning up a killed export's
+// work directory) left a waiter holding a lock on a file without a name: invisible to the next
+// cleaner, which took the waiter's work for abandoned (until 2026-12-04).
+BOOST_AUTO_TEST_CASE(a_lock_removed_by_its_holder_is_taken_on_the_file_at_the_path) {
+  TempDir dir("lockgone");
+  std::string path = (dir.path / "work.lock").string();
+  auto holder = gk::ocfl::fsx::FileLock::acquire(path, true, true);
+  BOOST_REQUIRE(holder.is_ok());
+  std::atomic<bool> got{false};
+  gk::Result<gk::ocfl::fsx::FileLock> waited = gk::make_error("not yet");
+  std::thread waiter([&] {
+    waited = gk::ocfl::fsx::FileLock::acquire(path, true, true);  // opens the file, then waits
+    got = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  BOOST_TEST(!got);
+  std::filesystem::remove(path);
+  holder = gk::ocfl::fsx::FileLock();
+  waiter.join();
+  BOOST_REQUIRE(waited.is_ok());
+  BOOST_TEST(std::filesystem::exists(path));
+  auto other = gk::ocfl::fsx::FileLock::acquire(path, true, false);  // the waiter holds the file at the path
+  BOOST_REQUIRE(!other.is_ok());
+  BOOST_TEST(other.error().message == "busy");
 }
 
 BOOST_AUTO_TEST_CASE(init_creates_a_valid_empty_root) {
