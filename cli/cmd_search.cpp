@@ -322,7 +322,8 @@ int run_reindex(const cli::Args& args) {
       std::cout << "catalogue " << path << " is current (" << r->versions << (r->versions == 1 ? " version)\n" : " versions)\n");
       return cli::kOk;
     }
-    return cli::fail("catalogue " + path + " differs from a rebuild from the store; run gongkai archive reindex");
+    return cli::fail("catalogue " + path + " differs from a rebuild from the store" + (r->why.empty() ? "" : " (" + r->why + ")") +
+                     "; run gongkai archive reindex");
   }
   auto r = catalogue::rebuild(*s, path);
   if (!r) return cli::fail(r.error().str());

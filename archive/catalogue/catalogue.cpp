@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <tuple>
 #include <vector>
@@ -359,7 +360,30 @@ Result<RebuildReport> rebuild(const ocfl::Store& store, const std::string& path)
   return rebuild_locked(store, p);
 }
 
-Result<CheckReport> check_rebuild(const ocfl::Store& store, const std::string& path_in) {
+namespace {
+// What tells one state of the catalogue file from another: a writer replaces it (rebuild) or
+// changes it in place (append).
+std::tuple<dev_t, ino_t, off_t, int64_t, int64_t> file_state(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec};
+}
+
+// Why a catalogue differs when its header tells: another format, or damage.
+std::string reason_of_difference(const std::string& path) {
+  auto ix = Index::open(path, /*writable=*/false, /*check=*/false);
+  if (ix) return "";
+  const std::string& m = ix.error().message;
+  if (m.rfind("damaged: ", 0) == 0) {
+    std::string rest = m.substr(9);
+    return rest.rfind(kOtherFormat, 0) == 0 ? "it was " + rest : "it is damaged: " + rest;
+  }
+  return m;
+}
+}  // namespace
+
+Result<CheckReport> check_rebuild(const ocfl::Store& store, const std::string& path_in,
+                                  const std::function<void()>& after_rebuild) {
   std::string path = resolve(store, path_in);
   fs::path dir = dir_of(path);
   if (::access(dir.c_str(), W_OK) != 0) dir = fs::temp_directory_path();
@@ -373,15 +397,28 @@ Result<CheckReport> check_rebuild(const ocfl::Store& store, const std::string& p
     fs::remove(scratch, ec);
     fs::remove(scratch + "-journal", ec);
   };
-  auto r = rebuild_locked(store, scratch);  // its own files are removed by it on failure
-  if (!r) {
+  // Writers are not held off (a check at 100k takes minutes): a catalogue that a writer changed
+  // while it was checked is checked again, and only one that stayed the same is said to differ.
+  constexpr int kAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    const auto before = file_state(path);
+    auto r = rebuild_locked(store, scratch);  // its own files are removed by it on failure
+    if (!r) {
+      discard();
+      return r.error();
+    }
+    if (after_rebuild) after_rebuild();
+    auto same = same_bytes(path, scratch);
     discard();
-    return r.error();
+    if (!same) return same.error();
+    if (*same) return CheckReport{true, r->versions, ""};
+    { WriteLock wait_for_writer(path); }  // one between its commit and its catalogue update
+    if (file_state(path) == before) return CheckReport{false, r->versions, reason_of_difference(path)};
+    if (attempt == kAttempts)
+      return make_error("changed during each of " + std::to_string(kAttempts) +
+                            " checks (writers at work); run the check again when the archive is quiet",
+                        path);
   }
-  auto same = same_bytes(path, scratch);
-  discard();
-  if (!same) return same.error();
-  return CheckReport{*same, r->versions};
 }
 
 Status index_versions(const ocfl::Store& store, const std::vector<std::pair<std::string, int>>& object_versions,

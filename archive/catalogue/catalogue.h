@@ -9,6 +9,7 @@
 // newest), and otherwise rebuilds the file. A rebuild appends the same entries in the same order
 // and the same groups, so reindex and the incremental path give byte-identical files.
 #pragma once
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -65,12 +66,16 @@ Result<RebuildReport> rebuild(const ocfl::Store& store, const std::string& path 
 struct CheckReport {
   bool current = false;  // the catalogue's bytes equal a rebuild's
   int64_t versions = 0;  // versions the rebuild indexed
+  std::string why;       // when not current and its header tells why: "it was written by another version ..."
 };
 // `reindex --check`: rebuilds the catalogue into a scratch file beside `path` (or in the temp
 // directory when that directory is not writable: an inspector's read-only copy) and compares
 // bytes. The scratch file is locked while in use ("<scratch>.lock") and removed afterwards;
-// those of checks that were killed are removed by the next check and by every writer.
-Result<CheckReport> check_rebuild(const ocfl::Store& store, const std::string& path = {});
+// those of checks that were killed are removed by the next check and by every writer. Writers
+// go on meanwhile; a catalogue one of them changed during the check is checked again (up to 3
+// times, then an error). `after_rebuild` (tests) runs between the rebuild and the comparison.
+Result<CheckReport> check_rebuild(const ocfl::Store& store, const std::string& path = {},
+                                  const std::function<void()>& after_rebuild = {});
 
 // Builds a catalogue file from entries (sorted here into canonical order); used by rebuild and
 // by the benchmark, which indexes without OCFL.

@@ -5,12 +5,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <filesystem>
 #include <thread>
 
 #include "archive/catalogue/catalogue.h"
+#include "archive/catalogue/checksum_vfs.h"
 #include "archive/ingest/ingest.h"
 #include "archive/ocfl/store.h"
 #include "archive_test_util.h"
@@ -151,6 +154,59 @@ BOOST_AUTO_TEST_CASE(scratch_files_of_killed_checks_are_removed_and_those_of_a_r
   BOOST_REQUIRE_MESSAGE(d, err(d));
   BOOST_TEST(!d->current);
   BOOST_TEST(d->versions == 3);
+}
+
+// A writer that changed the catalogue while it was checked made the check report a difference
+// (exit 1 for an inspector) where there was none (until 2026-12-04): the check goes again.
+BOOST_AUTO_TEST_CASE(a_catalogue_written_during_a_check_is_checked_again) {
+  TempDir t("check_during_write");
+  std::string root = t / "root";
+  BOOST_REQUIRE(gk::ocfl::Store::init(root));
+  auto a = Archive::open(root);
+  BOOST_REQUIRE_MESSAGE(a, err(a));
+  BOOST_REQUIRE(a->add(request_for(t, 0)));
+  int rebuilds = 0, next = 1;
+  auto r = gk::catalogue::check_rebuild(a->store(), "", [&] {
+    if (++rebuilds == 1) BOOST_REQUIRE(a->add(request_for(t, next++)));  // after the rebuild read the store
+  });
+  BOOST_REQUIRE_MESSAGE(r, err(r));
+  BOOST_TEST(r->current);
+  BOOST_TEST(r->versions == 2);
+  BOOST_TEST(rebuilds == 2);
+
+  // Writers at work during every attempt: an error saying so, not a difference.
+  auto busy = gk::catalogue::check_rebuild(a->store(), "", [&] { BOOST_REQUIRE(a->add(request_for(t, next++))); });
+  BOOST_REQUIRE(!busy);
+  BOOST_TEST(busy.error().str() == gk::catalogue::default_path(root) +
+                                       ": changed during each of 3 checks (writers at work); run the check again when the archive is quiet");
+  const std::string own = fs::path(gk::catalogue::default_path(root)).filename().string() + ".check-";
+  for (const auto& e : fs::directory_iterator(t.path))
+    BOOST_TEST(e.path().filename().string().rfind(own, 0) != 0, e.path());
+
+  // A real difference stays one, and a catalogue of another format says so.
+  const std::string cat = gk::catalogue::default_path(root);
+  fs::copy_file(cat, t / "old.sqlite");
+  BOOST_REQUIRE(a->add(request_for(t, next++)));
+  fs::copy_file(t / "old.sqlite", cat, fs::copy_options::overwrite_existing);
+  auto d = gk::catalogue::check_rebuild(a->store());
+  BOOST_REQUIRE_MESSAGE(d, err(d));
+  BOOST_TEST(!d->current);
+  BOOST_TEST(d->why == "");
+  auto cli = run_gk({"archive", "reindex", "--check", root});
+  BOOST_TEST(cli.code == 1);
+  BOOST_TEST(cli.err == "gongkai: catalogue " + cat + " differs from a rebuild from the store; run gongkai archive reindex\n");
+  {
+    sqlite3* db = nullptr;  // through the checksum VFS: a plain write would fail page 1's checksum
+    BOOST_REQUIRE(gk::catalogue::register_checksum_vfs());
+    BOOST_REQUIRE(sqlite3_open_v2(cat.c_str(), &db, SQLITE_OPEN_READWRITE, gk::catalogue::kChecksumVfs) == SQLITE_OK);
+    BOOST_REQUIRE(sqlite3_exec(db, "PRAGMA user_version=12", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto cli12 = run_gk({"archive", "reindex", "--check", root});
+  BOOST_TEST(cli12.code == 1);
+  BOOST_TEST(cli12.err == "gongkai: catalogue " + cat +
+                              " differs from a rebuild from the store (it was written by another version of gongkai (format 12; "
+                              "this gongkai reads 13)); run gongkai archive reindex\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
