@@ -27,10 +27,10 @@ namespace {
 // Exclusive lock on "<path>.lock" for writers of one catalogue (threads and processes).
 class WriteLock {
  public:
-  explicit WriteLock(const std::string& path) {
+  explicit WriteLock(const std::string& path, bool wait = true) {
     fd_ = ::open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0) why_ = std::strerror(errno);
-    else if (::flock(fd_, LOCK_EX) != 0) why_ = std::strerror(errno), ::close(fd_), fd_ = -1;
+    else if (::flock(fd_, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) why_ = std::strerror(errno), ::close(fd_), fd_ = -1;
   }
   ~WriteLock() {
     if (fd_ >= 0) ::close(fd_);
@@ -389,6 +389,10 @@ Result<CheckReport> check_rebuild(const ocfl::Store& store, const std::string& p
   if (::access(dir.c_str(), W_OK) != 0) dir = fs::temp_directory_path();
   const std::string name = fs::path(path).filename().string();
   remove_abandoned_checks(dir, name);
+  {  // a killed reindex's scratch file too, when no writer is at work (it holds the lock)
+    WriteLock idle(path, /*wait=*/false);
+    if (idle.ok()) remove_abandoned_rebuilds(path);
+  }
   std::string scratch = (dir / (name + ".check-" + std::to_string(::getpid()))).string();
   ScratchLock lock(scratch);
   if (!lock.ok()) return lock.error();

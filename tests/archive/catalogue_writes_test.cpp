@@ -124,6 +124,7 @@ BOOST_AUTO_TEST_CASE(scratch_files_of_killed_checks_are_removed_and_those_of_a_r
                                         ".check-7", ".check-7.rebuild-7"};  // an earlier one's: no lock
   const std::vector<std::string> running{".check-4242", ".check-4242.rebuild-4242", ".check-4242.lock"};
   for (const auto& n : killed) spit(cat + n, std::string(4096, 'x'));
+  spit(cat + ".rebuild-99999", std::string(4096, 'x'));  // of a killed reindex
   for (const auto& n : running) spit(cat + n, std::string(4096, 'x'));
   spit(cat + ".check-notes", "not a check's");
   int held = ::open((cat + ".check-4242.lock").c_str(), O_RDWR | O_CLOEXEC);
@@ -135,6 +136,7 @@ BOOST_AUTO_TEST_CASE(scratch_files_of_killed_checks_are_removed_and_those_of_a_r
   BOOST_TEST(r->current);
   BOOST_TEST(r->versions == 1);
   for (const auto& n : killed) BOOST_TEST(!fs::exists(cat + n), n);
+  BOOST_TEST(!fs::exists(cat + ".rebuild-99999"));
   for (const auto& n : running) BOOST_TEST(fs::exists(cat + n), n);
   BOOST_TEST(fs::exists(cat + ".check-notes"));
   const std::string own = fs::path(cat).filename().string() + ".check-" + std::to_string(::getpid());
