@@ -12,6 +12,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -96,9 +97,6 @@ Status append_plan(Index& ix, const ocfl::Store& store, Plan plan, int64_t* coun
   return {};
 }
 
-// Scratch files of rebuilds that died (killed, power cut): every rebuild holds the write lock the
-// caller holds, so none of them is in use, and each may be as large as the catalogue. Every
-// writer removes them, not only the next rebuild.
 // A catalogue kept elsewhere through a symlink (a faster disk) is rebuilt where the link points.
 std::string link_target(const std::string& link_or_path) {
   std::error_code ec;
@@ -113,10 +111,29 @@ fs::path dir_of(const std::string& path) {
   return dir.empty() ? fs::path(".") : dir;
 }
 
+// Whether `fd` is the file now at `path` (a lock file may be removed by its holder).
+bool is_file_at(int fd, const std::string& path) {
+  struct stat held {}, named {};
+  return ::fstat(fd, &held) == 0 && ::stat(path.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
+         held.st_ino == named.st_ino;
+}
+
+// Whether `rest` (a file name after "<name>.check-<pid>") is one of a check's files: the scratch
+// catalogue itself, its journal, its lock, or its rebuild's scratch file and journal.
+bool is_check_suffix(std::string_view rest) {
+  if (rest.empty() || rest == "-journal" || rest == ".lock") return true;
+  if (rest.rfind(".rebuild-", 0) != 0) return false;
+  rest.remove_prefix(9);
+  if (rest.size() > 8 && rest.compare(rest.size() - 8, 8, "-journal") == 0) rest.remove_suffix(8);
+  return !rest.empty() && rest.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
 // Scratch files of `reindex --check` runs whose process died, in `dir`, of the catalogue named
 // `name`: "<name>.check-<pid>" and what its rebuild left ("-journal", ".rebuild-<pid>"). A live
 // check holds "<name>.check-<pid>.lock" (ScratchLock) from before its first file until after its
-// last, so a lock that can be taken, or is missing, marks the files as abandoned.
+// last. The cleaner takes that lock itself (making the file when it is missing: a check of an
+// earlier gongkai), so a check starting meanwhile waits for it; a lock it cannot open or take is
+// someone else's business.
 void remove_abandoned_checks(const fs::path& dir, const std::string& name) {
   const std::string prefix = name + ".check-";
   std::map<std::string, std::vector<fs::path>> by_base;  // "<name>.check-<pid>" -> its files
@@ -126,21 +143,22 @@ void remove_abandoned_checks(const fs::path& dir, const std::string& name) {
     if (f.rfind(prefix, 0) != 0) continue;
     size_t end = f.find_first_not_of("0123456789", prefix.size());
     if (end == prefix.size()) continue;
+    if (end == std::string::npos) end = f.size();
+    if (!is_check_suffix(std::string_view(f).substr(end))) continue;  // a user's cat.sqlite.check-2024.txt
     by_base[f.substr(0, end)].push_back(e.path());
   }
   for (const auto& [base, files] : by_base) {
     std::string lock = (dir / (base + ".lock")).string();
-    int fd = ::open(lock.c_str(), O_RDWR | O_CLOEXEC);
-    if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      ::close(fd);  // a check at work
+    int fd = ::open(lock.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) continue;
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || !is_file_at(fd, lock)) {
+      ::close(fd);  // a check at work, or a lock file just removed (its check finished)
       continue;
     }
     for (const auto& f : files)
       if (f.filename() != base + ".lock") fs::remove(f, ec);
-    if (fd >= 0) {
-      fs::remove(lock, ec);  // while holding it: a check starting now locks a new file (ScratchLock)
-      ::close(fd);
-    }
+    fs::remove(lock, ec);  // while holding it: a check starting now locks a new file (ScratchLock)
+    ::close(fd);
   }
 }
 
@@ -173,9 +191,7 @@ class ScratchLock {
         why_ = std::strerror(errno);
         return;
       }
-      struct stat held {}, named {};
-      if (::flock(fd, LOCK_EX) == 0 && ::fstat(fd, &held) == 0 && ::stat(path_.c_str(), &named) == 0 &&
-          held.st_dev == named.st_dev && held.st_ino == named.st_ino)
+      if (::flock(fd, LOCK_EX) == 0 && is_file_at(fd, path_))
         fd_ = fd;
       else
         ::close(fd);
@@ -363,16 +379,31 @@ Result<RebuildReport> rebuild(const ocfl::Store& store, const std::string& path)
 namespace {
 // What tells one state of the catalogue file from another: a writer replaces it (rebuild) or
 // changes it in place (append).
-std::tuple<dev_t, ino_t, off_t, int64_t, int64_t> file_state(const std::string& path) {
+// SQLite's file change counter (header bytes 24-27) too: mtime may not tick between two writes.
+std::tuple<dev_t, ino_t, off_t, int64_t, int64_t, std::string> file_state(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return {};
-  return {st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec};
+  std::string counter(4, '\0');
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(24);
+  in.read(counter.data(), 4);
+  return {st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec, counter};
 }
 
-// Why a catalogue differs when its header tells: another format, or damage.
-std::string reason_of_difference(const std::string& path) {
+// Why a catalogue differs, when it can be told: another format, damage, or versions the store has
+// that it lacks (a writer between its commit and its catalogue update: a batch updates the
+// catalogue once at its end; or a writer that stopped in between).
+std::string reason_of_difference(const std::string& path, int64_t rebuilt_versions) {
   auto ix = Index::open(path, /*writable=*/false, /*check=*/false);
-  if (ix) return "";
+  if (ix) {
+    auto n = ix->version_count();
+    if (n && *n < rebuilt_versions) {
+      int64_t k = rebuilt_versions - *n;
+      return "it lacks " + std::to_string(k) + (k == 1 ? " version" : " versions") +
+             " of the store: not indexed yet, by a writer at work or one that stopped before indexing";
+    }
+    return "";
+  }
   const std::string& m = ix.error().message;
   if (m.rfind("damaged: ", 0) == 0) {
     std::string rest = m.substr(9);
@@ -401,11 +432,14 @@ Result<CheckReport> check_rebuild(const ocfl::Store& store, const std::string& p
     fs::remove(scratch, ec);
     fs::remove(scratch + "-journal", ec);
   };
-  // Writers are not held off (a check at 100k takes minutes): a catalogue that a writer changed
-  // while it was checked is checked again, and only one that stayed the same is said to differ.
+  // Writers are not held off (a check at 100k takes minutes): when the catalogue or the store
+  // changed while it was checked, the check goes again; a difference is reported only when
+  // neither did.
   constexpr int kAttempts = 3;
   for (int attempt = 1;; ++attempt) {
     const auto before = file_state(path);
+    auto store_before = scan_store(store);  // object directories and heads
+    if (!store_before) return store_before.error();
     auto r = rebuild_locked(store, scratch);  // its own files are removed by it on failure
     if (!r) {
       discard();
@@ -417,7 +451,10 @@ Result<CheckReport> check_rebuild(const ocfl::Store& store, const std::string& p
     if (!same) return same.error();
     if (*same) return CheckReport{true, r->versions, ""};
     { WriteLock wait_for_writer(path); }  // one between its commit and its catalogue update
-    if (file_state(path) == before) return CheckReport{false, r->versions, reason_of_difference(path)};
+    auto store_after = scan_store(store);
+    if (!store_after) return store_after.error();
+    if (file_state(path) == before && *store_after == *store_before)
+      return CheckReport{false, r->versions, reason_of_difference(path, r->versions)};
     if (attempt == kAttempts)
       return make_error("changed during each of " + std::to_string(kAttempts) +
                             " checks (writers at work); run the check again when the archive is quiet",

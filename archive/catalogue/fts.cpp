@@ -64,6 +64,7 @@ int tk_tokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
     std::vector<char32_t>& keys;
     ~Clear() {
       for (char32_t key : keys) seen[key >> 6] = 0;
+      if (chars.capacity() > (size_t{1} << 20)) std::vector<Char>().swap(chars);  // a huge PDF's text: not kept
     }
   } clear{keys};
   auto fold_copy = [&](size_t from, size_t to, char* out) {

@@ -157,10 +157,11 @@ bool is_file_at(int fd, const std::string& path) {
 }  // namespace
 
 Result<FileLock> FileLock::acquire(const std::string& path, bool exclusive, bool wait) {
-  for (int tries = 0;; ++tries) {
+  for (int tries = 0; tries < 100; ++tries) {
     auto l = acquire_once(path, exclusive, wait);
-    if (!l || is_file_at(l->fd_, path) || tries == 100) return l;
+    if (!l || is_file_at(l->fd_, path)) return l;
   }
+  return make_error("cannot lock: the lock file keeps being removed", path);
 }
 
 Result<FileLock> FileLock::acquire_once(const std::string& path, bool exclusive, bool wait) {

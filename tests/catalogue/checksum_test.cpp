@@ -292,4 +292,27 @@ BOOST_AUTO_TEST_CASE(every_writer_removes_scratch_files_of_killed_rebuilds) {
   BOOST_TEST(!std::filesystem::exists(a.cat() + ".rebuild-999999"));
 }
 
+// A batch updates the catalogue once at its end: a check meanwhile finds versions the catalogue
+// lacks. While the store keeps changing, the check goes again (it compared with a store that
+// was gone); once it stays, the difference is reported with its cause.
+BOOST_AUTO_TEST_CASE(a_check_goes_again_while_the_store_changes_and_says_what_the_catalogue_lacks) {
+  Archive a;
+  Rng r(5);
+  BOOST_REQUIRE(add(*a.store, "urn:gk:batch1", make_doc(r, 50), "2023-08-01T10:00:00+08:00"));  // committed, not indexed
+  int rebuilds = 0;
+  auto c = check_rebuild(*a.store, "", [&] {
+    if (++rebuilds == 1) BOOST_REQUIRE(add(*a.store, "urn:gk:batch2", make_doc(r, 51), "2023-08-01T10:00:00+08:00"));
+  });
+  BOOST_REQUIRE_MESSAGE(c, err(c));
+  BOOST_TEST(rebuilds == 2);
+  BOOST_TEST(!c->current);
+  BOOST_TEST(c->versions == 12);
+  BOOST_TEST(c->why == "it lacks 2 versions of the store: not indexed yet, by a writer at work or one that stopped before indexing");
+  auto s = index_versions(*a.store, {{"urn:gk:batch1", 1}, {"urn:gk:batch2", 1}});
+  BOOST_REQUIRE_MESSAGE(s, err(s));
+  auto now = check_rebuild(*a.store);
+  BOOST_REQUIRE_MESSAGE(now, err(now));
+  BOOST_TEST(now->current);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
