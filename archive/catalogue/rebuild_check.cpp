@@ -10,19 +10,13 @@
 #include <vector>
 
 #include "archive/catalogue/internal.h"
+#include "archive/ocfl/fsutil.h"
 
 namespace fs = std::filesystem;
 
 namespace gk::catalogue {
 
 namespace {
-
-// Whether `fd` is the file now at `path` (a lock file may be removed by its holder).
-bool is_file_at(int fd, const std::string& path) {
-  struct stat held {}, named {};
-  return ::fstat(fd, &held) == 0 && ::stat(path.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
-         held.st_ino == named.st_ino;
-}
 
 // Whether `rest` (a file name after "<name>.check-<pid>") is one of a check's files: the scratch
 // catalogue itself, its journal, its lock, or its rebuild's scratch file and journal.
@@ -37,9 +31,9 @@ bool is_check_suffix(std::string_view rest) {
 // Scratch files of `reindex --check` runs whose process died, in `dir`, of the catalogue named
 // `name`: "<name>.check-<pid>" and what its rebuild left ("-journal", ".rebuild-<pid>"). A live
 // check holds "<name>.check-<pid>.lock" (ScratchLock) from before its first file until after its
-// last. The cleaner takes that lock itself (making the file when it is missing: a check of an
-// earlier gongkai), so a check starting meanwhile waits for it; a lock it cannot open or take is
-// someone else's business.
+// last. The cleaner takes that lock itself (fsx::FileLock: making the file when it is missing, a
+// check of an earlier gongkai; on the file at the path), so a check starting meanwhile waits for
+// it; a lock it cannot open or take is someone else's business.
 void remove_abandoned_checks(const fs::path& dir, const std::string& name) {
   const std::string prefix = name + ".check-";
   std::map<std::string, std::vector<fs::path>> by_base;  // "<name>.check-<pid>" -> its files
@@ -55,16 +49,11 @@ void remove_abandoned_checks(const fs::path& dir, const std::string& name) {
   }
   for (const auto& [base, files] : by_base) {
     std::string lock = (dir / (base + ".lock")).string();
-    int fd = ::open(lock.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) continue;
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || !is_file_at(fd, lock)) {
-      ::close(fd);  // a check at work, or a lock file just removed (its check finished)
-      continue;
-    }
+    auto held = ocfl::fsx::FileLock::acquire(lock, /*exclusive=*/true, /*wait=*/false);
+    if (!held) continue;  // "busy": a check at work; or not ours to open
     for (const auto& f : files)
       if (f.filename() != base + ".lock") fs::remove(f, ec);
-    fs::remove(lock, ec);  // while holding it: a check starting now locks a new file (ScratchLock)
-    ::close(fd);
+    fs::remove(lock, ec);  // while holding it: a check starting now locks a new file (FileLock)
   }
 }
 
@@ -74,33 +63,18 @@ void remove_abandoned_checks(const fs::path& dir, const std::string& name) {
 // that path.
 class ScratchLock {
  public:
-  explicit ScratchLock(std::string scratch) : path_(std::move(scratch) + ".lock") {
-    for (int tries = 0; tries < 100 && fd_ < 0; ++tries) {
-      int fd = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-      if (fd < 0) {
-        why_ = std::strerror(errno);
-        return;
-      }
-      if (::flock(fd, LOCK_EX) == 0 && is_file_at(fd, path_))
-        fd_ = fd;
-      else
-        ::close(fd);
-    }
-    if (fd_ < 0 && why_.empty()) why_ = "the lock file keeps being removed";
-  }
+  explicit ScratchLock(std::string scratch)
+      : path_(std::move(scratch) + ".lock"), lock_(ocfl::fsx::FileLock::acquire(path_, /*exclusive=*/true, /*wait=*/true)) {}
   ~ScratchLock() {
-    if (fd_ < 0) return;
     std::error_code ec;
-    fs::remove(path_, ec);
-    ::close(fd_);
+    if (lock_) fs::remove(path_, ec);  // before the lock is let go (lock_ is destroyed after this)
   }
-  bool ok() const { return fd_ >= 0; }
-  Error error() const { return Error{path_, 0, "cannot lock the check's scratch file: " + why_}; }
+  bool ok() const { return static_cast<bool>(lock_); }
+  Error error() const { return Error{path_, 0, "cannot lock the check's scratch file: " + lock_.error().message}; }
 
  private:
   std::string path_;
-  int fd_ = -1;
-  std::string why_;
+  Result<ocfl::fsx::FileLock> lock_;
 };
 
 // Whether two files hold the same bytes, read in blocks (a catalogue can be gigabytes).
