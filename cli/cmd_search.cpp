@@ -50,7 +50,9 @@ const char* kReindexHelp =
     "\n"
     "Rebuilds the catalogue of the archive at ROOT from its OCFL objects alone. The result is\n"
     "byte-for-byte the file the incremental updates produce. --check rebuilds into a scratch file\n"
-    "and only reports whether the current catalogue equals it (exit 1 if not).\n";
+    "and only reports whether the current catalogue equals it (exit 1 if not, with the cause when it\n"
+    "can be told). Writers may go on meanwhile: a check that saw the store or the catalogue change\n"
+    "runs again (up to 3 times).\n";
 
 const std::set<std::string> kFilterOptions{"year", "from", "to", "issuer", "category", "genre", "mode",
                                            "validity", "status", "as-of", "catalogue"};
