@@ -310,7 +310,10 @@ int run_reindex(const cli::Args& args) {
   if (o->positional.size() != 1) return usage_error("reindex needs ROOT", kReindexHelp);
   if (err = cli::empty_value(*o); !err.empty()) return cli::fail(err, cli::kUsage);
   ocfl::StoreOptions so;
-  so.read_only = o->has("check");  // --check only compares: a read-only root is fine
+  // --check only compares, and a rebuild only reads the store: a read-only root is fine (an
+  // archive handed over on read-only media, rebuilt with --catalogue FILE elsewhere).
+  const bool root_writable = ::access(o->positional[0].c_str(), W_OK) == 0;
+  so.read_only = o->has("check") || !root_writable;
   auto s = ocfl::Store::open(o->positional[0], so);
   if (!s) return cli::fail(s.error().str());
   std::string path = o->get("catalogue").value_or(catalogue::default_path(s->root()));
@@ -332,6 +335,10 @@ int run_reindex(const cli::Args& args) {
   std::cout << "indexed " << r->versions << " versions of " << r->objects << " objects into " << path << "\n";
   // Logged like every write (signed when the archive has a key); the catalogue is derived data,
   // so a failure to log is a note, not a failed reindex.
+  if (!root_writable) {
+    std::cerr << "gongkai: note: the reindex was not logged (the storage root is not writable)\n";
+    return cli::kOk;
+  }
   auto key = ingest::load_signing_key(s->root());
   if (!key) {
     std::cerr << "gongkai: note: the reindex was not logged: " << key.error().str() << "\n";

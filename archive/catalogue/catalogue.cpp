@@ -319,12 +319,17 @@ Result<Index> open_checked(const ocfl::Store& store, const std::string& path, Op
   // A reader that must repair the catalogue but cannot write it (a read-only directory, a lock it
   // cannot take) fails, saying what to do, rather than answer from a catalogue it cannot trust.
   auto cannot_write = [&](const Error& e) {
+    // Read-only media: the catalogue can only be built elsewhere.
+    const bool dir_writable = ::access(dir_of(p).c_str(), W_OK) == 0;
+    std::string how = dir_writable ? "`gongkai archive reindex " + store.root() +
+                                         (p == default_path(store.root()) ? std::string() : " --catalogue " + p) +
+                                         "` rebuilds it where it can be written"
+                                   : "its directory is not writable: `gongkai archive reindex " + store.root() +
+                                         " --catalogue FILE` builds one in a FILE that can be written, for searches with "
+                                         "--catalogue FILE";
     return Error{e.file, e.line,
-                 e.message + " (the catalogue must be brought up to date before it can answer, and that failed; "
-                             "`gongkai archive reindex " + store.root() +
-                             (p == default_path(store.root()) ? std::string() : " --catalogue " + p) +
-                             "` rebuilds it where it can be written, `gongkai archive verify " + store.root() +
-                             "` names damage in the store)"};
+                 e.message + " (the catalogue must be brought up to date before it can answer, and that failed; " + how +
+                     ", `gongkai archive verify " + store.root() + "` names damage in the store)"};
   };
   auto rebuild_with = [&](const std::string& why) -> Result<Index> {
     report.notices.push_back(why);

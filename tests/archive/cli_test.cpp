@@ -178,6 +178,59 @@ BOOST_AUTO_TEST_CASE(reindex_check_works_on_a_read_only_copy) {
   BOOST_TEST((snapshot(t / "ro") == before));
 }
 
+// An archive handed over on read-only media: its catalogue can only be built elsewhere. reindex
+// opened the store for writing ("staging.lock: cannot open lock file: Read-only file system"),
+// and a search that must rebuild advised exactly that reindex.
+BOOST_AUTO_TEST_CASE(a_read_only_archive_is_indexed_into_a_catalogue_elsewhere) {
+  TempDir t("roindex");
+  fs::permissions(t.path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                              fs::perms::others_exec);
+  fs::create_directories(t / "ro");
+  std::string root = t / "ro/root";
+  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
+  BOOST_REQUIRE(run_gk({"archive", "add", root, "--record", seed_record()}).code == 0);
+  fs::remove(t / "ro/root.catalogue.sqlite");  // as if copied without it
+  fs::remove(t / "ro/root.catalogue.sqlite.lock");
+  fs::create_directories(t / "rw");
+  fs::permissions(t / "rw", fs::perms::all);
+  std::string bin = GK_BINARY, as = "";
+  if (::geteuid() == 0) {  // nobody may not reach the checkout (mktemp -d is 0700): binary and schemas copied
+    bin = t / "gongkai";
+    fs::copy_file(GK_BINARY, bin);
+    fs::create_directories(t / "data");
+    fs::copy(std::string(GK_SOURCE_DIR) + "/schemas", t / "data/schemas", fs::copy_options::recursive);
+    as = "GONGKAI_DATA=" + quote(t / "data") + " setpriv --reuid=65534 --regid=65534 --clear-groups ";
+  }
+  // Not writable below ro/, for nobody (and for root, whose search is run as nobody too).
+  for (const auto& e : fs::recursive_directory_iterator(t / "ro"))
+    fs::permissions(e.path(), fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write, fs::perm_options::remove);
+  fs::permissions(t / "ro", fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write, fs::perm_options::remove);
+  auto before = snapshot(t / "ro");
+  auto run = [&](const std::string& args, const std::string& name) {
+    std::string out = t / (name + ".out"), errf = t / (name + ".err");
+    int st = std::system(("NO_COLOR=1 " + as + quote(bin) + " " + args + " >" + quote(out) + " 2>" + quote(errf)).c_str());
+    return Run{WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(out), slurp(errf)};
+  };
+  auto failed = run("search " + quote(root) + " 扶贫", "search");
+  BOOST_TEST(failed.code == 1);
+  BOOST_TEST(failed.err.find("its directory is not writable: `gongkai archive reindex " + root +
+                             " --catalogue FILE` builds one in a FILE that can be written, for searches with --catalogue FILE") !=
+                 std::string::npos,
+             failed.err);
+  std::string cat = t / "rw/cat.sqlite";
+  auto built = run("archive reindex " + quote(root) + " --catalogue " + quote(cat), "reindex");
+  BOOST_TEST(built.code == 0, built.err);
+  BOOST_TEST(built.out == "indexed 1 versions of 1 objects into " + cat + "\n");
+  BOOST_TEST(built.err == "gongkai: note: the reindex was not logged (the storage root is not writable)\n");
+  auto found = run("search " + quote(root) + " 扶贫 --catalogue " + quote(cat), "found");
+  BOOST_TEST(found.code == 0, found.err);
+  BOOST_TEST(found.out.find("共 1 条结果") != std::string::npos, found.out);
+  for (const auto& e : fs::recursive_directory_iterator(t / "ro"))
+    fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
+  fs::permissions(t / "ro", fs::perms::owner_write, fs::perm_options::add);
+  BOOST_TEST((snapshot(t / "ro") == before));
+}
+
 BOOST_AUTO_TEST_CASE(status_changes_are_versions_without_new_content) {
   History h;
   // 发布 again before any withdrawal is refused: the new version would read as a second first
