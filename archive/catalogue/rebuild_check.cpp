@@ -119,8 +119,8 @@ using namespace detail;
 
 namespace {
 // What tells one state of the catalogue file from another: a writer replaces it (rebuild) or
-// changes it in place (append).
-// SQLite's file change counter (header bytes 24-27) too: mtime may not tick between two writes.
+// changes it in place (append); SQLite's change counter (header bytes 24-27) too, as mtime may
+// not tick between two writes.
 std::tuple<dev_t, ino_t, off_t, int64_t, int64_t, std::string> file_state(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return {};
@@ -202,6 +202,5 @@ Result<CheckReport> check_rebuild(const ocfl::Store& store, const std::string& p
                         path);
   }
 }
-
 
 }  // namespace gk::catalogue
