@@ -1,6 +1,8 @@
 // export_bag: select, number, copy with checks, then the lists, the reports and bag-info.
 #include "archive/package/export.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -368,6 +370,12 @@ Result<ExportSummary> export_bag(const ExportOptions& o) {
   if (fs::exists(out, ec)) return make_error("already exists; an export never overwrites", out);
   if (is_within(out, o.root))
     return make_error("is inside the storage root; a bag goes outside it (the root holds only OCFL content)", out);
+  // An export is logged in the archive's audit log: on read-only media it failed on a lock file
+  // ("staging.lock: cannot open lock file: Read-only file system").
+  if (::access(o.root.c_str(), W_OK) != 0)
+    return make_error("is not writable: an export is logged in the archive's audit log, so it needs a writable archive "
+                      "(copy one on read-only media first; gongkai archive verify checks it where it is)",
+                      o.root);
   // Loaded first: a configured key that does not load must stop the export before it writes.
   auto key = ingest::load_signing_key(o.root, o.signing_key, "--signing-key");
   if (!key) return key.error();

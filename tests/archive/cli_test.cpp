@@ -225,6 +225,13 @@ BOOST_AUTO_TEST_CASE(a_read_only_archive_is_indexed_into_a_catalogue_elsewhere) 
   auto found = run("search " + quote(root) + " 扶贫 --catalogue " + quote(cat), "found");
   BOOST_TEST(found.code == 0, found.err);
   BOOST_TEST(found.out.find("共 1 条结果") != std::string::npos, found.out);
+  // An export is logged in the archive: refused, saying why, and nothing is written.
+  auto exported = run("archive export " + quote(root) + " --year 2022 --fonds X001 --out " + quote(t / "rw/bag"), "export");
+  BOOST_TEST(exported.code == 1);
+  BOOST_TEST(exported.err == "gongkai: " + root +
+                                 ": is not writable: an export is logged in the archive's audit log, so it needs a writable "
+                                 "archive (copy one on read-only media first; gongkai archive verify checks it where it is)\n");
+  BOOST_TEST(!fs::exists(t / "rw/bag"));
   for (const auto& e : fs::recursive_directory_iterator(t / "ro"))
     fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
   fs::permissions(t / "ro", fs::perms::owner_write, fs::perm_options::add);
