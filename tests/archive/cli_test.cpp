@@ -57,6 +57,28 @@ struct History {
   static void require(const Run& r) { BOOST_REQUIRE_MESSAGE(r.code == 0, r.err + r.out); }
 };
 
+// An archive of one record at t/ro/root in a directory others may enter, and how to run gongkai
+// as someone who may not write there: as root permissions do not bind, so then as nobody, from a
+// copy of the binary and schemas (nobody may not reach the checkout: mktemp -d is 0700).
+struct ReadOnlyArchive {
+  std::string root, bin = GK_BINARY, as;
+  explicit ReadOnlyArchive(const TempDir& t) : root(t / "ro/root") {
+    fs::permissions(t.path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                                fs::perms::others_exec);
+    fs::create_directories(t / "ro");
+    BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
+    BOOST_REQUIRE(run_gk({"archive", "add", root, "--record", seed_record()}).code == 0);
+    fs::remove(t / "ro/root.catalogue.sqlite.lock");
+    if (::geteuid() == 0) {
+      bin = t / "gongkai";
+      fs::copy_file(GK_BINARY, bin);
+      fs::create_directories(t / "data");
+      fs::copy(std::string(GK_SOURCE_DIR) + "/schemas", t / "data/schemas", fs::copy_options::recursive);
+      as = "GONGKAI_DATA=" + quote(t / "data") + " setpriv --reuid=65534 --regid=65534 --clear-groups ";
+    }
+  }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(archive_cli)
@@ -152,22 +174,9 @@ BOOST_AUTO_TEST_CASE(init_creates_the_catalogue_and_adds_keep_it_equal_to_a_rebu
 // the binary that nobody can reach.
 BOOST_AUTO_TEST_CASE(reindex_check_works_on_a_read_only_copy) {
   TempDir t("rocheck");
-  fs::permissions(t.path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
-                              fs::perms::others_exec);
-  fs::create_directories(t / "ro");
-  std::string root = t / "ro/root";
-  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
-  BOOST_REQUIRE(run_gk({"archive", "add", root, "--record", seed_record()}).code == 0);
-  fs::remove(t / "ro/root.catalogue.sqlite.lock");
+  ReadOnlyArchive a(t);
+  const std::string &root = a.root, &bin = a.bin, &as = a.as;
   auto before = snapshot(t / "ro");
-  std::string bin = GK_BINARY, as = "";
-  if (::geteuid() == 0) {  // nobody may not reach the checkout (mktemp -d is 0700): binary and schemas copied
-    bin = t / "gongkai";
-    fs::copy_file(GK_BINARY, bin);
-    fs::create_directories(t / "data");
-    fs::copy(std::string(GK_SOURCE_DIR) + "/schemas", t / "data/schemas", fs::copy_options::recursive);
-    as = "GONGKAI_DATA=" + quote(t / "data") + " setpriv --reuid=65534 --regid=65534 --clear-groups ";
-  }
   fs::permissions(t / "ro", fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write, fs::perm_options::remove);
   std::string out = t / "check.out";
   int st = std::system(("NO_COLOR=1 " + as + quote(bin) + " archive reindex --check " + quote(root) + " >" + quote(out) + " 2>&1").c_str());
@@ -183,24 +192,11 @@ BOOST_AUTO_TEST_CASE(reindex_check_works_on_a_read_only_copy) {
 // and a search that must rebuild advised exactly that reindex.
 BOOST_AUTO_TEST_CASE(a_read_only_archive_is_indexed_into_a_catalogue_elsewhere) {
   TempDir t("roindex");
-  fs::permissions(t.path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
-                              fs::perms::others_exec);
-  fs::create_directories(t / "ro");
-  std::string root = t / "ro/root";
-  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
-  BOOST_REQUIRE(run_gk({"archive", "add", root, "--record", seed_record()}).code == 0);
+  ReadOnlyArchive a(t);
+  const std::string &root = a.root, &bin = a.bin, &as = a.as;
   fs::remove(t / "ro/root.catalogue.sqlite");  // as if copied without it
-  fs::remove(t / "ro/root.catalogue.sqlite.lock");
   fs::create_directories(t / "rw");
   fs::permissions(t / "rw", fs::perms::all);
-  std::string bin = GK_BINARY, as = "";
-  if (::geteuid() == 0) {  // nobody may not reach the checkout (mktemp -d is 0700): binary and schemas copied
-    bin = t / "gongkai";
-    fs::copy_file(GK_BINARY, bin);
-    fs::create_directories(t / "data");
-    fs::copy(std::string(GK_SOURCE_DIR) + "/schemas", t / "data/schemas", fs::copy_options::recursive);
-    as = "GONGKAI_DATA=" + quote(t / "data") + " setpriv --reuid=65534 --regid=65534 --clear-groups ";
-  }
   // Not writable below ro/, for nobody (and for root, whose search is run as nobody too).
   for (const auto& e : fs::recursive_directory_iterator(t / "ro"))
     fs::permissions(e.path(), fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write, fs::perm_options::remove);
