@@ -32,6 +32,14 @@ AddRequest request_for(const TempDir& t, int i) {
   return rq;
 }
 
+// An empty archive at `root`, opened for writing.
+gk::Result<Archive> new_archive(const std::string& root) {
+  BOOST_REQUIRE(gk::ocfl::Store::init(root));
+  auto a = Archive::open(root);
+  BOOST_REQUIRE_MESSAGE(a, err(a));
+  return a;
+}
+
 ino_t inode_of(const std::string& path) {
   struct stat s{};
   BOOST_REQUIRE(::stat(path.c_str(), &s) == 0);
@@ -47,9 +55,7 @@ BOOST_AUTO_TEST_SUITE(catalogue_writes)
 BOOST_AUTO_TEST_CASE(writes_in_one_second_append_to_the_catalogue_instead_of_rebuilding_it) {
   TempDir t("same_second");
   std::string root = t / "root";
-  BOOST_REQUIRE(gk::ocfl::Store::init(root));
-  auto a = Archive::open(root);
-  BOOST_REQUIRE_MESSAGE(a, err(a));
+  auto a = new_archive(root);
   a->set_wait_from_versions(1);  // as a large catalogue does
   {
     auto first = a->add(request_for(t, 0));
@@ -80,9 +86,7 @@ BOOST_AUTO_TEST_CASE(writes_in_one_second_append_to_the_catalogue_instead_of_reb
 BOOST_AUTO_TEST_CASE(a_catalogue_behind_a_symlink_is_rebuilt_where_the_link_points) {
   TempDir t("linked");
   std::string root = t / "root";
-  BOOST_REQUIRE(gk::ocfl::Store::init(root));
-  auto a = Archive::open(root);
-  BOOST_REQUIRE_MESSAGE(a, err(a));
+  auto a = new_archive(root);
   {
     auto first = a->add(request_for(t, 0));
     BOOST_REQUIRE_MESSAGE(first, err(first));
@@ -114,9 +118,7 @@ BOOST_AUTO_TEST_CASE(a_catalogue_behind_a_symlink_is_rebuilt_where_the_link_poin
 BOOST_AUTO_TEST_CASE(scratch_files_of_killed_checks_are_removed_and_those_of_a_running_check_kept) {
   TempDir t("checks");
   std::string root = t / "root";
-  BOOST_REQUIRE(gk::ocfl::Store::init(root));
-  auto a = Archive::open(root);
-  BOOST_REQUIRE_MESSAGE(a, err(a));
+  auto a = new_archive(root);
   BOOST_REQUIRE(a->add(request_for(t, 0)));
   const std::string cat = gk::catalogue::default_path(root);
   const std::vector<std::string> killed{".check-99999", ".check-99999-journal", ".check-99999.rebuild-99999",
@@ -165,9 +167,7 @@ BOOST_AUTO_TEST_CASE(scratch_files_of_killed_checks_are_removed_and_those_of_a_r
 BOOST_AUTO_TEST_CASE(a_catalogue_written_during_a_check_is_checked_again) {
   TempDir t("check_during_write");
   std::string root = t / "root";
-  BOOST_REQUIRE(gk::ocfl::Store::init(root));
-  auto a = Archive::open(root);
-  BOOST_REQUIRE_MESSAGE(a, err(a));
+  auto a = new_archive(root);
   BOOST_REQUIRE(a->add(request_for(t, 0)));
   int rebuilds = 0, next = 1;
   auto r = gk::catalogue::check_rebuild(a->store(), "", [&] {
