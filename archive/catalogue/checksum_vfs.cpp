@@ -91,8 +91,8 @@ void mark_verified(CkFile* f, sqlite3_int64 pgno) {
 }
 
 // A full page as read or mapped: SQLITE_OK when it was verified since the last change or its
-// checksum matches; SQLITE_IOERR_DATA (and t_failure) when not.
-int verify_page(CkFile* c, const unsigned char* page, int amount, sqlite3_int64 offset) {
+// checksum matches; SQLITE_IOERR_DATA (and t_failure when `report`) when not.
+int verify_page(CkFile* c, const unsigned char* page, int amount, sqlite3_int64 offset, bool report = true) {
   sqlite3_int64 pgno = offset / c->page_size + 1;
   if (was_verified(c, pgno)) return SQLITE_OK;
   uint64_t stored;
@@ -101,6 +101,7 @@ int verify_page(CkFile* c, const unsigned char* page, int amount, sqlite3_int64 
     mark_verified(c, pgno);
     return SQLITE_OK;
   }
+  if (!report) return SQLITE_IOERR_DATA;
   t_failure = "page " + std::to_string(pgno) + " of " + (c->name ? c->name : "the catalogue") + " fails its checksum";
   return SQLITE_IOERR_DATA;
 }
@@ -182,18 +183,21 @@ void ck_shm_barrier(sqlite3_file* f) { ck(f)->real->pMethods->xShmBarrier(ck(f)-
 int ck_shm_unmap(sqlite3_file* f, int del) { return ck(f)->real->pMethods->xShmUnmap(ck(f)->real, del); }
 // Memory-mapped pages are checked on first use, as ck_read checks read ones (a search scanning
 // big doclists: p99 30 % slower through read() and SQLite's cache than from the mapping).
+// A page that fails is not mapped, and SQLite reads it instead (ck_read reports it then): SQLite
+// fetches a page from the mapping before looking in its cache, and inside a write transaction
+// may discard the mapped bytes for a newer cached copy, as of a page freed unwritten (never
+// zeroed without secure_delete) and reused since.
 int ck_fetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** pp) {
   CkFile* c = ck(f);
   *pp = nullptr;
   if (c->real->pMethods->iVersion < 3 || !c->real->pMethods->xFetch) return SQLITE_OK;
   int rc = c->real->pMethods->xFetch(c->real, offset, amount, pp);
   if (rc != SQLITE_OK || !*pp || !checksummed(c) || !is_page(c, amount, offset)) return rc;
-  rc = verify_page(c, static_cast<const unsigned char*>(*pp), amount, offset);
-  if (rc != SQLITE_OK) {
+  if (verify_page(c, static_cast<const unsigned char*>(*pp), amount, offset, /*report=*/false) != SQLITE_OK) {
     c->real->pMethods->xUnfetch(c->real, offset, *pp);
     *pp = nullptr;
   }
-  return rc;
+  return SQLITE_OK;
 }
 int ck_unfetch(sqlite3_file* f, sqlite3_int64 offset, void* p) {
   CkFile* c = ck(f);
