@@ -121,8 +121,10 @@ Result<sqlite3*> open_db(const std::string& path, int flags) {
   }
   sqlite3_busy_timeout(db, 10000);
   // Cache and mmap sizes change speed only, never the file's bytes. Mapped pages are checked
-  // too (checksum_vfs.h).
-  sqlite3_exec(db, "PRAGMA cache_size=-262144; PRAGMA mmap_size=4294967296", nullptr, nullptr, nullptr);
+  // too (checksum_vfs.h). secure_delete does change them (freed pages zeroed or left as they
+  // were) and its default is a compile-time choice (ON in Debian's SQLite): set, so that a
+  // catalogue checked by a gongkai linked to another SQLite build is rebuilt to the same bytes.
+  sqlite3_exec(db, "PRAGMA cache_size=-262144; PRAGMA mmap_size=4294967296; PRAGMA secure_delete=ON", nullptr, nullptr, nullptr);
   sqlite3_extended_result_codes(db, 1);
   if (auto s = register_sqlite_extensions(db); !s) {
     sqlite3_close(db);
