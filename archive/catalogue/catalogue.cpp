@@ -238,7 +238,7 @@ Result<RebuildReport> rebuild(const ocfl::Store& store, const std::string& path)
   std::string p = resolve(store, path);
   if (auto s = check_catalogue_path(store, p); !s) return s.error();
   WriteLock lock(p);
-  if (!lock.ok()) return lock.error(p);
+  if (!lock.ok()) return lock.error();
   return rebuild_locked(store, p);
 }
 
@@ -246,7 +246,7 @@ Status index_versions(const ocfl::Store& store, const std::vector<std::pair<std:
                       const std::string& path) {
   std::string p = resolve(store, path);
   WriteLock lock(p);
-  if (!lock.ok()) return lock.error(p);
+  if (!lock.ok()) return lock.error();
   remove_abandoned_rebuilds(p);
   std::error_code ec;
   if (!fs::exists(p, ec)) return rebuild_locked(store, p).status();

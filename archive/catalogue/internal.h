@@ -15,29 +15,34 @@
 
 namespace gk::catalogue::detail {
 
-// Exclusive lock on "<path>.lock" for writers of one catalogue (threads and processes).
+// A catalogue kept elsewhere through a symlink (a faster disk) is rebuilt where the link points.
+std::string link_target(const std::string& link_or_path);
+
+// Exclusive lock for writers of one catalogue (threads and processes), on "<file>.lock" beside
+// the file itself: a writer through a symlink and a check naming its target share one lock.
 class WriteLock {
  public:
-  explicit WriteLock(const std::string& path, bool wait = true) {
-    fd_ = ::open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  explicit WriteLock(const std::string& path, bool wait = true) : lock_path_(link_target(path) + ".lock") {
+    fd_ = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0) why_ = std::strerror(errno);
     else if (::flock(fd_, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) why_ = std::strerror(errno), ::close(fd_), fd_ = -1;
   }
   ~WriteLock() {
     if (fd_ >= 0) ::close(fd_);
   }
+  WriteLock(const WriteLock&) = delete;
+  WriteLock& operator=(const WriteLock&) = delete;
   bool ok() const { return fd_ >= 0; }
-  Error error(const std::string& path) const { return Error{path + ".lock", 0, "cannot lock the catalogue: " + why_}; }
+  Error error() const { return Error{lock_path_, 0, "cannot lock the catalogue: " + why_}; }
 
  private:
+  std::string lock_path_;
   int fd_ = -1;
   std::string why_;
 };
 
 // The catalogue path: `path`, or the default beside the store's root when empty.
 std::string resolve(const ocfl::Store& store, const std::string& path);
-// A catalogue kept elsewhere through a symlink (a faster disk) is rebuilt where the link points.
-std::string link_target(const std::string& link_or_path);
 std::filesystem::path dir_of(const std::string& path);  // "." for a bare file name
 // rebuild() once the caller holds the WriteLock of `link_or_path`.
 Result<RebuildReport> rebuild_locked(const ocfl::Store& store, const std::string& link_or_path);

@@ -14,6 +14,7 @@
 
 #include "archive/catalogue/catalogue.h"
 #include "archive/catalogue/checksum_vfs.h"
+#include "archive/catalogue/internal.h"
 #include "archive/ingest/ingest.h"
 #include "archive/ocfl/store.h"
 #include "archive_test_util.h"
@@ -226,6 +227,35 @@ BOOST_AUTO_TEST_CASE(a_catalogue_written_during_a_check_is_checked_again) {
   BOOST_TEST(cli12.err == "gongkai: catalogue " + cat +
                               " differs from a rebuild from the store (it was written by another version of gongkai (format 12; "
                               "this gongkai reads 13)); run gongkai archive reindex\n");
+}
+
+// Writers lock the catalogue through the path they are given; a check of the symlink's target
+// (`--catalogue ssd/cat.sqlite`) locked another file, took a live rebuild's scratch beside the
+// target for a killed one and removed it. One lock now, beside the file the link points to.
+BOOST_AUTO_TEST_CASE(a_writer_through_a_symlink_and_a_check_of_its_target_share_one_lock) {
+  TempDir t("linked_lock");
+  std::string root = t / "root";
+  auto a = new_archive(root);
+  BOOST_REQUIRE(a->add(request_for(t, 0)));
+  const std::string cat = gk::catalogue::default_path(root), target = t / "ssd/cat.sqlite";
+  fs::create_directories(t / "ssd");
+  fs::rename(cat, target);
+  fs::create_symlink(fs::relative(target, fs::path(cat).parent_path()), cat);
+  fs::remove(cat + ".lock");  // the first write's, before the catalogue moved
+  const std::string live = target + ".rebuild-" + std::to_string(::getpid());
+  {
+    gk::catalogue::detail::WriteLock writer(cat);  // a writer at work through the link
+    BOOST_REQUIRE(writer.ok());
+    BOOST_TEST(!gk::catalogue::detail::WriteLock(target, /*wait=*/false).ok());
+    spit(live, "scratch of a rebuild at work");
+    auto check = gk::catalogue::check_rebuild(a->store(), target);
+    BOOST_REQUIRE_MESSAGE(check, err(check));
+    BOOST_TEST(check->current);
+    BOOST_TEST(fs::exists(live));
+  }
+  BOOST_TEST(fs::exists(target + ".lock"));
+  BOOST_TEST(!fs::exists(cat + ".lock"));
+  fs::remove(live);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
