@@ -8,6 +8,8 @@ size_t next_char_count(std::string_view s);
 
 namespace {
 
+constexpr std::string_view kOpenQuote = "\u201C", kCloseQuote = "\u201D";  // “ ”
+
 struct Token {
   std::string text;
   bool quoted = false;
@@ -39,7 +41,15 @@ Result<std::vector<Token>> lex(std::string_view s) {
       t.excluded = true;
       ++i;
     }
-    if (s[i] == '"') {
+    // Chinese quotation marks around a whole term quote it as "…" does (what a Chinese input
+    // method types for "); inside or at one end of a term they are its text (“放管服”改革, as
+    // copied from a document, is that literal string).
+    size_t cjk_close = s.substr(i, 3) == kOpenQuote ? s.find(kCloseQuote, i + 3) : std::string_view::npos;
+    if (cjk_close != std::string_view::npos && (cjk_close + 3 == s.size() || is_space_at(s, cjk_close + 3, sl))) {
+      t.text = std::string(s.substr(i + 3, cjk_close - i - 3));
+      t.quoted = true;
+      i = cjk_close + 3;
+    } else if (s[i] == '"') {
       size_t close = s.find('"', i + 1);
       if (close == std::string_view::npos)
         return make_error("unbalanced quotes in query: " + std::string(s));

@@ -243,6 +243,12 @@ BOOST_AUTO_TEST_CASE(and_or_not_and_phrases) {
       {"\"APP 5G\"", [](auto& x) { return has(x, "APP 5G"); }},
       {"\"的 和\" OR 〔2022〕 年度", [](auto& x) { return (has(x, "的 和") || has(x, "〔2022〕")) && has(x, "年度"); }},
       {"补贴 OR 低保 OR 特困 -的", [](auto& x) { return (has(x, "补贴") || has(x, "低保") || has(x, "特困")) && !has(x, "的"); }},
+      // Chinese quotation marks around a whole term quote it; elsewhere they are text.
+      {"“政务公开”", [](auto& x) { return has(x, "政务公开"); }},
+      {"“APP 5G” -“帮扶贫困”", [](auto& x) { return has(x, "APP 5G") && !has(x, "帮扶贫困"); }},
+      {"“政务", [](auto& x) { return has(x, "“政务"); }},
+      {"公开”", [](auto& x) { return has(x, "公开”"); }},
+      {"”扶贫“", [](auto& x) { return has(x, "”扶贫“"); }},
   };
   for (const auto& k : cases) {
     auto got = c.run(k.q);
@@ -488,6 +494,15 @@ BOOST_AUTO_TEST_CASE(bad_queries_are_usage_errors) {
   }
   // Tabs, line breaks and U+FFFD as typed are text; a quote inside a word starts a phrase.
   BOOST_TEST(parse_query("扶贫\t工作\n文\xef\xbf\xbd件").is_ok());
+  auto cjk = parse_query("“政务 公开” -“帮扶” “放管服”改革 开展“放管服” “”政务");
+  BOOST_REQUIRE(cjk.is_ok());
+  BOOST_REQUIRE(cjk->all_of.size() == 4u);
+  BOOST_TEST(cjk->all_of[0][0].text == "政务 公开");
+  BOOST_TEST(cjk->none_of.at(0).text == "帮扶");
+  BOOST_TEST(cjk->all_of[1][0].text == "“放管服”改革");  // copied from a document: the literal text
+  BOOST_TEST(cjk->all_of[2][0].text == "开展“放管服”");
+  BOOST_TEST(cjk->all_of[3][0].text == "“”政务");
+  BOOST_TEST(parse_query("“”").error().message == "empty phrase \"\" in query");
   auto split = parse_query("扶贫\"易地 搬迁\"工作");
   BOOST_REQUIRE(split.is_ok());
   BOOST_REQUIRE(split->all_of.size() == 3u);
