@@ -25,6 +25,9 @@ const std::set<std::string> kModes{"主动公开", "依申请公开", "不予公
 const std::set<std::string> kValidity{"有效", "失效", "废止"};
 const std::set<std::string> kStatus{"发布", "修改", "废止", "失效", "撤回"};
 
+// ?1 (or the next parameter) against v.subject: whole levels, separated by '\'.
+constexpr const char* kCategoryMatch = "instr('\\' || v.subject || '\\', '\\' || ? || '\\') > 0";
+
 std::string list(const std::set<std::string>& s) {
   std::string out;
   for (const auto& v : s) out += (out.empty() ? "" : ", ") + v;
@@ -55,7 +58,9 @@ std::string filter_sql(const Filters& f, std::vector<std::string>& args) {
   if (!f.from.empty()) add("v.published_date >= ?", {f.from});
   if (!f.to.empty()) add("v.published_date <= ?", {f.to});
   if (!f.issuer.empty()) add("instr(v.issuer, ?) > 0", {f.issuer});
-  if (!f.category.empty()) add("(v.subject = ? OR substr(v.subject, 1, length(?) + 1) = ? || '\\')", {f.category, f.category, f.category});
+  // The class as a whole path of 主题分类 levels anywhere in it: 综合政务 (and all below it),
+  // 综合政务\政务公开, or 政务公开 alone, as the 公开目录 tree shows it.
+  if (!f.category.empty()) add(kCategoryMatch, {f.category});
   if (!f.genre.empty()) add("v.genre = ?", {f.genre});
   if (!f.mode.empty()) add("v.mode = ?", {f.mode});
   if (!f.validity.empty()) add("v.validity = ?", {f.validity});
@@ -432,7 +437,7 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
   // No result with a 主题分类 no version has: a typo (an unknown filter value), not an empty
   // answer. Checked only then, so a search that finds something never pays the scan.
   if (total == 0 && !f.category.empty()) {
-    Stmt has(ix.db(), "SELECT 1 FROM versions WHERE subject = ?1 OR substr(subject, 1, length(?1) + 1) = ?1 || '\\' LIMIT 1");
+    Stmt has(ix.db(), std::string("SELECT 1 FROM versions v WHERE ") + kCategoryMatch + " LIMIT 1");
     if (!has.ok()) return make_error(has.error(), ix.path());
     has.bind(1, f.category);
     int rc = has.step();

@@ -1,6 +1,7 @@
 // Searching an OCFL store's catalogue by its catalogue fields and versions: filters against brute
 // force, --as-of (as `archive get --as-of` answers), withdrawn items.
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -52,6 +53,37 @@ BOOST_AUTO_TEST_CASE(filters_equal_brute_force) {
   check("category parent", fl, [](const Doc& d) { return d.subject.rfind("综合政务\\", 0) == 0; });
   fl.category = "农业、林业、水利\\扶贫";
   check("category leaf", fl, [](const Doc& d) { return d.subject == "农业、林业、水利\\扶贫"; });
+  // A class named at a lower level alone, as the 公开目录 tree shows it: whole levels only.
+  auto levels = [](const std::string& path) {
+    std::vector<std::string> out(1);
+    for (char ch : path) {
+      if (ch == '\\') out.emplace_back();
+      else out.back().push_back(ch);
+    }
+    return out;
+  };
+  auto below = [&](const std::string& subject, const std::string& cls) {
+    auto s = levels(subject), c = levels(cls);
+    for (size_t i = 0; i + c.size() <= s.size(); ++i)
+      if (std::equal(c.begin(), c.end(), s.begin() + static_cast<std::ptrdiff_t>(i))) return true;
+    return false;
+  };
+  for (std::string cls : {"扶贫", "政务公开", "卫生、体育\\卫生"}) {
+    fl.category = cls;
+    check("category " + cls, fl, [&](const Doc& d) { return below(d.subject, cls); });
+  }
+  for (std::string part : {"公开", "综合", "政务公开\\综合政务"}) {  // not whole levels, or not in this order
+    fl.category = part;
+    auto none = search(*ix, [&] {
+      SearchRequest q;
+      q.query = "青川市";
+      q.filters = fl;
+      return q;
+    }());
+    BOOST_REQUIRE(!none);
+    BOOST_TEST(none.error().message.rfind("query: no 主题分类 (--category) '" + part + "' in the catalogue (its classes: ", 0) == 0u,
+               none.error().message);
+  }
   fl = {};
   fl.genre = "公告";
   check("genre", fl, [](const Doc& d) { return d.genre == "公告"; });
