@@ -192,9 +192,28 @@ int run_search(const cli::Args& args) {
     if (res.error().message.rfind("query: ", 0) == 0) return cli::fail(res.error().message.substr(7), cli::kUsage);
     return cli::fail(res.error().str());
   }
+  // Nothing found for a 文号 typed with [2022] or (2022): the same search as documents write it.
+  std::optional<catalogue::SearchResult> hint;
+  std::string hint_query;
+  if (res->total == 0) {
+    hint_query = catalogue::with_doc_number_brackets(req.query);
+    if (!hint_query.empty()) {
+      catalogue::SearchRequest again = req;
+      again.query = hint_query;
+      again.page = 1;
+      if (auto r = catalogue::search(*ix, again); r && r->total > 0) hint = std::move(*r);
+    }
+  }
   if (json) {
     Json::Object out;
     out["query"] = req.query;
+    if (hint) {
+      Json::Object h;
+      h["query"] = hint_query;
+      h["total"] = static_cast<double>(hint->total);
+      h["total_exact"] = hint->total_exact;
+      out["suggestion"] = Json(std::move(h));
+    }
     out["total"] = static_cast<double>(res->total);
     out["total_exact"] = res->total_exact;  // false: total is a lower bound (counting stopped)
     out["page"] = static_cast<double>(res->page);
@@ -214,6 +233,9 @@ int run_search(const cli::Args& args) {
   else if (res->total > 0)
     std::cout << "，第 " << res->page << "/" << pages << more << " 页";
   std::cout << "\n";
+  if (hint)
+    std::cout << "提示：文号中的年份写作〔〕，搜索 " << for_terminal(hint_query) << " 有 " << hint->total
+              << (hint->total_exact ? "" : "+") << " 条结果\n";
   int i = (res->page - 1) * res->per_page;
   for (const auto& h : res->hits) {
     std::cout << "\n" << ++i << ". " << for_terminal(h.title) << "\n";

@@ -1,5 +1,7 @@
 #include "archive/catalogue/query.h"
 
+#include <algorithm>
+
 #include "archive/catalogue/text.h"
 
 namespace gk::catalogue {
@@ -162,6 +164,31 @@ std::string fts_expression(const Query& q) {
   for (const auto& t : q.none_of)
     if (!t.needs_check()) e += " NOT " + term_expression(t);
   return e;
+}
+
+std::string with_doc_number_brackets(std::string_view query) {
+  static const std::pair<std::string_view, std::string_view> kPairs[] = {
+      {"[", "]"}, {"(", ")"}, {"\uFF08", "\uFF09"}, {"\u3010", "\u3011"}, {"\uFF3B", "\uFF3D"}, {"\u3016", "\u3017"}, {"\uFE5D", "\uFE5E"}};
+  std::string out;
+  bool changed = false;
+  for (size_t i = 0; i < query.size();) {
+    bool done = false;
+    for (const auto& [open, close] : kPairs) {
+      const size_t year = i + open.size(), after = year + 4;
+      if (query.compare(i, open.size(), open) != 0 || after > query.size() || query.compare(after, close.size(), close) != 0)
+        continue;
+      std::string_view y = query.substr(year, 4);
+      if (!std::all_of(y.begin(), y.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+      out += "\u3014";
+      out += y;
+      out += "\u3015";
+      i = after + close.size();
+      changed = done = true;
+      break;
+    }
+    if (!done) out += query[i++];
+  }
+  return changed ? out : std::string();
 }
 
 size_t next_char_count(std::string_view s) {

@@ -33,6 +33,11 @@ struct Query {
 // Errors are usage errors the user can fix; their messages are stable (tests compare them).
 Result<Query> parse_query(std::string_view text);
 
+// The query with each year of a 文号 bracketed as people type it ([2022], (2022), （2022）,
+// 【2022】, ［2022］, 〖2022〗, ﹝2022﹞) written as documents write it, 〔2022〕; "" when the
+// query has none. Terms match as written, so a search with no result offers this one.
+std::string with_doc_number_brackets(std::string_view query);
+
 // The FTS5 MATCH expression selecting a superset of the matches (exact for terms without
 // needs_check()); exclusions of checked terms are left to the SQL check.
 std::string fts_expression(const Query& q);

@@ -503,6 +503,12 @@ BOOST_AUTO_TEST_CASE(bad_queries_are_usage_errors) {
   BOOST_TEST(cjk->all_of[2][0].text == "开展“放管服”");
   BOOST_TEST(cjk->all_of[3][0].text == "“”政务");
   BOOST_TEST(parse_query("“”").error().message == "empty phrase \"\" in query");
+  // A 文号's year as people type it, written as documents write it (offered when nothing is found).
+  BOOST_TEST(with_doc_number_brackets("青府办[2021]12号 扶贫") == "青府办〔2021〕12号 扶贫");
+  BOOST_TEST(with_doc_number_brackets("（2020）3号 【2021】 ［2022］ (2023) 〖2024〗 ﹝2025﹞") ==
+             "〔2020〕3号 〔2021〕 〔2022〕 〔2023〕 〔2024〕 〔2025〕");
+  for (const char* unchanged : {"青府办〔2021〕12号", "[21]", "[2021", "(20a1)", "[20211]", "（2021]", "扶贫"})
+    BOOST_TEST(with_doc_number_brackets(unchanged) == "", unchanged);
   auto split = parse_query("扶贫\"易地 搬迁\"工作");
   BOOST_REQUIRE(split.is_ok());
   BOOST_REQUIRE(split->all_of.size() == 3u);

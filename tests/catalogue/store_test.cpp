@@ -424,6 +424,17 @@ BOOST_AUTO_TEST_CASE(cli_search_catalogue_reindex_and_bad_input) {
   BOOST_TEST(re.out == "indexed 8 versions of 8 objects into " + f.cat() + "\n");
   auto chk = run_cli("archive reindex --check " + root);
   BOOST_TEST(chk.code == 0, chk.err);
+  // A 文号 typed with [2022]: nothing, as written; the answer says how documents write it.
+  std::string typed = f.docs[0].doc_number, written = typed;
+  typed.replace(typed.find("〔"), 3, "[");
+  typed.replace(typed.find("〕"), 3, "]");
+  auto bracket = run_cli("search " + root + " " + q(typed));
+  BOOST_TEST(bracket.code == 0, bracket.err);
+  BOOST_TEST(bracket.out.rfind("共 0 条结果\n提示：文号中的年份写作〔〕，搜索 " + written + " 有 ", 0) == 0u, bracket.out);
+  auto bracket_json = run_cli("search " + root + " " + q(typed) + " --json");
+  BOOST_TEST(bracket_json.out.find("\"suggestion\": {\n    \"query\": \"" + written + "\"") != std::string::npos, bracket_json.out);
+  auto nothing = run_cli("search " + root + " " + q("[1999]不存在"));
+  BOOST_TEST(nothing.out == "共 0 条结果\n");
 
   struct Bad {
     std::string args;
