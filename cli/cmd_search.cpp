@@ -192,11 +192,17 @@ int run_search(const cli::Args& args) {
     if (res.error().message.rfind("query: ", 0) == 0) return cli::fail(res.error().message.substr(7), cli::kUsage);
     return cli::fail(res.error().str());
   }
-  // Nothing found for a 文号 typed with [2022] or (2022): the same search as documents write it.
+  // Nothing found for a 文号 typed with [2022] or (2022), or for full-width digits: the same
+  // search as documents write them.
   std::optional<catalogue::SearchResult> hint;
-  std::string hint_query;
+  std::string hint_query, hint_why;
   if (res->total == 0) {
-    hint_query = catalogue::with_doc_number_brackets(req.query);
+    std::string half = catalogue::with_halfwidth_alphanumerics(req.query);
+    std::string bracketed = catalogue::with_doc_number_brackets(half.empty() ? req.query : half);
+    hint_query = !bracketed.empty() ? bracketed : half;
+    hint_why = !bracketed.empty() && !half.empty() ? "文号中的年份写作〔〕，数字和字母用半角"
+               : !bracketed.empty()                ? "文号中的年份写作〔〕"
+                                                   : "数字和字母用半角";
     if (!hint_query.empty()) {
       catalogue::SearchRequest again = req;
       again.query = hint_query;
@@ -234,7 +240,7 @@ int run_search(const cli::Args& args) {
     std::cout << "，第 " << res->page << "/" << pages << more << " 页";
   std::cout << "\n";
   if (hint)
-    std::cout << "提示：文号中的年份写作〔〕，搜索 " << for_terminal(hint_query) << " 有 " << hint->total
+    std::cout << "提示：" << hint_why << "，搜索 " << for_terminal(hint_query) << " 有 " << hint->total
               << (hint->total_exact ? "" : "+") << " 条结果\n";
   int i = (res->page - 1) * res->per_page;
   for (const auto& h : res->hits) {

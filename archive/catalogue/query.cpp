@@ -191,6 +191,22 @@ std::string with_doc_number_brackets(std::string_view query) {
   return changed ? out : std::string();
 }
 
+std::string with_halfwidth_alphanumerics(std::string_view query) {
+  std::string out;
+  bool changed = false;
+  for (size_t i = 0; i < query.size();) {
+    size_t start = i;
+    char32_t c = next_char(query, i);
+    if ((c >= 0xFF10 && c <= 0xFF19) || (c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A)) {
+      out += static_cast<char>(c - 0xFEE0);  // the full-width forms are ASCII + 0xFEE0
+      changed = true;
+    } else {
+      out.append(query.substr(start, i - start));
+    }
+  }
+  return changed ? out : std::string();
+}
+
 size_t next_char_count(std::string_view s) {
   size_t n = 0;
   for (size_t i = 0; i < s.size(); ++n) next_char(s, i);

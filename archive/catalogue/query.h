@@ -38,6 +38,10 @@ Result<Query> parse_query(std::string_view text);
 // query has none. Terms match as written, so a search with no result offers this one.
 std::string with_doc_number_brackets(std::string_view query);
 
+// The query with full-width digits and Latin letters (２０２２, ＡＰＰ, what an input method in
+// full-width mode types) half-width, as documents write them; "" when it has none.
+std::string with_halfwidth_alphanumerics(std::string_view query);
+
 // The FTS5 MATCH expression selecting a superset of the matches (exact for terms without
 // needs_check()); exclusions of checked terms are left to the SQL check.
 std::string fts_expression(const Query& q);

@@ -509,6 +509,9 @@ BOOST_AUTO_TEST_CASE(bad_queries_are_usage_errors) {
              "〔2020〕3号 〔2021〕 〔2022〕 〔2023〕 〔2024〕 〔2025〕");
   for (const char* unchanged : {"青府办〔2021〕12号", "[21]", "[2021", "(20a1)", "[20211]", "（2021]", "扶贫"})
     BOOST_TEST(with_doc_number_brackets(unchanged) == "", unchanged);
+  BOOST_TEST(with_halfwidth_alphanumerics("青府办〔２０２１〕１２号 ＡＰＰ ｐｄｆ") == "青府办〔2021〕12号 APP pdf");
+  for (const char* unchanged : {"青府办〔2021〕12号", "（扶贫），！", "\uFF0F\uFF1A\uFF20\uFF5B"})  // ／：＠｛: punctuation stays
+    BOOST_TEST(with_halfwidth_alphanumerics(unchanged) == "", unchanged);
   auto split = parse_query("扶贫\"易地 搬迁\"工作");
   BOOST_REQUIRE(split.is_ok());
   BOOST_REQUIRE(split->all_of.size() == 3u);

@@ -433,6 +433,10 @@ BOOST_AUTO_TEST_CASE(cli_search_catalogue_reindex_and_bad_input) {
   BOOST_TEST(bracket.out.rfind("共 0 条结果\n提示：文号中的年份写作〔〕，搜索 " + written + " 有 ", 0) == 0u, bracket.out);
   auto bracket_json = run_cli("search " + root + " " + q(typed) + " --json");
   BOOST_TEST(bracket_json.out.find("\"suggestion\": {\n    \"query\": \"" + written + "\"") != std::string::npos, bracket_json.out);
+  std::string wide;  // the year and number in full-width digits, as an input method may type them
+  for (char c : typed) wide += c >= '0' && c <= '9' ? std::string{"\xEF\xBC"} + static_cast<char>(0x90 + (c - '0')) : std::string(1, c);
+  auto wide_out = run_cli("search " + root + " " + q(wide));
+  BOOST_TEST(wide_out.out.rfind("共 0 条结果\n提示：文号中的年份写作〔〕，数字和字母用半角，搜索 " + written + " 有 ", 0) == 0u, wide_out.out);
   auto nothing = run_cli("search " + root + " " + q("[1999]不存在"));
   BOOST_TEST(nothing.out == "共 0 条结果\n");
 
