@@ -6,13 +6,14 @@
 #include <cstdio>
 #include <ctime>
 
+#include "archive/audit/log.h"
 #include "common/files.h"
 
 namespace gk::catalogue {
 
 namespace {
 
-constexpr const char* kFormat = "gongkai-catalogue-checked/1";
+constexpr const char* kFormat = "gongkai-catalogue-checked/2";  // 2: ctimes and the audit log
 constexpr int64_t kSettleNs = 2'000'000'000;
 constexpr int64_t kMaxAgeSeconds = 3600;
 
@@ -26,18 +27,28 @@ int64_t now_ns() {
 
 std::string stamp_path(const std::string& catalogue_path) { return catalogue_path + ".checked"; }
 
-// "cat=dev:ino:size:mtime:ctime root=dev:ino:mtime staging=dev:ino:mtime"; the newest mtime or
-// ctime in it goes to `newest`.
-std::string describe(const struct stat& c, const struct stat& r, const struct stat& s, int64_t& newest) {
+// "cat=dev:ino:size:mtime:ctime root=dev:ino:mtime:ctime staging=… log=dev:ino:size:mtime:ctime"
+// (log=- for a store without an audit log); the newest time in it goes to `newest`. ctimes: a
+// restore or mirror (cp -a, rsync -a) sets mtimes back to the source's, never a ctime; and a
+// mirror of a newer archive brings its audit log, one entry per write.
+std::string describe(const struct stat& c, const struct stat& r, const struct stat& s, const struct stat* log,
+                     int64_t& newest) {
   newest = 0;
-  for (int64_t t : {ns(c.st_mtim), ns(c.st_ctim), ns(r.st_mtim), ns(s.st_mtim)}) newest = t > newest ? t : newest;
-  char buf[320];
-  std::snprintf(buf, sizeof buf,
-                "cat=%ju:%ju:%jd:%" PRId64 ":%" PRId64 " root=%ju:%ju:%" PRId64 " staging=%ju:%ju:%" PRId64,
-                static_cast<uintmax_t>(c.st_dev), static_cast<uintmax_t>(c.st_ino), static_cast<intmax_t>(c.st_size),
-                ns(c.st_mtim), ns(c.st_ctim), static_cast<uintmax_t>(r.st_dev), static_cast<uintmax_t>(r.st_ino),
-                ns(r.st_mtim), static_cast<uintmax_t>(s.st_dev), static_cast<uintmax_t>(s.st_ino), ns(s.st_mtim));
-  return buf;
+  for (const struct stat* st : {&c, &r, &s, log})
+    if (st)
+      for (int64_t t : {ns(st->st_mtim), ns(st->st_ctim)}) newest = t > newest ? t : newest;
+  auto node = [](const struct stat& st, bool size) {
+    char buf[128];
+    if (size)
+      std::snprintf(buf, sizeof buf, "%ju:%ju:%jd:%" PRId64 ":%" PRId64, static_cast<uintmax_t>(st.st_dev),
+                    static_cast<uintmax_t>(st.st_ino), static_cast<intmax_t>(st.st_size), ns(st.st_mtim), ns(st.st_ctim));
+    else
+      std::snprintf(buf, sizeof buf, "%ju:%ju:%" PRId64 ":%" PRId64, static_cast<uintmax_t>(st.st_dev),
+                    static_cast<uintmax_t>(st.st_ino), ns(st.st_mtim), ns(st.st_ctim));
+    return std::string(buf);
+  };
+  return "cat=" + node(c, true) + " root=" + node(r, false) + " staging=" + node(s, false) +
+         " log=" + (log ? node(*log, true) : std::string("-"));
 }
 
 }  // namespace
@@ -47,9 +58,11 @@ Observed observe(const ocfl::Store& store, const std::string& catalogue_path) {
   if (::stat(catalogue_path.c_str(), &c) != 0 || ::stat(store.root().c_str(), &r) != 0 ||
       ::stat(store.staging_path().c_str(), &s) != 0)
     return {};
+  struct stat l{};
+  const bool has_log = ::stat((audit::audit_dir(store.root()) + "/" + audit::kLogFile).c_str(), &l) == 0;
   int64_t newest = 0;
   Observed o;
-  o.state = describe(c, r, s, newest);
+  o.state = describe(c, r, s, has_log ? &l : nullptr, newest);
   o.settled = now_ns() - newest >= kSettleNs;
   return o;
 }

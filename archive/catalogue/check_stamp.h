@@ -3,10 +3,12 @@
 // at 1.8 GB) and walks the storage root (2 s at 20,000 objects), far more than a search; the
 // stamp lets the next open skip both while neither the catalogue nor the store has changed.
 //
-// What "changed" means: the catalogue file's identity, size, mtime and ctime; the mtimes of the
-// storage root and of its staging directory (every commit through ocfl::Store creates and
-// removes a txn-* directory there, so its mtime moves on each commit). A stamp is honoured for
-// an hour at most, so a store changed by other tools than gongkai is noticed within the hour.
+// What "changed" means: the catalogue file's identity, size, mtime and ctime; the mtimes and
+// ctimes of the storage root and of its staging directory (every commit through ocfl::Store
+// creates and removes a txn-* directory there); the audit log's identity, size, mtime and ctime
+// (a restore or mirror of a newer archive brings its log, and sets mtimes back, never ctimes).
+// A stamp is honoured for an hour at most, so a store changed by other tools than gongkai without
+// any of these (one object's folder copied in by hand) is noticed within the hour.
 #pragma once
 #include <string>
 

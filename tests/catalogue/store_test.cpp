@@ -282,6 +282,52 @@ BOOST_AUTO_TEST_CASE(a_check_stamp_skips_the_full_check_until_the_catalogue_or_t
   BOOST_TEST((gk::read_file(f.cat()).value() == good));
 }
 
+// A newer mirror of the archive copied over it (rsync -a, a restore) sets mtimes back to the
+// source's and may touch nothing at the root: one more version of an existing object and the
+// audit log's new entry. Under a fresh stamp the catalogue answered without it, for an hour.
+BOOST_AUTO_TEST_CASE(a_newer_mirror_copied_over_the_archive_is_seen_under_a_fresh_stamp) {
+  StoreFixture f;
+  Rng r(9);
+  for (int i = 0; i < 3; ++i) {
+    f.docs.push_back(make_doc(r, i));
+    BOOST_REQUIRE(add(*f.store, f.id(i), f.docs.back(), created_at(i)));
+  }
+  const fs::path log = fs::path(f.root) / "extensions/gongkai-audit/log.jsonl";
+  fs::create_directories(log.parent_path());
+  std::ofstream(log) << "{\"entry\": 1}\n";
+  BOOST_REQUIRE(rebuild(*f.store));
+  // The mirror's source: the same archive with one more version of object 0 and its log entry.
+  TempDir other("mirror");
+  const fs::path source = other.path / "archive";
+  fs::copy(f.root, source, fs::copy_options::recursive);
+  {
+    auto s = gk::ocfl::Store::open(source.string());
+    BOOST_REQUIRE(s);
+    Doc next = f.docs[0];
+    next.title = "青川市关于镜像之后才有的通知";
+    BOOST_REQUIRE(add(*s, f.id(0), next, created_at(30), "", 2));
+    std::ofstream(source / "extensions/gongkai-audit/log.jsonl", std::ios::app) << "{\"entry\": 2}\n";
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  OpenReport stamped, fresh;
+  BOOST_REQUIRE(open_checked(*f.store, "", stamped));
+  BOOST_REQUIRE(open_checked(*f.store, "", fresh));
+  BOOST_REQUIRE(!fresh.full_check);
+  // Copied over, as rsync -a does: the object's folder and the log, their source mtimes kept.
+  const std::string object = f.store->object_path(f.id(0));
+  const std::string relative = fs::relative(object, f.root).string();
+  fs::copy(source / relative, object, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  fs::copy_file(source / "extensions/gongkai-audit/log.jsonl", log, fs::copy_options::overwrite_existing);
+  fs::last_write_time(log, fs::last_write_time(source / "extensions/gongkai-audit/log.jsonl"));
+  OpenReport seen;
+  auto ix = open_checked(*f.store, "", seen);
+  BOOST_REQUIRE_MESSAGE(ix, err(ix));
+  BOOST_TEST(seen.full_check);
+  BOOST_REQUIRE(seen.notices.size() == 1u);
+  BOOST_TEST(seen.notices[0] == "catalogue " + f.cat() + " is older than the store (1 version not indexed); updating it");
+  BOOST_TEST((ids_of(*ix, "镜像之后") == std::set<std::string>{f.id(0)}));
+}
+
 // --catalogue FILE names the catalogue to read: a file that is not one is refused, never taken
 // for a damaged catalogue and replaced (a mistyped path replaced the signing key with an SQLite
 // file; one inside the root replaced 0=ocfl_1.1 and left lock files in the root). At the default
