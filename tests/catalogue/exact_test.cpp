@@ -49,7 +49,10 @@ struct Corpus {
       e.validity = d.validity;
       e.status = "发布";
       for (const auto& p : d.paragraphs) e.body += (e.body.empty() ? "" : "\n") + p;
-      std::string t = d.title + "\n" + d.index_no + "\n" + d.doc_number + "\n" + d.issuer;
+      // The catalogue lines as the PDF and the 公开目录 show them: 成文日期 2023年12月8日.
+      const int y = std::stoi(d.written.substr(0, 4)), m = std::stoi(d.written.substr(5, 2)), day = std::stoi(d.written.substr(8, 2));
+      std::string t = d.title + "\n" + d.index_no + "\n" + d.doc_number + "\n" + d.issuer + "\n" + d.subject + "\n" +
+                      std::to_string(y) + "年" + std::to_string(m) + "月" + std::to_string(day) + "日";
       for (const auto& k : d.keywords) t += "\n" + k;
       texts.push_back(t + "\n" + e.body);
       entries.push_back(std::move(e));
@@ -154,7 +157,7 @@ BOOST_AUTO_TEST_CASE(sampled_substrings_equal_brute_force) {
   Rng r(7);
   int checked = 0, nonempty = 0;
   for (size_t len : {1, 2, 3, 4, 6}) {
-    for (int k = 0; k < 45; ++k) {
+    for (int k = 0; k < 50; ++k) {
       const std::string& t = c.texts[r.below(c.texts.size())];
       size_t n = count_chars(t);
       std::string term = chars(t, r.below(n > len ? n - len : 1), len);
@@ -243,6 +246,10 @@ BOOST_AUTO_TEST_CASE(and_or_not_and_phrases) {
       {"\"APP 5G\"", [](auto& x) { return has(x, "APP 5G"); }},
       {"\"的 和\" OR 〔2022〕 年度", [](auto& x) { return (has(x, "的 和") || has(x, "〔2022〕")) && has(x, "年度"); }},
       {"补贴 OR 低保 OR 特困 -的", [](auto& x) { return (has(x, "补贴") || has(x, "低保") || has(x, "特困")) && !has(x, "的"); }},
+      // The 主题分类 and the 成文日期 as printed (2022年3月10日) are catalogue lines (format 14).
+      {"应急管理", [](auto& x) { return has(x, "应急管理"); }},
+      {"卫生、体育", [](auto& x) { return has(x, "卫生、体育"); }},
+      {"年3月1", [](auto& x) { return has(x, "年3月1"); }},
       // Chinese quotation marks around a whole term quote it; elsewhere they are text.
       {"“政务公开”", [](auto& x) { return has(x, "政务公开"); }},
       {"“APP 5G” -“帮扶贫困”", [](auto& x) { return has(x, "APP 5G") && !has(x, "帮扶贫困"); }},
