@@ -386,6 +386,23 @@ Result<Index> open_checked(const ocfl::Store& store, const std::string& path, Op
     write_stamp(p, before);
     return ix;
   }
+  {
+    // A writer between its commit and its catalogue update holds the writers' lock meanwhile:
+    // wait for it and look again, so a search beside a clerk publishing neither announces nor
+    // redoes what that writer is doing.
+    { detail::WriteLock wait_for_writer(p); }
+    auto now = Index::open(p, /*writable=*/false, /*check=*/false);
+    auto now_objs = now ? now->objects() : decltype(objs)(now.error());
+    if (now_objs) {
+      std::erase_if(missing, [&](const std::pair<std::string, int>& m) {
+        std::string full = store.object_path(m.first);
+        auto it = now_objs->find(full.substr(std::min(full.size(), store.root().size() + 1)));
+        return it != now_objs->end() && it->second.head >= m.second;
+      });
+      if (missing.empty()) return now;
+      objs = std::move(now_objs);
+    }
+  }
   int64_t count = 0;
   for (const auto& m : missing) {
     std::string full = store.object_path(m.first);
