@@ -126,6 +126,7 @@ Result<Query> parse_query(std::string_view text) {
   for (size_t i = 0; i < toks->size(); ++i) {
     const Token& t = (*toks)[i];
     if (!t.quoted && !t.excluded && t.text == "OR") {
+      if (i > 0 && (*toks)[i - 1].excluded) return make_error("an excluded -term cannot be part of OR");
       if (q.all_of.empty() || pending_or || i + 1 == toks->size())
         return make_error("OR needs a term on each side");
       if ((*toks)[i + 1].excluded) return make_error("an excluded -term cannot be part of OR");

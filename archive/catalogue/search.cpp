@@ -446,10 +446,12 @@ Result<SearchResult> search(const Index& ix, const SearchRequest& req) {
                         "ELSE subject END FROM versions WHERE subject <> '' ORDER BY 1");
       std::string known;
       while (top.ok() && top.step() == SQLITE_ROW) known += (known.empty() ? "" : ", ") + top.text(0);
-      return make_error("query: no 主题分类 (--category) '" + f.category + "' in the catalogue (its classes: " +
-                        (known.empty() ? "none" : known) + ")");
+      // No class at all (an archive with nothing in it yet): nothing to tell a typo from.
+      if (!known.empty())
+        return make_error("query: no 主题分类 (--category) '" + f.category + "' in the catalogue (its classes: " + known + ")");
+    } else if (rc != SQLITE_ROW) {
+      return damaged();
     }
-    if (rc != SQLITE_ROW) return damaged();
   }
 
   SearchResult res;

@@ -488,6 +488,9 @@ BOOST_AUTO_TEST_CASE(bad_queries_are_usage_errors) {
       {"-扶贫", "a query needs at least one term that is not excluded"},
       {"OR 扶贫", "OR needs a term on each side"},
       {"扶贫 OR", "OR needs a term on each side"},
+      {"-值班 OR 搬迁", "an excluded -term cannot be part of OR"},  // it said "OR needs a term on each side"
+      {"扶贫 -值班 OR 搬迁", "an excluded -term cannot be part of OR"},
+      {"值班 OR -搬迁", "an excluded -term cannot be part of OR"},
       {"政\xff务", "query is not valid UTF-8 (byte 0xFF at byte 4)"},
       {"\xc0\x80扶贫", "query is not valid UTF-8 (byte 0xC0 at byte 1)"},           // overlong NUL
       {"扶贫\xed\xa0\x80", "query is not valid UTF-8 (byte 0xED at byte 7)"},       // a surrogate

@@ -210,4 +210,19 @@ BOOST_AUTO_TEST_CASE(as_of_agrees_with_archive_get) {
   BOOST_TEST(compared == 80);
 }
 
+// An archive with nothing in it has no 主题分类 to tell a typo from: an empty answer, not "its
+// classes: none" (exit 2).
+BOOST_AUTO_TEST_CASE(a_category_in_an_empty_archive_is_an_empty_answer) {
+  StoreFixture f;
+  OpenReport rep;
+  auto ix = open_checked(*f.store, "", rep);
+  BOOST_REQUIRE_MESSAGE(ix, err(ix));
+  SearchRequest q;
+  q.query = "青川";
+  q.filters.category = "综合政务";
+  auto res = search(*ix, q);
+  BOOST_REQUIRE_MESSAGE(res, err(res));
+  BOOST_TEST(res->total == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
