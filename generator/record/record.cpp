@@ -35,9 +35,6 @@ std::string expected_form(const std::string& subject) {
     return "is not a valid date (YYYY-MM-DD)";
   if (element == "index-no")
     return "is not a valid 索引号 (9 or 18 characters of 0-9A-Z, '/', then YYYY-NNNNN or YYYYMM-NNNNN)";
-  if (element == "subject")
-    return "is not a 主题分类 (levels from the top separated by \\, none empty or with spaces at its ends: "
-           "综合政务\\政务公开)";
   if (element == "copy-number") return "is not a 份号 of 6 digits";
   if (element == "secrecy") return "is not 绝密, 机密 or 秘密 with an optional ★period";
   if (element == "colspan" || element == "rowspan") return "is not a whole number from 1 to 100";

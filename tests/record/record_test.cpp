@@ -91,13 +91,6 @@ std::vector<Bad> bad_inputs() {
        "element 'validity': '过期' is not one of 有效, 失效, 废止"},
       {"five levels of sections", variant("<p>正文。</p>", nested_sections(5)), 18,
        "element 'section': sections nest at most 4 levels deep"},
-      // Such values made a nameless class (\综合政务) or a second top class (＼) in the 公开目录.
-      {"subject with an empty level", variant("<subject>综合政务\\政务公开</subject>", "<subject>\\综合政务</subject>"), 7,
-       "element 'subject': '\\综合政务' is not a 主题分类 (levels from the top separated by \\, none empty or with spaces "
-       "at its ends: 综合政务\\政务公开)"},
-      {"subject with a full-width backslash", variant("<subject>综合政务\\政务公开</subject>", "<subject>综合政务＼政务公开</subject>"), 7,
-       "element 'subject': '综合政务＼政务公开' is not a 主题分类 (levels from the top separated by \\, none empty or with "
-       "spaces at its ends: 综合政务\\政务公开)"},
       {"impossible date", variant("2022-03-12</written-date>", "2022-02-30</written-date>"), 8,
        "element 'written-date': '2022-02-30' is not a valid date (YYYY-MM-DD)"},
       {"published before written", variant("2022-03-15", "2022-03-10"), 9,
