@@ -52,6 +52,21 @@ BOOST_AUTO_TEST_CASE(record_without_index_number_is_a_schema_error) {
   a.unchanged();
 }
 
+// A 主题分类 with an empty level made a nameless class in the 公开目录 tree, a full-width ＼ a
+// second top class (records already archived are still read: record.xsd is unchanged).
+BOOST_AUTO_TEST_CASE(a_subject_that_is_no_class_path_is_refused) {
+  Archived a;
+  const std::string form =
+      " is not a 主题分类 (levels from the top separated by \\, none empty or with spaces at its ends: 综合政务\\政务公开)\n";
+  for (std::string bad : {"\\综合政务", "综合政务\\\\政务公开", "综合政务\\", "综合政务＼政务公开", "综合政务\\\u3000政务公开"}) {
+    std::string rec = variant(a.dir / "in/subject.xml", {{"<subject>综合政务\\政务公开</subject>", "<subject>" + bad + "</subject>"}});
+    auto r = run_gk({"archive", "add", a.root, "--record", rec, "--pdf", a.pdf});
+    BOOST_TEST(r.code == 1, bad);
+    BOOST_TEST(r.err == "gongkai: " + rec + ":11: element 'subject': '" + bad + "'" + form, r.err);
+    a.unchanged();
+  }
+}
+
 BOOST_AUTO_TEST_CASE(index_number_of_another_document_is_refused) {
   Archived a;
   std::string other = variant(a.dir / "in/other-issuer.xml", {{"<issuer>青川市扶贫开发办公室</issuer>", "<issuer>青川市民政局</issuer>"}});
