@@ -224,6 +224,9 @@ int run_search(const cli::Args& args) {
     out["total_exact"] = res->total_exact;  // false: total is a lower bound (counting stopped)
     out["page"] = static_cast<double>(res->page);
     out["per_page"] = static_cast<double>(res->per_page);
+    // As the table says "第 4 页超出范围（共 3 页）": a program paging on needs the count too (a
+    // lower bound, as total, when total_exact is false).
+    out["pages"] = static_cast<double>((res->total + res->per_page - 1) / res->per_page);
     Json::Array hits;
     for (const auto& h : res->hits) hits.push_back(hit_json(h));
     out["hits"] = Json(std::move(hits));

@@ -487,6 +487,9 @@ BOOST_AUTO_TEST_CASE(cli_search_catalogue_reindex_and_bad_input) {
   BOOST_TEST(first.code == 0, first.err);
   BOOST_TEST(first.err == "gongkai: catalogue " + f.cat() + " is missing; building it from the store\n");
   BOOST_TEST(first.out.find("\"total\": 8") != std::string::npos, first.out);
+  auto beyond = run_cli("search " + root + " 青川市 --json --per-page 3 --page 5");  // 3 pages of 3
+  BOOST_TEST(beyond.out.find("\"hits\": []") != std::string::npos, beyond.out);
+  BOOST_TEST(beyond.out.find("\"pages\": 3") != std::string::npos, beyond.out);
   auto table = run_cli("search " + root + " 青川市 --per-page 3 --page 2");
   BOOST_TEST(table.code == 0);
   BOOST_TEST(table.err == "");
