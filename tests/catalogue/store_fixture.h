@@ -28,6 +28,16 @@ struct StoreFixture {
   }
   std::string cat() const { return gk::catalogue::default_path(root); }
   std::string id(int i) const { return "urn:gongkai:" + std::to_string(i); }
+  // Adds n generated documents (ids 0..n-1, created a minute apart); returns the generator, for
+  // more documents like them.
+  Rng add_docs(int n, unsigned long long seed) {
+    Rng r(seed);
+    for (int i = 0; i < n; ++i) {
+      docs.push_back(make_doc(r, i));
+      BOOST_REQUIRE(add(*store, id(i), docs.back(), created_at(i)));
+    }
+    return r;
+  }
 };
 
 }  // namespace cat_test

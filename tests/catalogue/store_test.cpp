@@ -213,11 +213,7 @@ BOOST_AUTO_TEST_CASE(stale_missing_and_damaged_catalogues_are_rebuilt) {
 
 BOOST_AUTO_TEST_CASE(a_check_stamp_skips_the_full_check_until_the_catalogue_or_the_store_changes) {
   StoreFixture f;
-  Rng r(8);
-  for (int i = 0; i < 6; ++i) {
-    f.docs.push_back(make_doc(r, i));
-    BOOST_REQUIRE(add(*f.store, f.id(i), f.docs.back(), created_at(i)));
-  }
+  Rng r = f.add_docs(6, 8);
   BOOST_REQUIRE(rebuild(*f.store));
   const std::string stamp = f.cat() + ".checked";
   auto open = [&](OpenReport& rep) {
@@ -289,11 +285,7 @@ BOOST_AUTO_TEST_CASE(a_check_stamp_skips_the_full_check_until_the_catalogue_or_t
 // audit log's new entry. Under a fresh stamp the catalogue answered without it, for an hour.
 BOOST_AUTO_TEST_CASE(a_newer_mirror_copied_over_the_archive_is_seen_under_a_fresh_stamp) {
   StoreFixture f;
-  Rng r(9);
-  for (int i = 0; i < 3; ++i) {
-    f.docs.push_back(make_doc(r, i));
-    BOOST_REQUIRE(add(*f.store, f.id(i), f.docs.back(), created_at(i)));
-  }
+  f.add_docs(3, 9);
   const fs::path log = fs::path(f.root) / "extensions/gongkai-audit/log.jsonl";
   fs::create_directories(log.parent_path());
   std::ofstream(log) << "{\"entry\": 1}\n";
@@ -335,11 +327,7 @@ BOOST_AUTO_TEST_CASE(a_newer_mirror_copied_over_the_archive_is_seen_under_a_fres
 // and doing the writer's work again (16 such notices in one black-box run beside a publishing clerk).
 BOOST_AUTO_TEST_CASE(a_search_beside_a_writer_at_work_waits_for_it_instead_of_updating) {
   StoreFixture f;
-  Rng r(12);
-  for (int i = 0; i < 3; ++i) {
-    f.docs.push_back(make_doc(r, i));
-    BOOST_REQUIRE(add(*f.store, f.id(i), f.docs.back(), created_at(i)));
-  }
+  Rng r = f.add_docs(3, 12);
   BOOST_REQUIRE(rebuild(*f.store));
   Doc late = make_doc(r, 3);
   late.title = "青川市关于写入之后正在编目的通知";
@@ -477,11 +465,7 @@ BOOST_AUTO_TEST_CASE(control_characters_of_archived_text_never_reach_the_termina
 
 BOOST_AUTO_TEST_CASE(cli_search_catalogue_reindex_and_bad_input) {
   StoreFixture f;
-  Rng r(11);
-  for (int i = 0; i < 8; ++i) {
-    f.docs.push_back(make_doc(r, i));
-    BOOST_REQUIRE(add(*f.store, f.id(i), f.docs.back(), created_at(i)));
-  }
+  Rng r = f.add_docs(8, 11);
   std::string root = q(f.root);
   auto first = run_cli("search " + root + " 青川市 --json");
   BOOST_TEST(first.code == 0, first.err);

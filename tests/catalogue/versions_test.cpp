@@ -16,11 +16,7 @@ BOOST_AUTO_TEST_SUITE(catalogue_versions)
 
 BOOST_AUTO_TEST_CASE(filters_equal_brute_force) {
   StoreFixture f;
-  Rng r(5);
-  for (int i = 0; i < 60; ++i) {
-    f.docs.push_back(make_doc(r, i));
-    BOOST_REQUIRE(add(*f.store, f.id(i), f.docs.back(), created_at(i)));
-  }
+  f.add_docs(60, 5);
   OpenReport rep;
   auto ix = open_checked(*f.store, "", rep);
   BOOST_REQUIRE_MESSAGE(ix, err(ix));
