@@ -192,17 +192,21 @@ int run_search(const cli::Args& args) {
     if (res.error().message.rfind("query: ", 0) == 0) return cli::fail(res.error().message.substr(7), cli::kUsage);
     return cli::fail(res.error().str());
   }
-  // Nothing found for a 文号 typed with [2022] or (2022), or for full-width digits: the same
-  // search as documents write them.
+  // Nothing found for a 文号 typed with [2022] or (2022), for full-width digits, or for a
+  // phrase whose Chinese quotation mark was never closed: the same search as documents write it.
   std::optional<catalogue::SearchResult> hint;
   std::string hint_query, hint_why;
   if (res->total == 0) {
-    std::string half = catalogue::with_halfwidth_alphanumerics(req.query);
-    std::string bracketed = catalogue::with_doc_number_brackets(half.empty() ? req.query : half);
-    hint_query = !bracketed.empty() ? bracketed : half;
-    hint_why = !bracketed.empty() && !half.empty() ? "文号中的年份写作〔〕，数字和字母用半角"
-               : !bracketed.empty()                ? "文号中的年份写作〔〕"
-                                                   : "数字和字母用半角";
+    hint_query = req.query;
+    auto apply = [&](std::string changed, const char* why) {
+      if (changed.empty()) return;
+      hint_query = std::move(changed);
+      hint_why += (hint_why.empty() ? "" : "，") + std::string(why);
+    };
+    apply(catalogue::without_stray_quotes(hint_query), "引号未成对");
+    apply(catalogue::with_halfwidth_alphanumerics(hint_query), "数字和字母用半角");  // before: （２０２２）
+    apply(catalogue::with_doc_number_brackets(hint_query), "文号中的年份写作〔〕");
+    if (hint_why.empty()) hint_query.clear();
     if (!hint_query.empty()) {
       catalogue::SearchRequest again = req;
       again.query = hint_query;

@@ -192,6 +192,37 @@ std::string with_doc_number_brackets(std::string_view query) {
   return changed ? out : std::string();
 }
 
+std::string without_stray_quotes(std::string_view query) {
+  std::string out;
+  bool changed = false;
+  size_t sl = 0;
+  for (size_t i = 0; i < query.size();) {
+    if (is_space_at(query, i, sl)) {
+      out.append(query.substr(i, sl));
+      i += sl;
+      continue;
+    }
+    size_t j = i;
+    while (j < query.size() && !is_space_at(query, j, sl)) ++j;
+    std::string_view token = query.substr(i, j - i);
+    const bool minus = token[0] == '-';
+    std::string_view body = token.substr(minus ? 1 : 0);
+    const bool has_open = body.find(kOpenQuote) != std::string_view::npos;
+    const bool has_close = body.find(kCloseQuote) != std::string_view::npos;
+    if (body.size() > 3 && body.substr(0, 3) == kOpenQuote && !has_close) {
+      body.remove_prefix(3);
+      changed = true;
+    } else if (body.size() > 3 && body.substr(body.size() - 3) == kCloseQuote && !has_open) {
+      body.remove_suffix(3);
+      changed = true;
+    }
+    if (minus) out += '-';
+    out.append(body);
+    i = j;
+  }
+  return changed ? out : std::string();
+}
+
 std::string with_halfwidth_alphanumerics(std::string_view query) {
   std::string out;
   bool changed = false;

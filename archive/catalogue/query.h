@@ -38,6 +38,10 @@ Result<Query> parse_query(std::string_view text);
 // query has none. Terms match as written, so a search with no result offers this one.
 std::string with_doc_number_brackets(std::string_view query);
 
+// The query without a Chinese quotation mark that opens a term and is never closed (“政务公开)
+// or closes one never opened (政务公开”): what a phrase typed half-way looks like; "" when none.
+std::string without_stray_quotes(std::string_view query);
+
 // The query with full-width digits and Latin letters (２０２２, ＡＰＰ, what an input method in
 // full-width mode types) half-width, as documents write them; "" when it has none.
 std::string with_halfwidth_alphanumerics(std::string_view query);

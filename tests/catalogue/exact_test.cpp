@@ -520,6 +520,9 @@ BOOST_AUTO_TEST_CASE(bad_queries_are_usage_errors) {
   for (const char* unchanged : {"青府办〔2021〕12号", "[21]", "[2021", "(20a1)", "[20211]", "（2021]", "扶贫"})
     BOOST_TEST(with_doc_number_brackets(unchanged) == "", unchanged);
   BOOST_TEST(with_halfwidth_alphanumerics("青府办〔２０２１〕１２号 ＡＰＰ ｐｄｆ") == "青府办〔2021〕12号 APP pdf");
+  BOOST_TEST(without_stray_quotes("“政务公开 扶贫” -“帮扶\u3000教育") == "政务公开 扶贫 -帮扶\u3000教育");
+  for (const char* unchanged : {"“政务公开”", "“放管服”改革", "开展“放管服”", "“", "”", "政务"})
+    BOOST_TEST(without_stray_quotes(unchanged) == "", unchanged);
   for (const char* unchanged : {"青府办〔2021〕12号", "（扶贫），！", "\uFF0F\uFF1A\uFF20\uFF5B"})  // ／：＠｛: punctuation stays
     BOOST_TEST(with_halfwidth_alphanumerics(unchanged) == "", unchanged);
   auto split = parse_query("扶贫\"易地 搬迁\"工作");

@@ -501,7 +501,10 @@ BOOST_AUTO_TEST_CASE(cli_search_catalogue_reindex_and_bad_input) {
   std::string wide;  // the year and number in full-width digits, as an input method may type them
   for (char c : typed) wide += c >= '0' && c <= '9' ? std::string{"\xEF\xBC"} + static_cast<char>(0x90 + (c - '0')) : std::string(1, c);
   auto wide_out = run_cli("search " + root + " " + q(wide));
-  BOOST_TEST(wide_out.out.rfind("共 0 条结果\n提示：文号中的年份写作〔〕，数字和字母用半角，搜索 " + written + " 有 ", 0) == 0u, wide_out.out);
+  BOOST_TEST(wide_out.out.rfind("共 0 条结果\n提示：数字和字母用半角，文号中的年份写作〔〕，搜索 " + written + " 有 ", 0) == 0u, wide_out.out);
+  // A Chinese quotation mark never closed: the phrase without it.
+  auto half_quoted = run_cli("search " + root + " " + q("“青川市"));
+  BOOST_TEST(half_quoted.out.rfind("共 0 条结果\n提示：引号未成对，搜索 青川市 有 8 条结果\n", 0) == 0u, half_quoted.out);
   auto nothing = run_cli("search " + root + " " + q("[1999]不存在"));
   BOOST_TEST(nothing.out == "共 0 条结果\n");
 
