@@ -386,6 +386,10 @@ Result<Index> open_checked(const ocfl::Store& store, const std::string& path, Op
     write_stamp(p, before);
     return ix;
   }
+  auto dir_of_object = [&](const std::string& id) {  // as the objects table names it
+    std::string full = store.object_path(id);
+    return full.substr(std::min(full.size(), store.root().size() + 1));
+  };
   {
     // A writer between its commit and its catalogue update holds the writers' lock meanwhile:
     // wait for it and look again, so a search beside a clerk publishing neither announces nor
@@ -395,8 +399,7 @@ Result<Index> open_checked(const ocfl::Store& store, const std::string& path, Op
     auto now_objs = now ? now->objects() : decltype(objs)(now.error());
     if (now_objs) {
       std::erase_if(missing, [&](const std::pair<std::string, int>& m) {
-        std::string full = store.object_path(m.first);
-        auto it = now_objs->find(full.substr(std::min(full.size(), store.root().size() + 1)));
+        auto it = now_objs->find(dir_of_object(m.first));
         return it != now_objs->end() && it->second.head >= m.second;
       });
       if (missing.empty()) return now;
@@ -405,8 +408,7 @@ Result<Index> open_checked(const ocfl::Store& store, const std::string& path, Op
   }
   int64_t count = 0;
   for (const auto& m : missing) {
-    std::string full = store.object_path(m.first);
-    std::string dir = full.substr(std::min(full.size(), store.root().size() + 1));
+    std::string dir = dir_of_object(m.first);
     count += m.second - (objs->count(dir) ? objs->at(dir).head : 0);
   }
   report.notices.push_back("catalogue " + p + " is older than the store (" + std::to_string(count) +

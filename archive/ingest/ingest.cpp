@@ -126,8 +126,8 @@ Status check_subject(const record::Record& rec, const std::string& path) {
   for (size_t a = 0; ok && a <= s.size();) {
     size_t b = std::min(s.find('\\', a), s.size());
     std::string_view level = std::string_view(s).substr(a, b - a);
-    auto space_at = [&](size_t i) { return level[i] == ' ' || level.substr(i, 3) == "\u3000"; };
-    ok = !level.empty() && !space_at(0) && !(level.back() == ' ' || (level.size() >= 3 && level.substr(level.size() - 3) == "\u3000"));
+    ok = !level.empty() && !level.starts_with(' ') && !level.ends_with(' ') && !level.starts_with("\u3000") &&
+         !level.ends_with("\u3000");
     a = b + 1;
   }
   if (ok) return {};
