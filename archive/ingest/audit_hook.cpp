@@ -83,9 +83,20 @@ void set_actor(audit::Entry& e) {
 // crash between an append and its signature leaves, or what tampering leaves after removing the
 // heads that covered altered entries; signing them would launder the change. Before any head
 // exists (an archive that adopts a key) every entry is unsigned, and the first head covers them.
+// Called only with a key: keygen, the one way an archive gets a key, signs a head over its
+// key-rotate entry, so a log without heads lost them (emptying heads.jsonl let the next writer
+// sign over a forged entry: found by a black-box review).
 Status require_covered_tail(const audit::AuditLog& log, const std::string& root) {
   const auto& head = log.latest_head();
-  if (!head || log.size() <= head->size) return {};
+  if (!head) {
+    uint64_t n = log.size();
+    return make_error("the audit log has " + std::to_string(n) + " entr" + (n == 1 ? "y" : "ies") +
+                      " and no signed tree head, though this archive has a signing key (keygen signs one over its "
+                      "key-rotate entry): heads were removed, or keygen stopped before signing; nothing was written. "
+                      "Check the archive with `gongkai archive verify " + root + "`, then sign them with `gongkai audit recover " +
+                      root + "`");
+  }
+  if (log.size() <= head->size) return {};
   uint64_t n = log.size() - head->size;
   return make_error("the audit log has " + std::to_string(n) + " entr" + (n == 1 ? "y" : "ies") + " after its last signed head (seq " +
                     std::to_string(head->size) + (n > 1 ? " to " + std::to_string(log.size() - 1) : std::string()) +
@@ -97,16 +108,32 @@ Status require_covered_tail(const audit::AuditLog& log, const std::string& root)
 }  // namespace
 
 Status check_log_before_write(const std::string& root, const audit::PrivateKey* key) {
+  const std::string dir = audit::audit_dir(root);
+  const std::string tail = "; nothing was written. `gongkai archive verify " + root + "` names what changed";
+  // A removed log.jsonl would be created empty by the writer's own open, which then fails (its
+  // heads cover entries it no longer has) only after the commit; checked without opening the log,
+  // so a writer without a key still takes no lock of it before its commit.
+  std::error_code ec;
+  if (!fs::exists(fs::path(dir) / audit::kLogFile, ec)) {
+    const std::string heads = (fs::path(dir) / audit::kHeadsFile).string();
+    if (fs::exists(heads, ec))
+      return make_error(std::string(audit::kLogFile) + " is missing although its signed tree heads are here: the log was removed" + tail,
+                        heads);
+    if (key)  // keygen made the log and signed its first head
+      return make_error(std::string(audit::kLogFile) + " and " + audit::kHeadsFile +
+                            " are missing though this archive has a signing key: the audit log was removed" + tail,
+                        dir);
+    return {};
+  }
   if (!key) return {};
-  auto log = audit::AuditLog::open(audit::audit_dir(root), audit::OpenOptions{true, false});
+  auto log = audit::AuditLog::open(dir, audit::OpenOptions{true, false});
   if (!log) {
-    // A torn last line, or no log yet: the writer's own open repairs or creates it. Anything else
-    // (entries altered or truncated under a signed head) would fail only after the commit, leaving
-    // versions the log cannot record: refuse now.
-    const std::string& m = log.error().message;
-    if (m.rfind("incomplete final line", 0) == 0 || m.rfind("no audit log here", 0) == 0) return {};
+    // A torn last line: the writer's own open repairs it. Anything else (entries altered or
+    // truncated under a signed head) would fail only after the commit, leaving versions the log
+    // cannot record: refuse now.
+    if (log.error().message.rfind("incomplete final line", 0) == 0) return {};
     Error e = log.error();
-    e.message += "; nothing was written. `gongkai archive verify " + root + "` names what changed";
+    e.message += tail;
     return e;
   }
   return require_covered_tail(*log, root);

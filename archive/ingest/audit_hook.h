@@ -78,9 +78,11 @@ Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::
 // Refuses a signing write (before it commits anything) when the log has entries after its last
 // signed head: a crash left them unsigned, or heads were removed to hide altered entries, and the
 // writer's head would cover them. `gongkai audit recover` signs them once the archive is checked.
-// Also refuses when the log does not open for another reason than a torn last line (entries
-// altered or truncated under a signed head), which would otherwise fail after the commit.
-// Does nothing without a key or before the first head. after_commit and log_operation check too.
+// Also refuses, with a key, a log without any signed head (keygen signs one, so they were
+// removed) or one that does not open for another reason than a torn last line (entries altered or
+// truncated under a signed head), and with or without a key a removed log.jsonl (beside its heads,
+// or with a key at all), all of which would otherwise fail after the commit or be signed over.
+// after_commit and log_operation check the tail too.
 Status check_log_before_write(const std::string& root, const audit::PrivateKey* key);
 
 // The signing key for writes to `root` (see KEY HANDLING); nullopt when none is configured.

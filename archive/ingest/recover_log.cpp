@@ -80,13 +80,13 @@ Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::
     return std::tie(a.created, a.object, a.number) < std::tie(b.created, b.object, b.number);
   });
   // Entries after the last signed head (a crash before the signature, or removed heads: verify
-  // tells which): the operator has checked them by running this, so the new head covers them.
+  // tells which): the operator has checked them by running this, so the new head covers them. No
+  // head at all with a key: keygen's was removed (writers refuse such a log), so all of them.
   const auto& head = log->latest_head();
-  out.signed_tail = head && log->size() > head->size ? log->size() - head->size : 0;
+  if (key) out.signed_tail = head ? (log->size() > head->size ? log->size() - head->size : 0) : log->size();
   if (found.empty()) {
-    if (key && out.signed_tail > 0)
+    if (out.signed_tail > 0)
       if (auto h = log->sign_head(*key); !h) return h.error();
-    if (!key) out.signed_tail = 0;
     return out;
   }
   std::vector<audit::Entry> entries;

@@ -1,0 +1,71 @@
+// A signing writer refuses, before it commits anything, an audit log that lost its heads or
+// itself: its signature would vouch for whatever the log then says (a black-box review emptied
+// heads.jsonl under a forged entry, and the next clerk's write signed over it).
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+
+#include "archive_test_util.h"
+
+using namespace archive_test;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct SignedArchive {
+  TempDir t{"guard"};
+  std::string root = t / "root";
+  std::string log = root + "/extensions/gongkai-audit/log.jsonl";
+  std::string heads = root + "/extensions/gongkai-audit/heads.jsonl";
+  SignedArchive() {
+    BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
+    BOOST_REQUIRE(run_gk({"archive", "keygen", root}).code == 0);
+    auto add = run_gk({"archive", "add", root, "--record", seed_record()});
+    BOOST_REQUIRE_MESSAGE(add.code == 0, add.err);
+  }
+  // A clerk's ordinary write: must be refused with `message` and leave every file as it was.
+  void refused(const std::string& message) {
+    auto before = snapshot(root);
+    auto r = run_gk({"archive", "status", root, kSeedId, "--status", "失效", "--message", "失效"});
+    BOOST_TEST(r.code == 1, r.err);
+    BOOST_TEST(r.err == "gongkai: " + message + "\n");
+    BOOST_TEST((snapshot(root) == before));
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(audit_guard)
+
+BOOST_AUTO_TEST_CASE(a_signing_writer_refuses_a_log_whose_heads_were_emptied) {
+  SignedArchive a;
+  spit(a.heads, "");
+  a.refused("the audit log has 2 entries and no signed tree head, though this archive has a signing key (keygen signs one "
+            "over its key-rotate entry): heads were removed, or keygen stopped before signing; nothing was written. Check the "
+            "archive with `gongkai archive verify " + a.root + "`, then sign them with `gongkai audit recover " + a.root + "`");
+  // Once the archive is checked, recover signs them and writers go on.
+  auto rec = run_gk({"audit", "recover", a.root});
+  BOOST_REQUIRE_MESSAGE(rec.code == 0, rec.err);
+  auto r = run_gk({"archive", "status", a.root, kSeedId, "--status", "失效", "--message", "失效"});
+  BOOST_TEST(r.code == 0, r.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_writer_refuses_a_log_removed_beside_its_heads) {
+  SignedArchive a;
+  fs::remove(a.log);
+  a.refused(a.heads + ": log.jsonl is missing although its signed tree heads are here: the log was removed; nothing was "
+                      "written. `gongkai archive verify " + a.root + "` names what changed");
+  BOOST_TEST(!fs::exists(a.log));  // not recreated empty
+}
+
+BOOST_AUTO_TEST_CASE(a_signing_writer_refuses_an_archive_whose_log_was_removed) {
+  SignedArchive a;
+  fs::remove(a.log);
+  fs::remove(a.heads);
+  a.refused(a.root + "/extensions/gongkai-audit: log.jsonl and heads.jsonl are missing though this archive has a signing "
+                     "key: the audit log was removed; nothing was written. `gongkai archive verify " + a.root +
+            "` names what changed");
+  BOOST_TEST(!fs::exists(a.log));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
