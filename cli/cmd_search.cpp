@@ -369,6 +369,8 @@ int run_reindex(const cli::Args& args) {
   auto r = catalogue::rebuild(*s, path);
   if (!r) return cli::fail(r.error().str());
   std::cout << "indexed " << r->versions << " versions of " << r->objects << " objects into " << path << "\n";
+  if (auto ix = catalogue::Index::open(path, false, false))
+    if (std::string n = catalogue::damage_notice(*ix, s->root()); !n.empty()) std::cerr << "gongkai: " << n << "\n";
   // Logged like every write (signed when the archive has a key); the catalogue is derived data,
   // so a failure to log is a note, not a failed reindex.
   if (!root_writable) {

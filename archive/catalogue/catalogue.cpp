@@ -310,7 +310,33 @@ CatalogueTail catalogue_tail(const ocfl::Store& store, const std::string& path) 
   return {std::stoll(key.substr(0, 15)) - 100000000000LL, *count};
 }
 
+std::string damage_notice(const Index& ix, const std::string& ocfl_root) {
+  auto d = ix.damaged_versions();
+  if (!d || d->empty()) return "";
+  const size_t n = d->size();
+  std::string out = "warning: " + std::to_string(n) + (n == 1 ? " version is" : " versions are") +
+                    " damaged in the store and indexed from the files that could be read (searches find "
+                    "what those say, and a version without its metadata.json not at all): ";
+  for (size_t i = 0; i < n && i < 3; ++i)
+    out += (i ? "; " : "") + (*d)[i].object_id + " v" + std::to_string((*d)[i].version) + " (" + (*d)[i].damage + ")";
+  if (n > 3) out += "; and " + std::to_string(n - 3) + " more";
+  return out + ". `gongkai archive verify " + ocfl_root + "` names the damage; restore the files from a backup, then run `gongkai archive reindex " + ocfl_root + "`";
+}
+
+namespace {
+Result<Index> open_checked_unnoted(const ocfl::Store& store, const std::string& path, OpenReport& report);
+}  // namespace
+
 Result<Index> open_checked(const ocfl::Store& store, const std::string& path, OpenReport& report) {
+  auto ix = open_checked_unnoted(store, path, report);
+  if (ix)
+    if (std::string n = damage_notice(*ix, store.root()); !n.empty()) report.notices.push_back(n);
+  return ix;
+}
+
+namespace {
+
+Result<Index> open_checked_unnoted(const ocfl::Store& store, const std::string& path, OpenReport& report) {
   std::string p = resolve(store, path);
   if (auto s = check_catalogue_path(store, p); !s) return s.error();
   if (std::error_code ec; fs::is_directory(p, ec))  // at the default path (elsewhere refused above)
@@ -417,5 +443,7 @@ Result<Index> open_checked(const ocfl::Store& store, const std::string& path, Op
   if (auto s = index_versions(store, missing, p); !s) return cannot_write(s.error());
   return Index::open(p, false, false);
 }
+
+}  // namespace
 
 }  // namespace gk::catalogue

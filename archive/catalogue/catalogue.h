@@ -100,6 +100,11 @@ struct OpenReport {
 // store it does not hold) catalogue is rebuilt or brought up to date, and `report` says so.
 // A full check that finds nothing to repair is recorded in "<path>.checked" (check_stamp.h);
 // while neither the catalogue nor the store changes, later opens skip it for up to an hour.
+// Also adds damage_notice's line when the catalogue holds damaged versions.
 Result<Index> open_checked(const ocfl::Store& store, const std::string& path, OpenReport& report);
+
+// "" when no version of the catalogue is damaged (Entry::damage), else one line naming them (the
+// first three) and what to do, for stderr: searches answer from the rest and say so.
+std::string damage_notice(const Index& ix, const std::string& ocfl_root);
 
 }  // namespace gk::catalogue

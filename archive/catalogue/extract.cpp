@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 
 #include "archive/catalogue/catalogue.h"
 #include "archive/catalogue/text.h"
@@ -242,43 +243,57 @@ Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, i
   auto state = v.logical_state();
   const std::string vname = v.name;
   std::string where = "object '" + inv.id + "' " + vname;
+  // A content file that cannot be read as the inventory says (changed bytes, removed, a version
+  // directory gone) is damage in the store, which `archive verify` reports: the version is
+  // indexed from what can be read and names the rest in Entry::damage, so one bad file does not
+  // stop every search and reindex of the archive. The outcome depends on the bytes only.
+  auto read = [&](const char* name) -> std::optional<std::string> {
+    auto bytes = store.read_file(inv, vname, name);  // the inventory in hand, not read again
+    if (bytes) return std::move(*bytes);
+    e.damage += (e.damage.empty() ? "" : "; ") + std::string(name) + ": " + bytes.error().message;
+    return std::nullopt;
+  };
   std::shared_ptr<const record::Record> rec;
   if (auto f = state.find("record.xml"); f != state.end()) {
-    auto bytes = store.read_file(inv, vname, "record.xml");  // the inventory in hand, not read again
-    if (!bytes) return bytes.error();
-    auto r = record::load_record_from_memory(*bytes, where + "/record.xml");
-    if (!r) return r.error();
-    rec = *r;
-    fill_from_record(e, rec->catalogue());
     e.digest = f->second;
+    if (auto bytes = read("record.xml")) {
+      auto r = record::load_record_from_memory(*bytes, where + "/record.xml");
+      if (!r) return r.error();
+      rec = *r;
+      fill_from_record(e, rec->catalogue());
+    }
   }
   bool have_meta = false;
   if (state.count("metadata.json")) {
-    auto bytes = store.read_file(inv, vname, "metadata.json");
-    if (!bytes) return bytes.error();
-    auto j = ocfl::parse_json(*bytes);
-    if (!j) return make_error("metadata.json: " + j.error().message, where);
-    fill_from_metadata(e, *j);
-    have_meta = true;
+    if (auto bytes = read("metadata.json")) {
+      auto j = ocfl::parse_json(*bytes);
+      if (!j) return make_error("metadata.json: " + j.error().message, where);
+      fill_from_metadata(e, *j);
+      have_meta = true;
+    }
   }
-  if (!rec && !have_meta) return make_error("version has neither record.xml nor metadata.json", where);
-  if (e.status.empty()) e.status = "发布";
+  if (!state.count("record.xml") && !state.count("metadata.json"))
+    return make_error("version has neither record.xml nor metadata.json", where);
+  // Without its metadata.json a version's status is unknown (a withdrawal is a version whose
+  // metadata says 撤回): status "" is shown by no search (search.cpp) until the file is restored.
+  if (state.count("metadata.json") && !have_meta) e.status.clear();
+  else if (e.status.empty()) e.status = "发布";
   if (rec && rec->has_notice()) {
     std::string t = record::body_text(*rec);
     // body_text starts with the title, which the catalogue already holds.
     if (t.rfind(e.title + "\n", 0) == 0) t.erase(0, e.title.size() + 1);
     e.body = t;
   } else if (auto f = state.find("document.pdf"); f != state.end()) {
-    auto bytes = store.read_file(inv, vname, "document.pdf");
-    if (!bytes) return bytes.error();
-    auto t = pdf_text(*bytes);
-    // A PDF poppler cannot read (damaged, or not really a PDF) was archived as it is: its version
-    // is found by its catalogue fields alone. Failing would stop every search of the archive,
-    // and the version can never be removed. The outcome depends on the bytes only, so rebuilds
-    // agree. A missing pdftotext is the machine's fault, and stays an error.
-    if (!t && t.error().message != kUnreadablePdf) return make_error(t.error().message, where + "/document.pdf");
-    e.body = t ? *t : std::string();
     if (e.digest.empty()) e.digest = f->second;
+    if (auto bytes = read("document.pdf")) {
+      auto t = pdf_text(*bytes);
+      // A PDF poppler cannot read (damaged, or not really a PDF) was archived as it is: its
+      // version is found by its catalogue fields alone. Failing would stop every search of the
+      // archive, and the version can never be removed. A missing pdftotext is the machine's
+      // fault, and stays an error.
+      if (!t && t.error().message != kUnreadablePdf) return make_error(t.error().message, where + "/document.pdf");
+      e.body = t ? *t : std::string();
+    }
   }
   return e;
 }

@@ -23,7 +23,9 @@ constexpr int kApplicationId = 0x676b6361;  // "gkca"
 // 100k, side by side) for about the same query time (docs/search.md).
 // 14: the catalogue lines also hold the 主题分类 and the 成文日期 as the PDF prints it (2023年12月8日):
 // both are on the page or in the 公开目录, and searching them found nothing.
-constexpr int kFormatVersion = 14;  // also PRAGMA user_version in kSchema
+// 15: versions.damage names the files a version was indexed without (extract.cpp): one damaged
+// content file used to stop every search and reindex of the archive.
+constexpr int kFormatVersion = 15;  // also PRAGMA user_version in kSchema
 
 // Settings that decide the file's bytes are fixed here, before the first table exists.
 const char* kSchema = R"sql(
@@ -31,7 +33,7 @@ PRAGMA page_size=4096;
 PRAGMA auto_vacuum=NONE;
 PRAGMA encoding='UTF-8';
 PRAGMA application_id=1735091041;
-PRAGMA user_version=14;
+PRAGMA user_version=15;
 BEGIN;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE objects(dir TEXT PRIMARY KEY, object_id TEXT NOT NULL, head INTEGER NOT NULL, inventory TEXT NOT NULL) WITHOUT ROWID;
@@ -40,10 +42,11 @@ CREATE TABLE versions(
   created TEXT NOT NULL, created_date TEXT NOT NULL, until_date TEXT,
   index_no TEXT, title TEXT, issuer TEXT, doc_number TEXT, genre TEXT, subject TEXT,
   keywords TEXT, summary TEXT, written_date TEXT, published_date TEXT, mode TEXT, scope TEXT,
-  validity TEXT, status TEXT NOT NULL, digest TEXT);
+  validity TEXT, status TEXT NOT NULL, digest TEXT, damage TEXT);
 CREATE UNIQUE INDEX versions_by_object ON versions(object_id, version);
 -- Rows the default search leaves out (superseded or withdrawn): read whole per query, kept small.
-CREATE INDEX versions_hidden ON versions(seq) WHERE until_date IS NOT NULL OR status = '撤回';
+CREATE INDEX versions_hidden ON versions(seq) WHERE until_date IS NOT NULL OR status IN ('撤回', '');
+CREATE INDEX versions_damaged ON versions(seq) WHERE damage IS NOT NULL;
 CREATE TABLE texts(seq INTEGER PRIMARY KEY, text TEXT NOT NULL);
 -- Body first: column 0 needs no column header in a poslist (2 bytes less per body term and
 -- document: 21 % of the file at 100k).
@@ -399,7 +402,7 @@ Result<const HiddenRows*> Index::hidden_rows() const {
   if (auto s = drop_stale_caches(); !s) return s.error();
   if (!hidden_) {
     auto fresh = std::make_unique<HiddenRows>();
-    Stmt& h = prepared("SELECT seq FROM versions WHERE until_date IS NOT NULL OR status = '撤回'");
+    Stmt& h = prepared("SELECT seq FROM versions WHERE until_date IS NOT NULL OR status IN ('撤回', '')");
     if (!h.ok()) return make_error("damaged: " + h.error(), path_);
     int rc;
     while ((rc = h.step()) == SQLITE_ROW) {
@@ -414,6 +417,17 @@ Result<const HiddenRows*> Index::hidden_rows() const {
     hidden_ = std::move(fresh);
   }
   return hidden_.get();
+}
+
+Result<std::vector<DamagedVersion>> Index::damaged_versions() const {
+  Stmt& st = prepared("SELECT object_id, version, damage FROM versions WHERE damage IS NOT NULL ORDER BY seq");
+  if (!st.ok()) return make_error("damaged: " + st.error(), path_);
+  std::vector<DamagedVersion> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back({st.text(0), static_cast<int>(st.integer(1)), st.text(2)});
+  sqlite3_reset(st.raw());
+  if (rc != SQLITE_DONE) return make_error(std::string("damaged: ") + db_error(db()), path_);
+  return out;
 }
 
 Status Index::append(const Entry& e) {
@@ -441,13 +455,15 @@ Status Index::add(const Entry& e) {
     // group's are set below.
     Stmt& s = prepared("INSERT INTO versions(seq, object_id, version, created, created_date, until_date, index_no, title, "
            "issuer, doc_number, genre, subject, keywords, summary, written_date, published_date, mode, scope, "
-           "validity, status, digest) VALUES(?,?,?,?,?,(SELECT min(n.created_date) FROM versions n WHERE n.object_id = ?2 AND n.version > ?3),?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+           "validity, status, digest, damage) VALUES(?,?,?,?,?,(SELECT min(n.created_date) FROM versions n WHERE n.object_id = ?2 AND n.version > ?3),?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!s.ok()) return fail(s.error());
     s.bind(1, seq).bind(2, e.object_id).bind(3, static_cast<int64_t>(e.version)).bind(4, e.created).bind(5, created_date);
     s.bind(6, e.index_no).bind(7, e.title).bind(8, e.issuer).bind(9, e.doc_number).bind(10, e.genre);
     s.bind(11, e.subject).bind(12, join(e.keywords, "\n")).bind(13, e.summary).bind(14, e.written_date);
     s.bind(15, e.published_date).bind(16, e.mode).bind(17, e.scope).bind(18, e.validity).bind(19, e.status);
     s.bind(20, e.digest);
+    if (e.damage.empty()) s.bind_null(21);
+    else s.bind(21, e.damage);
     if (s.step() != SQLITE_DONE) return fail(std::string("catalogue database error: ") + db_error(db()));
   }
   if (e.version > 1) {

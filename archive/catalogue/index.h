@@ -44,6 +44,17 @@ struct Entry {
   // absent: the full check compares the head's with the root sidecar (catalogue.cpp).
   std::string inventory_digest;
   std::string body;    // searchable text besides the title and the catalogue fields
+  // Files of the version the store could not give back as its inventory says ("record.xml:
+  // content does not match its sha512 digest (corrupted?)"), "; "-separated; "" when none. The
+  // entry holds what the other files say (extract.cpp).
+  std::string damage;
+};
+
+// A version indexed from part of its files (Entry::damage).
+struct DamagedVersion {
+  std::string object_id;
+  int version = 0;
+  std::string damage;
 };
 
 // The searchable text of an entry, as the exact check and snippets see it: title, then 索引号,
@@ -66,7 +77,8 @@ struct DocLengths {
   std::vector<uint32_t> fts, titles;
 };
 
-// The versions the default rule hides (superseded: until_date set; or withdrawn, 撤回), one bit
+// The versions the default rule hides (superseded: until_date set; withdrawn, 撤回; or of unknown
+// status, "": metadata.json damaged), one bit
 // per seq. Read in one scan of the partial index versions_hidden: a search used to read it per
 // query, 1.5-2 ms at 10,000 such versions (p50 2.0-2.8 -> 4.1-4.3 ms at 100k documents).
 struct HiddenRows {
@@ -128,6 +140,8 @@ class Index {
   // Read on first use; read again after a commit here or by another connection.
   Result<const DocLengths*> doc_lengths() const;
   Result<const HiddenRows*> hidden_rows() const;
+  // The damaged versions (Entry::damage), oldest first; a lookup in a partial index.
+  Result<std::vector<DamagedVersion>> damaged_versions() const;
 
  private:
   struct Close {

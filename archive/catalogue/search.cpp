@@ -52,8 +52,9 @@ std::string filter_sql(const Filters& f, std::vector<std::string>& args) {
   else add("(CASE WHEN v.version = 1 AND v.published_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND "
            "v.published_date < v.created_date THEN v.published_date ELSE v.created_date END) <= ? "
            "AND (v.until_date IS NULL OR v.until_date > ?)", {f.as_of, f.as_of});
+  // Status "" (unknown: metadata.json damaged, extract.cpp) is never shown: it may be a withdrawal.
   if (!f.status.empty()) add("v.status = ?", {f.status});
-  else if (!f.include_withdrawn) w += " AND v.status <> '撤回'";
+  else w += f.include_withdrawn ? " AND v.status <> ''" : " AND v.status NOT IN ('撤回', '')";
   if (f.year) add("substr(v.published_date, 1, 4) = ?", {std::to_string(*f.year)});
   if (!f.from.empty()) add("v.published_date >= ?", {f.from});
   if (!f.to.empty()) add("v.published_date <= ?", {f.to});

@@ -1,0 +1,101 @@
+// A content file the store cannot give back as its inventory says (changed bytes, removed) used
+// to stop every search, `catalogue` and reindex of the archive (a black-box review): the version
+// is now indexed from its other files, and every answer says which versions are damaged.
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "store_fixture.h"
+
+using namespace cat_test;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct DamagedStore : StoreFixture {
+  Doc a, b, c;
+  DamagedStore() {
+    Rng r(5);
+    a = make_doc(r, 1);
+    a.title = "青川市关于损坏记录测试的通知";
+    a.paragraphs = {"甲乙丙丁独有词只在这份通知的正文里。"};
+    b = make_doc(r, 2);
+    b.title = "青川市关于元数据损坏测试的通知";
+    b.paragraphs = {"戊己庚辛特征语只在这份通知的正文里。"};
+    c = make_doc(r, 3);
+    c.title = "青川市关于完好文件测试的通知";
+    c.paragraphs = {"完好正文内容在这里。"};
+    int minute = 0;
+    for (const Doc* d : {&a, &b, &c}) BOOST_REQUIRE(add(*store, d->index_no, *d, created_at(minute++), "发布"));
+  }
+  void flip_byte(const Doc& d, const std::string& file) {
+    std::string path = store->object_path(d.index_no) + "/v1/content/" + file;
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    BOOST_REQUIRE(f);
+    f.seekg(40);
+    char ch = 0;
+    f.get(ch);
+    f.seekp(40);
+    f.put(static_cast<char>(ch ^ 0x20));
+  }
+  int total(const std::string& args, std::string* err = nullptr) {
+    auto r = run_cli("search " + q(root) + " " + args + " --json");
+    BOOST_TEST(r.code == 0, r.err);
+    if (err) *err = r.err;
+    auto at = r.out.find("\"total\": ");
+    BOOST_REQUIRE(at != std::string::npos);
+    return std::stoi(r.out.substr(at + 9));
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(catalogue_damage)
+
+BOOST_AUTO_TEST_CASE(a_damaged_record_is_indexed_from_its_metadata_and_named_in_every_answer) {
+  DamagedStore f;
+  f.flip_byte(f.a, "record.xml");
+  std::string err;
+  BOOST_TEST(f.total("完好正文", &err) == 1);  // the catalogue is built; the other documents answer
+  const std::string warning = "gongkai: warning: 1 version is damaged in the store and indexed from the files that could be read "
+                              "(searches find what those say, and a version without its metadata.json not at all): " +
+                              f.a.index_no + " v1 (record.xml: content does not match its sha512 digest (corrupted?)). "
+                              "`gongkai archive verify " + f.root + "` names the damage; restore the files from a backup, then "
+                              "run `gongkai archive reindex " + f.root + "`\n";
+  BOOST_TEST(err.find(warning) != std::string::npos, err);
+  BOOST_TEST(f.total(q(f.a.title)) == 1);  // from metadata.json
+  BOOST_TEST(f.total("甲乙丙丁独有词") == 0);  // its body is in the damaged file
+  auto tree = run_cli("catalogue " + q(f.root));
+  BOOST_TEST(tree.code == 0, tree.err);
+  BOOST_TEST(tree.err.find(warning) != std::string::npos, tree.err);
+  auto re = run_cli("archive reindex " + q(f.root));
+  BOOST_TEST(re.code == 0, re.err);
+  BOOST_TEST(re.err.find(warning) != std::string::npos, re.err);
+  auto check = run_cli("archive reindex --check " + q(f.root));  // the same bytes again
+  BOOST_TEST(check.code == 0, check.err);
+}
+
+// Without its metadata.json a version's status is unknown (it may be a withdrawal): no search
+// shows it, --include-withdrawn neither.
+BOOST_AUTO_TEST_CASE(a_version_without_readable_metadata_is_shown_by_no_search) {
+  DamagedStore f;
+  f.flip_byte(f.b, "metadata.json");
+  std::string err;
+  BOOST_TEST(f.total("戊己庚辛特征语", &err) == 0);
+  BOOST_TEST(err.find(f.b.index_no + " v1 (metadata.json: content does not match its sha512 digest (corrupted?))") != std::string::npos,
+             err);
+  BOOST_TEST(f.total("戊己庚辛特征语 --include-withdrawn") == 0);
+  BOOST_TEST(f.total("戊己庚辛特征语 --status 发布") == 0);
+  BOOST_TEST(f.total("完好正文") == 1);
+  auto tree = run_cli("catalogue " + q(f.root) + " --json");
+  BOOST_TEST(tree.code == 0, tree.err);
+  // Removed altogether, the file is damage too.
+  fs::remove(f.store->object_path(f.a.index_no) + "/v1/content/record.xml");
+  auto re = run_cli("archive reindex " + q(f.root));
+  BOOST_TEST(re.code == 0, re.err);
+  BOOST_TEST(re.err.find("warning: 2 versions are damaged") != std::string::npos, re.err);
+  BOOST_TEST(re.err.find(f.a.index_no + " v1 (record.xml: ") != std::string::npos, re.err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
