@@ -188,6 +188,8 @@ int run_status(const cli::Args& args) {
   if (!o) return code;
   auto status = o->get("status"), message = o->get("message");
   if (!status || !message) return cli::fail(std::string("archive status needs --status and --message\n") + kStatusHelp, cli::kUsage);
+  if (auto s = ingest::check_status_change(*status); !s)  // a usage error, as `search --status` says it
+    return cli::fail(s.error().str(), cli::kUsage);
   auto archive = open_for_writing(o->positional[0], *o);
   if (!archive) return cli::fail(archive.error().str());
   auto r = archive->change_status(o->positional[1], *status, *message, actor(*o));

@@ -10,6 +10,7 @@
 #include "archive/ocfl/json.h"
 #include "cli/command.h"
 #include "cli/options.h"
+#include "common/dates.h"
 #include "common/text_input.h"
 
 using namespace gk;
@@ -167,6 +168,8 @@ int run_get(const cli::Args& args) {
   auto out = o->get("out");
   if (!out) return cli::fail(std::string("archive get needs --out DIR\n") + kGetHelp, cli::kUsage);
   if (o->get("version") && o->get("as-of")) return cli::fail("give --version or --as-of, not both", cli::kUsage);
+  if (auto d = o->get("as-of"); d && !is_calendar_date(*d))  // as search and catalogue say it
+    return cli::fail("--as-of '" + *d + "' is not a date (YYYY-MM-DD that exists)", cli::kUsage);
   auto st = open_store(o->positional[0]);
   if (!st) return cli::fail(st.error().str());
   const std::string& id = o->positional[1];

@@ -39,6 +39,11 @@ const char* kCheckHelp =
     "head, or a consistency proof between two heads. --key may be repeated.\n";
 
 int usage(const std::string& why, const char* help) { return cli::fail(why + "\n" + help, cli::kUsage); }
+// The command's own "needs …" unless an argument too many is what is wrong.
+int usage(const cli::Options& o, size_t max, const std::string& why, const char* help) {
+  std::string extra = cli::extra_argument(o, max);
+  return usage(extra.empty() ? why : extra, help);
+}
 
 std::optional<cli::Options> parse(const cli::Args& a, std::set<std::string> values, const char* help, int& rc) {
   std::string err;
@@ -72,7 +77,7 @@ int head(const cli::Args& a) {
   int rc = 0;
   auto o = parse(a, {"out"}, kHeadHelp, rc);
   if (!o) return rc;
-  if (o->positional.size() != 1) return usage("audit head needs ROOT", kHeadHelp);
+  if (o->positional.size() != 1) return usage(*o, 1, "audit head needs ROOT", kHeadHelp);
   auto log = open_log(o->positional[0]);
   if (!log) return cli::fail(log.error().str());
   return emit(*o, log->latest_head()->file_text());
@@ -82,7 +87,7 @@ int prove(const cli::Args& a) {
   int rc = 0;
   auto o = parse(a, {"out"}, kProveHelp, rc);
   if (!o) return rc;
-  if (o->positional.size() != 3) return usage("audit prove needs ROOT ID VERSION", kProveHelp);
+  if (o->positional.size() != 3) return usage(*o, 3, "audit prove needs ROOT ID VERSION", kProveHelp);
   auto log = open_log(o->positional[0]);
   if (!log) return cli::fail(log.error().str());
   auto seq = verify::find_version_entry(*log, o->positional[1], o->positional[2]);
@@ -99,7 +104,7 @@ int consistency(const cli::Args& a) {
   int rc = 0;
   auto o = parse(a, {"out"}, kConsistencyHelp, rc);
   if (!o) return rc;
-  if (o->positional.size() != 2) return usage("audit consistency needs ROOT OLD_HEAD_FILE", kConsistencyHelp);
+  if (o->positional.size() != 2) return usage(*o, 2, "audit consistency needs ROOT OLD_HEAD_FILE", kConsistencyHelp);
   auto log = open_log(o->positional[0]);
   if (!log) return cli::fail(log.error().str());
   auto old = audit::read_head_file(o->positional[1]);
@@ -158,7 +163,7 @@ int recover(const cli::Args& a) {
   int rc = 0;
   auto o = parse(a, {"key"}, kRecoverHelp, rc);
   if (!o) return rc;
-  if (o->positional.size() != 1) return usage("audit recover needs ROOT", kRecoverHelp);
+  if (o->positional.size() != 1) return usage(*o, 1, "audit recover needs ROOT", kRecoverHelp);
   const std::string& root = o->positional[0];
   auto key = ingest::load_signing_key(root, o->get("key").value_or(""));
   if (!key) return cli::fail(key.error().str());

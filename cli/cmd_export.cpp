@@ -1,6 +1,7 @@
 // gongkai archive export: one year's disclosures as a BagIt bag for inspection (archive/package).
 #include <iostream>
 
+#include "archive/package/danghao.h"
 #include "archive/package/export.h"
 #include "cli/command.h"
 #include "cli/options.h"
@@ -39,9 +40,15 @@ int run(const cli::Args& args) {
     std::cout << kHelp;
     return cli::kOk;
   }
+  if (std::string extra = cli::extra_argument(*o, 1); !extra.empty()) return cli::fail(extra + "\n" + kHelp, cli::kUsage);
   if (o->positional.size() != 1 || !o->get("year") || !o->get("out"))
     return cli::fail(std::string("archive export needs ROOT, --year and --out\n") + kHelp, cli::kUsage);
   if (err = cli::empty_value(*o); !err.empty()) return cli::fail(err, cli::kUsage);
+  // Values that are wrong whatever the archive holds are usage errors, as search says them.
+  if (const std::string y = *o->get("year"); y.size() != 4 || y.find_first_not_of("0123456789") != std::string::npos)
+    return cli::fail("--year must be four digits, not '" + y + "'", cli::kUsage);
+  if (auto f = o->get("fonds"); f && !package::valid_fonds(*f))
+    return cli::fail("全宗号 '" + *f + "' is not 1-4 characters of 0-9 and A-Z", cli::kUsage);
   package::ExportOptions eo;
   eo.root = o->positional[0];
   eo.out = *o->get("out");

@@ -30,7 +30,10 @@ int run(const cli::Args& args) {
     std::cout << kHelp;
     return cli::kOk;
   }
-  if (o->positional.size() != 1) return cli::fail(std::string("package verify needs DIR\n") + kHelp, cli::kUsage);
+  if (o->positional.size() != 1) {
+    std::string extra = cli::extra_argument(*o, 1);
+    return cli::fail((extra.empty() ? "package verify needs DIR" : extra) + "\n" + kHelp, cli::kUsage);
+  }
   std::vector<audit::PublicKey> keys;
   for (auto& k : o->all("key")) {
     auto pk = audit::PublicKey::load(k);

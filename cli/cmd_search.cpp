@@ -343,7 +343,10 @@ int run_reindex(const cli::Args& args) {
     std::cout << kReindexHelp;
     return cli::kOk;
   }
-  if (o->positional.size() != 1) return usage_error("reindex needs ROOT", kReindexHelp);
+  if (o->positional.size() != 1) {
+    std::string extra = cli::extra_argument(*o, 1);
+    return usage_error(extra.empty() ? "reindex needs ROOT" : extra, kReindexHelp);
+  }
   if (err = cli::empty_value(*o); !err.empty()) return cli::fail(err, cli::kUsage);
   ocfl::StoreOptions so;
   // --check only compares, and a rebuild only reads the store: a read-only root is fine (an

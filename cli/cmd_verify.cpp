@@ -48,7 +48,10 @@ int run(const cli::Args& args) {
     std::cout << kHelp;
     return cli::kOk;
   }
-  if (o->positional.size() != 1) return cli::fail(std::string("archive verify needs ROOT\n") + kHelp, cli::kUsage);
+  if (o->positional.size() != 1) {
+    std::string extra = cli::extra_argument(*o, 1);
+    return cli::fail((extra.empty() ? "archive verify needs ROOT" : extra) + "\n" + kHelp, cli::kUsage);
+  }
   verify::VerifyOptions vo;
   auto threads = cli::number_option(*o, "threads", 1, 256, vo.threads, err);
   if (!threads) return cli::fail(err + "\n" + kHelp, cli::kUsage);

@@ -95,10 +95,15 @@ std::optional<Options> parse_command(const Args& args, const std::set<std::strin
     return std::nullopt;
   }
   if (o->positional.size() < min_positional || o->positional.size() > max_positional) {
-    code = fail(std::string("wrong number of arguments\n") + help, kUsage);
+    std::string extra = extra_argument(*o, max_positional);
+    code = fail((extra.empty() ? std::string("wrong number of arguments") : extra) + "\n" + help, kUsage);
     return std::nullopt;
   }
   return o;
+}
+
+std::string extra_argument(const Options& o, size_t max) {
+  return o.positional.size() > max ? "unexpected argument '" + o.positional[max] + "'" : "";
 }
 
 std::optional<int> number_option(const Options& o, const std::string& name, int lo, int hi, int fallback,

@@ -36,6 +36,10 @@ std::optional<Options> parse_command(const Args& args, const std::set<std::strin
 std::optional<int> number_option(const Options& o, const std::string& name, int lo, int hi, int fallback,
                                  std::string& error);
 
+// "unexpected argument 'X'" for the first positional beyond `max`, "" if none: a command's own
+// "needs ROOT" read wrong when ROOT was given, with something more (a review found it).
+std::string extra_argument(const Options& o, size_t max);
+
 // "--name needs a value, not an empty one" for the first option given as '' (an unset shell
 // variable: taken as given it would mean no filter, or fail far from the option); "" if none.
 std::string empty_value(const Options& o);

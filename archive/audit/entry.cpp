@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "archive/audit/cjson.h"
+#include "common/dates.h"
 
 namespace gk::audit {
 namespace {
@@ -43,9 +44,7 @@ bool is_rfc3339_utc(std::string_view t) {
   int y = digits(t, 0, 4), mo = digits(t, 5, 2), d = digits(t, 8, 2);
   int h = digits(t, 11, 2), mi = digits(t, 14, 2), s = digits(t, 17, 2);
   if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return false;
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= days[mo - 1] + (mo == 2 && leap ? 1 : 0);
+  return d <= days_in_month(y, mo);
 }
 
 std::string now_rfc3339_utc() {

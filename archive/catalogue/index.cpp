@@ -7,6 +7,7 @@
 
 #include "archive/catalogue/checksum_vfs.h"
 #include "archive/catalogue/fts.h"
+#include "common/dates.h"
 #include "common/text_input.h"
 
 namespace gk::catalogue {
@@ -96,9 +97,7 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 
 // "2023-12-08" as GB/T 9704 prints a 成文日期: 2023年12月8日 (no leading zeros); "" if not a date.
 std::string printed_date(const std::string& iso) {
-  if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return "";
-  for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (iso[i] < '0' || iso[i] > '9') return "";
+  if (!is_calendar_date(iso)) return "";
   return iso.substr(0, 4) + "年" + std::to_string(std::stoi(iso.substr(5, 2))) + "月" + std::to_string(std::stoi(iso.substr(8, 2))) + "日";
 }
 

@@ -11,6 +11,7 @@
 #include "archive/catalogue/fts.h"
 #include "archive/catalogue/query.h"
 #include "archive/catalogue/text.h"
+#include "common/dates.h"
 
 namespace gk::catalogue {
 
@@ -87,16 +88,7 @@ size_t char_end_after(const std::string& s, size_t pos, size_t nchars) {
 
 }  // namespace
 
-bool is_valid_date(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (s[i] < '0' || s[i] > '9') return false;
-  int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
-  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
-}
+bool is_valid_date(const std::string& s) { return is_calendar_date(s); }
 
 Status validate_filters(const Filters& f) {
   for (auto [name, v] : {std::pair<const char*, const std::string*>{"--issuer", &f.issuer}, {"--category", &f.category},

@@ -8,6 +8,7 @@
 #include "archive/ingest/ingest.h"
 #include "archive/ocfl/fsutil.h"
 #include "archive/ocfl/rules.h"
+#include "common/dates.h"
 #include "common/files.h"
 #include "common/text_input.h"
 #include "generator/record/record.h"
@@ -18,12 +19,7 @@ namespace gk::ingest {
 
 namespace {
 
-bool is_date(const std::string& d) {
-  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (d[i] < '0' || d[i] > '9') return false;
-  return true;
-}
+bool is_date(const std::string& d) { return is_calendar_date(d); }
 
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;

@@ -237,13 +237,29 @@ std::string now_local_rfc3339() {
   return s;
 }
 
+namespace {
+
+// A version without metadata.json was not written by gongkai; one whose inventory lists it but
+// whose file cannot be read (changed, removed, the version directory gone) is damage.
+Error unreadable_metadata(const ocfl::Store& store, const ocfl::Inventory* inv, const std::string& id,
+                          const std::string& version, const Error& why) {
+  const ocfl::Version* v = inv ? inv->find_version(version.empty() ? inv->head : version) : nullptr;
+  const std::string where = version.empty() ? "its head" : version;
+  if (v && v->logical_state().count(kMetadataFile))
+    return make_error("object '" + id + "' " + (version.empty() ? "head " + inv->head : version) + ": " + kMetadataFile +
+                      ", listed in its inventory, cannot be read (" + why.message +
+                      "): the store is damaged; `gongkai archive verify " + store.root() + "` names what is wrong");
+  return make_error("object '" + id + "' has no readable " + kMetadataFile + " in " + where + " (not archived by gongkai?): " +
+                    why.message);
+}
+
+}  // namespace
+
 Result<Metadata> read_metadata(const ocfl::Store& store, const ocfl::Inventory& inv, const std::string& version) {
   auto text = store.read_file(inv, version, kMetadataFile);
   if (!text && !version.empty() && !inv.find_version(version))
     return make_error("object '" + inv.id + "' has no version " + version + " (its versions are v1 to " + inv.head + ")");
-  if (!text)
-    return make_error("object '" + inv.id + "' has no readable " + kMetadataFile + " in " + (version.empty() ? "its head" : version) +
-                      " (not archived by gongkai?): " + text.error().message);
+  if (!text) return unreadable_metadata(store, &inv, inv.id, version, text.error());
   return Metadata::from_json(*text, inv.id + " " + (version.empty() ? "head" : version) + "/" + kMetadataFile);
 }
 
@@ -252,8 +268,8 @@ Result<Metadata> read_metadata(const ocfl::Store& store, const std::string& id, 
   if (!text) {
     if (!store.has_object(id)) return make_error("no object with id '" + id + "' in this archive", store.root());
     if (text.error().message.find("' has no version ") != std::string::npos) return text.error();
-    return make_error("object '" + id + "' has no readable " + kMetadataFile + " in " + (version.empty() ? "its head" : version) +
-                      " (not archived by gongkai?): " + text.error().message);
+    auto inv = store.inventory(id);
+    return unreadable_metadata(store, inv ? &*inv : nullptr, id, version, text.error());
   }
   return Metadata::from_json(*text, id + " " + (version.empty() ? "head" : version) + "/" + kMetadataFile);
 }
@@ -456,10 +472,15 @@ BatchReport Archive::add_batch(const std::vector<AddRequest>& requests, const st
   return report;
 }
 
-Result<AddOutcome> Archive::change_status(const std::string& id, const std::string& status, const std::string& message,
-                                          const Actor& user, const std::string& time) {
+Status check_status_change(const std::string& status) {
   if (status != kCorrected && status != kRepealed && status != kExpired && status != kWithdrawn)
     return make_error("a status change takes --status 废止, 失效, 撤回 or 修改, not '" + status + "'");
+  return {};
+}
+
+Result<AddOutcome> Archive::change_status(const std::string& id, const std::string& status, const std::string& message,
+                                          const Actor& user, const std::string& time) {
+  if (auto s = check_status_change(status); !s) return s.error();
   for (int attempt = 0;; ++attempt) {
     auto st = load_state(store_, id);
     if (!st) return st.error();

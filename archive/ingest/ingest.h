@@ -129,4 +129,8 @@ Result<Metadata> read_metadata(const ocfl::Store& store, const std::string& id, 
 // The same, from an inventory already read.
 Result<Metadata> read_metadata(const ocfl::Store& store, const ocfl::Inventory& inv, const std::string& version = {});
 
+// Whether Archive::change_status takes `status` (废止, 失效, 撤回, 修改), with its error, so a
+// command line can refuse it as a usage error before opening anything.
+Status check_status_change(const std::string& status);
+
 }  // namespace gk::ingest

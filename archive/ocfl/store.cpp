@@ -110,6 +110,8 @@ std::pair<int, int> spec_number(const std::string& v) {
 Result<Store> Store::init(const std::string& root, StoreOptions options) {
   std::error_code ec;
   if (fs::exists(root + "/0=ocfl_1.1", ec)) return open(root, options);
+  if (fs::exists(root, ec) && !fs::is_directory(root, ec))
+    return make_error("is a file, not a directory: a storage root is made in a new or empty directory", root);
   if (fs::exists(root, ec)) {
     static const std::set<std::string> ours{"ocfl_layout.json", "extensions", "gongkai-local-extensions.md"};
     for (const auto& e : fs::directory_iterator(root, ec)) {

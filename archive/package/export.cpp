@@ -370,6 +370,8 @@ Result<ExportSummary> export_bag(const ExportOptions& o) {
   if (fs::exists(out, ec)) return make_error("already exists; an export never overwrites", out);
   if (is_within(out, o.root))
     return make_error("is inside the storage root; a bag goes outside it (the root holds only OCFL content)", out);
+  // A root that is not there, or not an archive, is said so before it is asked to be writable.
+  if (auto st = ocfl::Store::open(o.root, {.read_only = true}); !st) return st.error();
   // An export is logged in the archive's audit log: on read-only media it failed on a lock file
   // ("staging.lock: cannot open lock file: Read-only file system").
   if (::access(o.root.c_str(), W_OK) != 0)

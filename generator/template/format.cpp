@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include "common/dates.h"
+
 namespace gk::format {
 namespace {
 
@@ -49,12 +51,6 @@ gk::Error bad(std::string_view format, std::string_view value, std::string_view 
 struct Date {
   int year = 0, month = 0, day = 0;  // day 0: year and month only
 };
-
-int days_in_month(int y, int m) {
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : days[m - 1];
-}
 
 int to_int(std::string_view digits) {
   int v = 0;

@@ -93,8 +93,15 @@ BOOST_AUTO_TEST_CASE(as_of_picks_the_version_current_at_the_end_of_the_day) {
   BOOST_TEST(r.out.find("v2 of " + std::string(kSeedId) + " (修改, 2024-02-01T23:30:00+08:00), current at the end of 2024-02-01") !=
                  std::string::npos,
              r.out);
-  auto bad = run_gk({"archive", "get", t / "root", kSeedId, "--as-of", "yesterday", "--out", t / "got2"});
-  BOOST_TEST(bad.err == "gongkai: --as-of takes a date YYYY-MM-DD, not 'yesterday'\n", bad.err);
+  // A day that does not exist is refused as search refuses it (it answered "current at the end
+  // of 2023-02-30"), a usage error; nothing is written.
+  BOOST_TEST(!version_as_of(st, kSeedId, "2024-02-30"));
+  for (const char* d : {"yesterday", "2024-13-01", "2024-02-30", "2024-00-10", "2024-06-00"}) {
+    auto bad = run_gk({"archive", "get", t / "root", kSeedId, "--as-of", d, "--out", t / "got2"});
+    BOOST_TEST(bad.code == 2, d);
+    BOOST_TEST(bad.err == "gongkai: --as-of '" + std::string(d) + "' is not a date (YYYY-MM-DD that exists)\n", bad.err);
+    BOOST_TEST(!fs::exists(t / "got2"));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(every_write_is_logged_and_signed) {

@@ -191,6 +191,48 @@ BOOST_AUTO_TEST_CASE(roots_that_are_not_ocfl_or_newer) {
   BOOST_TEST((snapshot(t / "newer") == nb));
 }
 
+// Messages a black-box review found misleading: each names what is wrong, and values wrong
+// whatever the archive holds are usage errors (exit 2) as search reports them.
+BOOST_AUTO_TEST_CASE(messages_name_what_is_wrong) {
+  Archived a;
+  TempDir t("msgs");
+  auto e = run_gk({"archive", "export", t / "missing", "--year", "2022", "--out", t / "bag"});
+  BOOST_TEST(e.code == 1);
+  BOOST_TEST(e.err == "gongkai: " + (t / "missing") + ": not an OCFL storage root: no such directory\n", e.err);
+  auto y = run_gk({"archive", "export", a.root, "--year", "20x3", "--out", t / "bag"});
+  BOOST_TEST(y.code == 2);
+  BOOST_TEST(y.err == "gongkai: --year must be four digits, not '20x3'\n", y.err);
+  auto f = run_gk({"archive", "export", a.root, "--year", "2022", "--fonds", "Z 109", "--out", t / "bag"});
+  BOOST_TEST(f.code == 2);
+  BOOST_TEST(f.err == "gongkai: 全宗号 'Z 109' is not 1-4 characters of 0-9 and A-Z\n", f.err);
+  BOOST_TEST(!fs::exists(t / "bag"));
+  auto v = run_gk({"archive", "verify", a.root, "extra"});
+  BOOST_TEST(v.code == 2);
+  BOOST_TEST(v.err.rfind("gongkai: unexpected argument 'extra'\n", 0) == 0u, v.err);
+  auto r = run_gk({"archive", "reindex", a.root, "extra"});
+  BOOST_TEST(r.err.rfind("gongkai: unexpected argument 'extra'\n", 0) == 0u, r.err);
+  auto h = run_gk({"audit", "recover", a.root, "extra"});
+  BOOST_TEST(h.err.rfind("gongkai: unexpected argument 'extra'\n", 0) == 0u, h.err);
+  spit(t / "afile", "x");
+  auto i = run_gk({"archive", "init", t / "afile"});
+  BOOST_TEST(i.code == 1);
+  BOOST_TEST(i.err == "gongkai: " + (t / "afile") + ": is a file, not a directory: a storage root is made in a new or empty directory\n",
+             i.err);
+  BOOST_TEST(slurp(t / "afile") == "x");
+  a.unchanged();
+  // The head's version directory removed: damage, not "not archived by gongkai?".
+  auto st = gk::ocfl::Store::open(a.root);
+  BOOST_REQUIRE(st);
+  gk::ocfl::fsx::remove_tree(st->object_path(kSeedId) + "/v1");
+  auto g = run_gk({"archive", "get", a.root, kSeedId, "--out", t / "got"});
+  BOOST_TEST(g.code == 1);
+  BOOST_TEST(g.err.rfind("gongkai: object '" + std::string(kSeedId) + "' head v1: metadata.json, listed in its inventory, cannot be read (", 0) ==
+                 0u,
+             g.err);
+  BOOST_TEST(g.err.find("): the store is damaged; `gongkai archive verify " + a.root + "` names what is wrong\n") != std::string::npos, g.err);
+  BOOST_TEST(!fs::exists(t / "got"));
+}
+
 BOOST_AUTO_TEST_CASE(full_disk_leaves_the_store_unchanged) {
   Archived a;
   auto archive = gk::ingest::Archive::open(a.root);
