@@ -26,9 +26,10 @@ const char* kHelp =
     "       gongkai render --template T --records DIR --out DIR [--fonts MAP] [--jobs N]\n"
     "\n"
     "Fills the template T (e.g. templates/notice.xml) from disclosure records and writes PDF/A-1b\n"
-    "files laid out by GB/T 9704-2012. With --records, every *.xml in DIR is rendered on all\n"
-    "cores to DIR/<name>.pdf; a bad record is reported and the others go on; the exit code is 1\n"
-    "if any failed. Output files appear complete or not at all.\n"
+    "files laid out by GB/T 9704-2012. With --records, every *.xml (any case, subfolders too) in\n"
+    "DIR is rendered on all cores to <--out>/<name>.pdf, a subfolder's into the same subfolder; a\n"
+    "bad record is reported and the others go on; the exit code is 1 if any failed. Output files\n"
+    "appear complete or not at all.\n"
     "\n"
     "  --fonts MAP   font map (default: fonts/fontmap.xml of the installation)\n"
     "  --jobs N      worker threads (default: all cores)\n";
@@ -97,10 +98,17 @@ int run(const cli::Args& args) {
 
   if (!fs::is_directory(*many, ec)) return cli::fail(make_error("not a directory", *many).str());
   if (auto s = check_writable_dir(*out); !s) return cli::fail(s.error().str());
-  std::vector<std::string> files;
-  for (auto& e : fs::directory_iterator(*many))
-    if (e.is_regular_file() && e.path().extension() == ".xml") files.push_back(e.path().string());
-  std::sort(files.begin(), files.end());
+  // As report reads a folder of records (any case, subfolders too): A.XML exported from another
+  // system was skipped without a word. A record in a subfolder is rendered into the same
+  // subfolder of --out, so names in two subfolders do not collide.
+  auto listed = xml_files(*many);
+  if (!listed) return cli::fail(listed.error().str());
+  const std::vector<std::string>& files = *listed;
+  if (files.empty()) std::cerr << "gongkai: warning: " << *many << " holds no *.xml records\n";
+  auto pdf_of = [&](const std::string& record) {
+    fs::path rel = fs::path(record).lexically_relative(*many);
+    return (fs::path(*out) / rel.parent_path() / (rel.stem().string() + ".pdf")).lexically_normal().string();
+  };
 
   cli::Progress progress("rendering", files.size());
   std::atomic<size_t> next{0}, failed{0};
@@ -108,8 +116,10 @@ int run(const cli::Args& args) {
   std::vector<std::string> errors;
   auto worker = [&] {
     for (size_t i; (i = next.fetch_add(1)) < files.size();) {
-      std::string name = fs::path(files[i]).stem().string() + ".pdf";
-      auto s = render_one(in, files[i], (fs::path(*out) / name).string());
+      std::string pdf = pdf_of(files[i]);
+      std::error_code mk;
+      fs::create_directories(fs::path(pdf).parent_path(), mk);  // a failure is render_one's to report
+      auto s = render_one(in, files[i], pdf);
       if (!s) {
         failed++;
         std::lock_guard lock(err_mu);

@@ -150,4 +150,33 @@ Status refuse_overwriting_input(const std::string& out, const std::vector<std::p
   return {};
 }
 
+Result<std::vector<std::string>> xml_files(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    const fs::path& p = it->path();
+    std::string name = p.filename().string();
+    if (name.rfind('.', 0) == 0) {
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      ec.clear();
+      continue;
+    }
+    std::string ext = p.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (ext != ".xml") {
+      ec.clear();
+      continue;
+    }
+    std::error_code fe;
+    if (it->is_directory(fe)) continue;  // a folder named *.xml: its files are listed too
+    if (!it->is_regular_file(fe)) return make_error("not a readable file (a dangling link or a special file)", p.string());
+    files.push_back(p.string());
+  }
+  if (ec) return make_error("cannot list the folder: " + ec.message(), dir);
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 }  // namespace gk

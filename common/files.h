@@ -24,6 +24,12 @@ Status refuse_overwriting_input(const std::string& out, const std::vector<std::p
 // An error unless `dir` is an existing, writable directory ("output directory does not exist").
 Status check_writable_dir(const std::string& dir);
 
+// Every *.xml (any case) under dir, subfolders included (offices file records by month), sorted
+// by path; names starting with '.' (editor and system files) are left out. Anything else named
+// *.xml that is not a readable file (a dangling link, a folder, a device) is an error, as is a
+// folder that cannot be listed: a record silently missing would change counts and renders.
+Result<std::vector<std::string>> xml_files(const std::string& dir);
+
 // Whether `path` is `dir` or below it, links resolved (either may not exist yet).
 bool is_within(const std::string& path, const std::string& dir);
 

@@ -325,4 +325,26 @@ BOOST_AUTO_TEST_CASE(batch_with_bad_records_renders_the_others) {
       BOOST_TEST((read_bytes(t / ("out/" + s.name + ".pdf")) == read_bytes(s.pdf)), s.name);
 }
 
+// A folder of records is read as report reads one: *.XML and subfolders too (a record exported as
+// A.XML was skipped without a word); a subfolder's PDF goes into the same subfolder of --out.
+BOOST_AUTO_TEST_CASE(a_folder_of_records_includes_any_case_and_subfolders) {
+  TempDir t("gk-render-cli");
+  fs::create_directories(t / "in/2023-03");
+  fs::create_directory(t / "out");
+  fs::copy_file(announcement(), t / "in/A.XML");
+  fs::copy_file(announcement(), t / "in/2023-03/A.xml");
+  write_bytes(t / "in/.hidden.xml", "not a record");  // editor files are left out
+  auto r = run({gongkai(), "render", "--template", notice_template(), "--records", t / "in", "--out", t / "out"});
+  BOOST_TEST(r.status == 0, r.err);
+  BOOST_TEST(r.out.find("rendered 2 of 2 records") != std::string::npos, r.out);
+  BOOST_TEST(fs::is_regular_file(t / "out/A.pdf"));
+  BOOST_TEST(fs::is_regular_file(t / "out/2023-03/A.pdf"));
+  BOOST_TEST((read_bytes(t / "out/A.pdf") == read_bytes(t / "out/2023-03/A.pdf")));
+  fs::create_directory(t / "empty");
+  fs::create_directory(t / "out2");
+  auto none = run({gongkai(), "render", "--template", notice_template(), "--records", t / "empty", "--out", t / "out2"});
+  BOOST_TEST(none.status == 0, none.err);
+  BOOST_TEST(none.err == "gongkai: warning: " + t / "empty" + " holds no *.xml records\n", none.err);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
