@@ -57,14 +57,15 @@ Status Layouter::add(const Para& p) {
     auto& L = lines[k];
     double left = page_.left + (k == 0 ? st.first_indent : st.indent) * em;
     double avail = widths[std::min<size_t>(k, 1)];
-    double nat = natural_width(*glyphs, L.begin, L.end, track);
-    double x = left, tr = track;
+    // Justified lines fill the width; a line with a squeezed-in mark is tightened to it whatever
+    // the alignment (uniform tracking: narrowing the mark alone would overlap glyph boxes, which
+    // confuses text extraction).
     size_t n = L.end - L.begin;
-    // Justified lines fill the width; a last line is only tightened when a mark was squeezed in
-    // (uniform tracking: narrowing the mark alone would overlap glyph boxes, which confuses
-    // text extraction).
-    if (st.align == Align::justify && n > 1 && (!L.last || nat > avail)) tr = track + (avail - nat) / double(n - 1);
-    else if (st.align == Align::center) x = left + (avail - nat) / 2;
+    double tr = fit_tracking(*glyphs, L.begin, L.end, avail, track);
+    if (st.align == Align::justify && n > 1 && !L.last)
+      tr = track + (avail - natural_width(*glyphs, L.begin, L.end, track)) / double(n - 1);
+    double nat = std::min(natural_width(*glyphs, L.begin, L.end, track), avail), x = left;
+    if (st.align == Align::center) x = left + (avail - nat) / 2;
     else if (st.align == Align::right) x = left + (avail - nat);
     Item it;
     it.kind = Item::line;

@@ -159,7 +159,9 @@ Status Layouter::place_imprint(const Imprint& im) {
       if (k == 0) emit_runs(*label, 0, label->size(), left, base, track, r.runs);
       auto& L = lines[k];
       double nat = natural_width(*text, L.begin, L.end, track);
-      double tr = (!L.last && L.end - L.begin > 1) ? (avail - nat) / double(L.end - L.begin - 1) : track;
+      // Justified, the last line only tightened when a mark was squeezed into it.
+      double tr = (!L.last && L.end - L.begin > 1) ? (avail - nat) / double(L.end - L.begin - 1)
+                                                   : fit_tracking(*text, L.begin, L.end, avail, track);
       emit_runs(*text, L.begin, L.end, left + lw, base, tr, r.runs);
       if (k == 0 && !rt->empty()) emit_runs(*rt, 0, rt->size(), right - rw, base, track, r.runs);
       rows.push_back(std::move(r));

@@ -115,6 +115,16 @@ Status Layouter::add(const Table& t) {
     double need = p.lines.size() * lh + 2 * pad;
     if (need > have) heights[p.row + p.rows - 1] += need - have;
   }
+  // A cell line between column edges x0 and x1 (the whole row, or a part of a split one). A line
+  // with a squeezed-in mark is tightened to the cell's width, as in body text, before it is aligned.
+  auto place_line = [&](const Placed& p, const BrokenLine& L, double x0, double x1, double baseline,
+                        std::vector<model::TextRun>& out) {
+    double w = x1 - x0 - 2 * pad, tr = fit_tracking(p.glyphs, L.begin, L.end, w, track);
+    double nat = std::min(natural_width(p.glyphs, L.begin, L.end, track), w), x = x0 + pad;
+    if (p.align == Align::center) x += (w - nat) / 2;
+    else if (p.align == Align::right) x += w - nat - p.shift;
+    emit_runs(p.glyphs, L.begin, L.end, x, baseline, tr, out);
+  };
   int table_id = ++table_count_;
   size_t first_item = items_.size();
   size_t keep_until = 0;  // rows inside a rowspan stay together
@@ -148,12 +158,7 @@ Status Layouter::add(const Table& t) {
     double content = p.lines.size() * lh;
     double y = (h - content) / 2;
     for (auto& L : p.lines) {
-      double nat = natural_width(p.glyphs, L.begin, L.end, track);
-      double w = x1 - x0 - 2 * pad;
-      double x = x0 + pad;
-      if (p.align == Align::center) x += (w - nat) / 2;
-      else if (p.align == Align::right) x += w - nat - p.shift;
-      emit_runs(p.glyphs, L.begin, L.end, x, y + (lh - st.size) / 2 + kAscent * st.size, track, it.runs);
+      place_line(p, L, x0, x1, y + (lh - st.size) / 2 + kAscent * st.size, it.runs);
       y += lh;
     }
   }
@@ -188,11 +193,8 @@ Status Layouter::add(const Table& t) {
       sc.x1 = colx[p.col + p.cols];
       sc.border = t.border;
       for (auto& L : p.lines) {
-        double nat = natural_width(p.glyphs, L.begin, L.end, track), w = sc.x1 - sc.x0 - 2 * pad, x = sc.x0 + pad;
-        if (p.align == Align::center) x += (w - nat) / 2;
-        else if (p.align == Align::right) x += w - nat - p.shift;
         sc.lines.emplace_back();
-        emit_runs(p.glyphs, L.begin, L.end, x, (lh - st.size) / 2 + kAscent * st.size, track, sc.lines.back());
+        place_line(p, L, sc.x0, sc.x1, (lh - st.size) / 2 + kAscent * st.size, sc.lines.back());
       }
       row->cells.push_back(std::move(sc));
     }

@@ -59,6 +59,9 @@ bool is_han(char32_t c) { return (c >= 0x3400 && c <= 0x9FFF) || (c >= 0xF900 &&
 // Digits (half- and full-width) and the decimal point inside a number (3.5万).
 bool number_char(char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９') || c == U'.'; }
 
+// 挤进 closes a line's characters up by at most this much of an em each (1 em over 8 or more).
+constexpr double kMaxSqueeze = 1.0 / 8;
+
 }  // namespace
 
 std::vector<BrokenLine> break_lines(const std::vector<Glyph>& g, const std::vector<double>& widths, double tracking) {
@@ -88,9 +91,11 @@ std::vector<BrokenLine> break_lines(const std::vector<Glyph>& g, const std::vect
     }
     // 挤进: a closing mark that may not start the next line is squeezed into this one (the
     // layout tightens the line's tracking to fit), so the line keeps its 28 characters instead
-    // of pushing one down.
-    if (text::forbidden_at_line_start(g[i].c) && w + g[i].advance + tracking - avail <= g[i].size &&
-        (i + 1 >= g.size() || can[i + 1])) {
+    // of pushing one down. Only while the characters close up by at most kMaxSqueeze of an em
+    // each: in a narrow table cell they would overlap, so a character goes down with the mark.
+    double over = w + g[i].advance + tracking - avail;
+    if (text::forbidden_at_line_start(g[i].c) && over <= g[i].size &&
+        over <= kMaxSqueeze * g[i].size * static_cast<double>(i - start) && (i + 1 >= g.size() || can[i + 1])) {
       lines.push_back({start, i + 1, i + 1 >= g.size()});
       start = i + 1;
       continue;
@@ -216,6 +221,12 @@ std::vector<BrokenLine> break_title(const std::vector<Glyph>& g, double width, d
     a = s;
   }
   return out;
+}
+
+double fit_tracking(const std::vector<Glyph>& g, size_t begin, size_t end, double width, double tracking) {
+  double nat = natural_width(g, begin, end, tracking);
+  if (nat <= width || end - begin < 2) return tracking;
+  return tracking + (width - nat) / static_cast<double>(end - begin - 1);
 }
 
 void emit_runs(const std::vector<Glyph>& g, size_t begin, size_t end, double x, double baseline, double tracking,

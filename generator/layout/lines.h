@@ -33,7 +33,14 @@ struct BrokenLine {
 
 // Greedy line breaking: widths[k] is the width available to line k (the last entry repeats).
 // A glyph occupies its advance plus `tracking`. A glyph wider than the line is placed alone.
+// A full line may be wider than its width by up to one character when a closing mark that may
+// not start the next line is squeezed in (挤进): draw every line with fit_tracking().
 std::vector<BrokenLine> break_lines(const std::vector<Glyph>& glyphs, const std::vector<double>& widths, double tracking);
+
+// The tracking that sets glyphs [begin, end) within `width`: `tracking` when they fit, tighter
+// (evenly between all characters) when break_lines squeezed a mark into the line, which then
+// takes exactly `width` (as a justified line does).
+double fit_tracking(const std::vector<Glyph>& g, size_t begin, size_t end, double width, double tracking);
 
 // Title lines (GB/T 9704 7.3.1: 回行时词意完整，排列对称，长短适宜): breaks only where a line may end
 // AND a word ends (text::word_boundaries); the fewest lines; among those the most even (the

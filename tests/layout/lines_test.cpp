@@ -1,0 +1,155 @@
+// Line breaking (layout/lines.h) on hand-made glyphs whose widths are known (Han 1 em, Latin
+// half an em), and lines that stay inside their box once laid out: table cells in every
+// alignment, non-justified paragraphs and the 版记 when a closing mark was squeezed in (挤进).
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+#include <vector>
+
+#include "generator/layout/layout.h"
+#include "generator/layout/lines.h"
+#include "generator/text/utf.h"
+
+using namespace gk;
+using namespace gk::layout;
+
+namespace {
+
+// Glyphs of 16 pt: Han and full-width marks 16 pt wide, ASCII 8 pt.
+std::vector<Glyph> glyphs(const std::u32string& s) {
+  std::vector<Glyph> g;
+  for (char32_t c : s) g.push_back(Glyph{c, 0, 16, c < 0x80 ? 8.0 : 16.0, model::kBlack, 0});
+  return g;
+}
+
+std::vector<std::pair<size_t, size_t>> ranges(const std::vector<BrokenLine>& lines) {
+  std::vector<std::pair<size_t, size_t>> out;
+  for (auto& l : lines) out.emplace_back(l.begin, l.end);
+  return out;
+}
+
+using Ranges = std::vector<std::pair<size_t, size_t>>;
+
+const font::FontMap& fonts() {
+  static auto m = font::FontMap::load_default();
+  BOOST_REQUIRE_MESSAGE(m.is_ok(), (m.is_ok() ? "" : m.error().str()));
+  return **m;
+}
+
+std::u32string han(size_t n, size_t seed = 0) {
+  static const std::u32string pool = U"政务公开办事扶贫开发工作领导小组办公室关于推进基层标准化规范化建设";
+  std::u32string s;
+  for (size_t i = 0; i < n; ++i) s.push_back(pool[(i * 7 + seed) % pool.size()]);
+  return s;
+}
+
+Span span(const std::u32string& s) { return Span{s, {}, {}, {"r.xml", 7}, {}}; }
+
+// Where a run's characters end: `ink` up to the last glyph's right side, else up to the end of
+// its grid cell (advance plus tracking, the body text's 28-cell line).
+double run_end(const model::Document& d, const model::TextRun& r, bool ink) {
+  double x = r.x;
+  for (char32_t c : r.text) x += d.faces[r.face]->advance(c) * r.size + r.char_spacing;
+  return ink ? x - r.char_spacing : x;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(line_breaking)
+
+BOOST_AUTO_TEST_CASE(a_closing_mark_is_squeezed_into_a_long_full_line) {
+  // 10 Han fill the line; ， closes 10 characters up by 1.6 pt each: kept on the line.
+  auto g = glyphs(U"甲乙丙丁戊己庚辛壬癸，子");
+  BOOST_TEST((ranges(break_lines(g, {160}, 0)) == Ranges{{0, 11}, {11, 12}}));
+  BOOST_TEST(fit_tracking(g, 0, 11, 160, 0) == -1.6, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(fit_tracking(g, 0, 10, 160, 0) == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_narrow_line_moves_a_character_down_with_the_mark) {
+  // On a 4-em line, squeezing ， would close 4 characters up by a quarter em each (they would
+  // overlap): 丁 goes down with it.
+  auto g = glyphs(U"甲乙丙丁，戊");
+  BOOST_TEST((ranges(break_lines(g, {64}, 0)) == Ranges{{0, 3}, {3, 6}}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(lines_in_their_box)
+
+// A cell whose column is exactly full before a ， (which may not start a line): the line is
+// tightened to the cell, not drawn wider than it, in every alignment.
+BOOST_AUTO_TEST_CASE(table_cell_lines_stay_inside_the_cell_whatever_the_alignment) {
+  // Columns 1:6 of the 442.2 pt text block from x = 79.37; 3 pt padding; 16 pt text, no tracking.
+  const double x0 = 79.37 + 442.2 / 7 + 3, x1 = 79.37 + 442.2 - 3;  // 373.03 pt: 23 Han and a bit
+  for (Align align : {Align::center, Align::left, Align::right}) {
+    BoundDocument d;
+    Table t;
+    t.columns = {1, 6};
+    for (size_t n = 18; n <= 28; ++n) {
+      TableRow row;
+      row.cells.push_back(TableCell{});  // empty: every run drawn is column 2's
+      TableCell cell;
+      cell.spans = {span(han(n, n) + U"，" + han(8))};
+      cell.align = align;
+      row.cells.push_back(cell);
+      t.rows.push_back(row);
+    }
+    d.blocks.push_back(t);
+    auto r = lay_out(d, fonts());
+    BOOST_REQUIRE_MESSAGE(r.is_ok(), (r.is_ok() ? "" : r.error().str()));
+    int squeezed = 0;
+    for (auto& p : r->pages)
+      for (auto& run : p.texts) {
+        if (run.size != 16) continue;  // page numbers
+        squeezed += run.text.size() == 24 && run.text.back() == U'，';  // 23 Han + ， in 373 pt
+        BOOST_TEST(run.x >= x0 - 0.01, text::to_utf8(run.text) << " starts at " << run.x);
+        BOOST_TEST(run_end(*r, run, true) <= x1 + 0.01, text::to_utf8(run.text) << " ends at " << run_end(*r, run, true) << " x " << run.x << " cs " << run.char_spacing << " n " << run.text.size());
+      }
+    BOOST_TEST(squeezed == 1);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(centred_and_flush_paragraph_lines_stay_inside_the_text_block) {
+  for (Align align : {Align::center, Align::left, Align::right}) {
+    BoundDocument d;
+    ParaStyle st;
+    st.first_indent = 0;
+    st.align = align;
+    for (size_t n = 26; n <= 30; ++n) d.blocks.push_back(Para{st, {span(han(n, n) + U"，" + han(10))}});
+    auto r = lay_out(d, fonts());
+    BOOST_REQUIRE_MESSAGE(r.is_ok(), (r.is_ok() ? "" : r.error().str()));
+    int squeezed = 0;
+    for (auto& p : r->pages)
+      for (auto& run : p.texts) {
+        if (run.size != 16) continue;
+        squeezed += run.text.size() == 29;  // 28 characters and the ，
+        BOOST_TEST(run.x >= 79.37 - 0.01, text::to_utf8(run.text) << " starts at " << run.x);
+        BOOST_TEST(run_end(*r, run, false) <= 79.37 + 442.2 + 0.01,
+                   text::to_utf8(run.text) << " ends at " << run_end(*r, run, false));
+      }
+    BOOST_TEST(squeezed == 1);
+  }
+}
+
+// The last line of a 版记 entry (抄送：…。) with the 。 squeezed in stays 1 em inside the rules.
+BOOST_AUTO_TEST_CASE(imprint_last_line_with_a_squeezed_mark_stays_inside) {
+  BoundDocument d;
+  Imprint im;
+  im.style.size = 14;
+  // After 抄送： (3 em at 14 pt) 372.2 pt are left: 26 Han and a bit.
+  for (size_t n = 24; n <= 28; ++n) im.entries.push_back(ImprintEntry{span(U"抄送："), span(han(n, n) + U"。"), {}});
+  d.blocks.push_back(im);
+  auto r = lay_out(d, fonts());
+  BOOST_REQUIRE_MESSAGE(r.is_ok(), (r.is_ok() ? "" : r.error().str()));
+  int squeezed = 0;
+  for (auto& p : r->pages)
+    for (auto& run : p.texts) {
+      if (run.text.front() == U'—') continue;  // page number
+      squeezed += run.text.size() == 27 && run.text.back() == U'。';
+      BOOST_TEST(run_end(*r, run, true) <= 79.37 + 442.2 - 14 + 0.01,
+                 text::to_utf8(run.text) << " ends at " << run_end(*r, run, true) << " x " << run.x << " cs " << run.char_spacing << " n " << run.text.size());
+    }
+  BOOST_TEST(squeezed == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
