@@ -62,6 +62,28 @@ bool number_char(char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' &
 // 挤进 closes a line's characters up by at most this much of an em each (1 em over 8 or more).
 constexpr double kMaxSqueeze = 1.0 / 8;
 
+// Width of the unbreakable run starting at `from` (up to the next break opportunity), trailing
+// spaces not counted.
+double run_width(const std::vector<Glyph>& g, const std::vector<bool>& can, size_t from, double tracking) {
+  size_t to = from + 1;
+  while (to < g.size() && !can[to]) ++to;
+  while (to > from + 1 && g[to - 1].c == ' ') --to;
+  return natural_width(g, from, to, tracking);
+}
+
+// Where to split inside an unbreakable run [from, ...) when glyph `full` no longer fits: there,
+// or up to two glyphs earlier so that the next line does not start with a closing mark
+// (example|.gov.cn) nor this one end with an opening one. At least one glyph stays after `from`.
+size_t forced_break(const std::vector<Glyph>& g, size_t from, size_t full) {
+  size_t b = full;
+  for (int step = 0; step < 2 && b > from + 1; ++step) {
+    if (!text::forbidden_at_line_start(g[b].c) && !text::forbidden_at_line_end(g[b - 1].c)) break;
+    --b;
+  }
+  if (text::forbidden_at_line_start(g[b].c) || text::forbidden_at_line_end(g[b - 1].c)) b = full;
+  return b;
+}
+
 }  // namespace
 
 std::vector<BrokenLine> break_lines(const std::vector<Glyph>& g, const std::vector<double>& widths, double tracking) {
@@ -103,10 +125,16 @@ std::vector<BrokenLine> break_lines(const std::vector<Glyph>& g, const std::vect
     // i is the first glyph that does not fit: break at the last opportunity at or before it.
     size_t brk = i;
     while (brk > start && !can[brk]) --brk;
-    if (brk == start) brk = i;  // no opportunity at all: break where the line is full
-    // A number stays with the Han unit after it (7|月31日, 12|号): the break moves before the
-    // number when that leaves something on the line.
-    if (brk > start && brk < g.size() && is_han(g[brk].c) && number_char(g[brk - 1].c)) {
+    if (brk == start) {
+      brk = forced_break(g, start, i);  // no opportunity at all: break where the line is full
+    } else if (brk < i && run_width(g, can, brk, tracking) > widths[std::min(lines.size() + 1, widths.size() - 1)] + 0.01) {
+      // The run from the last opportunity (an e-mail address, a digest) is longer than the next
+      // line: it is split anyway, so it starts here instead of leaving this line half empty and
+      // stretched by justification.
+      brk = forced_break(g, brk, i);
+    } else if (is_han(g[brk].c) && number_char(g[brk - 1].c)) {
+      // A number stays with the Han unit after it (7|月31日, 12|号): the break moves before the
+      // number when that leaves something on the line.
       size_t b = brk;
       while (b > start && number_char(g[b - 1].c)) --b;
       if (b > start && can[b]) brk = b;

@@ -35,6 +35,8 @@ struct BrokenLine {
 // A glyph occupies its advance plus `tracking`. A glyph wider than the line is placed alone.
 // A full line may be wider than its width by up to one character when a closing mark that may
 // not start the next line is squeezed in (挤进): draw every line with fit_tracking().
+// An unbreakable run (an e-mail address, a digest) longer than a whole line starts right after
+// the text before it and is split where the lines are full.
 std::vector<BrokenLine> break_lines(const std::vector<Glyph>& glyphs, const std::vector<double>& widths, double tracking);
 
 // The tracking that sets glyphs [begin, end) within `width`: `tracking` when they fit, tighter

@@ -57,6 +57,32 @@ double run_end(const model::Document& d, const model::TextRun& r, bool ink) {
 
 BOOST_AUTO_TEST_SUITE(line_breaking)
 
+// 如有疑问，请发送…至 + an address longer than a line: the address starts right after 至 and
+// fills that line instead of leaving it half empty (justified with huge gaps) and being split at
+// the margin on the next line anyway.
+BOOST_AUTO_TEST_CASE(a_run_longer_than_a_line_starts_after_the_text_before_it) {
+  // 10-em lines; 3 Han (3 em) + 30 letters (15 em) + 丁。 (2 em): 3 + 14 letters fill line 1,
+  // the other 16 letters (8 em) and 丁。 fill line 2.
+  auto g = glyphs(U"甲乙丙" + std::u32string(30, U'a') + U"丁。");
+  BOOST_TEST((ranges(break_lines(g, {160}, 0)) == Ranges{{0, 17}, {17, 35}}));
+}
+
+BOOST_AUTO_TEST_CASE(a_run_that_fits_on_a_line_is_not_split) {
+  // 6 Han + 16 letters (8 em) on 10-em lines: the letters go whole to line 2.
+  auto g = glyphs(U"甲乙丙丁戊己" + std::u32string(16, U'a'));
+  BOOST_TEST((ranges(break_lines(g, {160}, 0)) == Ranges{{0, 6}, {6, 22}}));
+}
+
+BOOST_AUTO_TEST_CASE(a_forced_split_does_not_start_a_line_with_a_closing_mark) {
+  // 20 letters fill a 10-em line exactly; the '.' after them would start line 2: one letter
+  // goes down with it.
+  auto g = glyphs(std::u32string(20, U'a') + U"." + std::u32string(20, U'b'));
+  auto lines = ranges(break_lines(g, {160}, 0));
+  BOOST_REQUIRE(lines.size() >= 2u);
+  BOOST_TEST(lines[0].second == 19u);
+  for (auto& [b, e] : lines) BOOST_TEST((g[b].c != U'.'));
+}
+
 BOOST_AUTO_TEST_CASE(a_closing_mark_is_squeezed_into_a_long_full_line) {
   // 10 Han fill the line; ， closes 10 characters up by 1.6 pt each: kept on the line.
   auto g = glyphs(U"甲乙丙丁戊己庚辛壬癸，子");
