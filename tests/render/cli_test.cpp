@@ -325,6 +325,20 @@ BOOST_AUTO_TEST_CASE(batch_with_bad_records_renders_the_others) {
       BOOST_TEST((read_bytes(t / ("out/" + s.name + ".pdf")) == read_bytes(s.pdf)), s.name);
 }
 
+// An attachment published as a separate file is listed in the 附件说明 with no body and gets no
+// 附件 page (the template handled it, the schema refused it: found by a black-box review).
+BOOST_AUTO_TEST_CASE(an_attachment_without_a_body_is_listed_only) {
+  TempDir t("gk-render-cli");
+  edit_copy(samples_dir() + "/seed-notice.xml", "</attachments>",
+            "<attachment><name>项目资金明细表</name></attachment></attachments>", t / "two.xml");
+  auto r = render_one(notice_template(), t / "two.xml", t / "two.pdf");
+  BOOST_TEST(r.status == 0, r.err);
+  auto txt = run({"pdftotext", "-raw", "-enc", "UTF-8", t / "two.pdf", "-"});
+  BOOST_TEST(txt.out.find("2.项目资金明细表") != std::string::npos, txt.out);
+  BOOST_TEST(txt.out.find("附件1\n") != std::string::npos, txt.out);  // two attachments: numbered labels
+  BOOST_TEST(txt.out.find("附件2") == std::string::npos, txt.out);        // but a page only for the one with a body
+}
+
 // A folder of records is read as report reads one: *.XML and subfolders too (a record exported as
 // A.XML was skipped without a word); a subfolder's PDF goes into the same subfolder of --out.
 BOOST_AUTO_TEST_CASE(a_folder_of_records_includes_any_case_and_subfolders) {
