@@ -58,7 +58,8 @@ int run(const cli::Args& args) {
   auto tpath = o->get("template"), out = o->get("out");
   auto one = o->get("record"), many = o->get("records");
   if (one && many) return cli::fail(std::string("render takes --record or --records, not both\n") + kHelp, cli::kUsage);
-  if (!tpath || !out || (!one == !many) || !o->positional.empty())
+  if (std::string extra = cli::extra_argument(*o, 0); !extra.empty()) return cli::fail(extra + "\n" + kHelp, cli::kUsage);
+  if (!tpath || !out || (!one == !many))
     return cli::fail(std::string("render needs --template, --out and one of --record or --records\n") + kHelp, cli::kUsage);
   if (out->empty())
     return cli::fail(std::string("--out is empty: it names the PDF to write (with --records, the directory)\n") + kHelp,

@@ -42,10 +42,20 @@ struct Common {
   std::shared_ptr<const font::FontMap> fonts;
 };
 
+// "missing option --a" or "missing options --a, --b" naming every one absent; "" if none.
+std::string missing_options(const cli::Options& o, std::initializer_list<const char*> names) {
+  std::string list;
+  int n = 0;
+  for (const char* name : names)
+    if (!o.get(name)) list += std::string(n++ ? ", " : "") + "--" + name;
+  return n == 0 ? "" : (n == 1 ? "missing option " : "missing options ") + list;
+}
+
 // Loads what both reports need; returns an exit code, or -1 to go on.
 int load_common(const cli::Options& o, const char* help, const char* tmpl_file, Common& c) {
   auto y = o.get("year"), rec = o.get("records"), req = o.get("requests"), out = o.get("out");
-  if (!y || !rec || !req || !out) return cli::fail(std::string("missing option\n") + help, cli::kUsage);
+  if (std::string m = missing_options(o, {"year", "records", "requests", "out"}); !m.empty())
+    return cli::fail(m + "\n" + help, cli::kUsage);
   c.year = std::atoi(y->c_str());
   if (c.year < 2000 || c.year > 2100 || std::to_string(c.year) != *y) return cli::fail("--year must be a year like 2024", cli::kUsage);
   c.out = *out;
@@ -81,7 +91,8 @@ int annual(const cli::Args& args) {
                               {"help"}, err);
   if (!o) return cli::fail(err + "\n" + kAnnualHelp, cli::kUsage);
   if (o->has("help")) return std::cout << kAnnualHelp, cli::kOk;
-  if (!o->get("extra")) return cli::fail(std::string("missing option --extra\n") + kAnnualHelp, cli::kUsage);
+  if (std::string m = missing_options(*o, {"year", "records", "requests", "extra", "out"}); !m.empty())
+    return cli::fail(m + "\n" + kAnnualHelp, cli::kUsage);
   Common c;
   if (int rc = load_common(*o, kAnnualHelp, "annual-report.xml", c); rc >= 0) return rc;
   auto extra = report::load_extra(*o->get("extra"));

@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
     print_help(std::cout);
     return kOk;
   }
+  if (name == "--version" || name == "-V") name = "version";  // what other tools answer to
   for (auto& c : registry()) {
     if (c.name == name) {
       Args args(argv + 2, argv + argc);

@@ -2,7 +2,9 @@
 
 #include <pugixml.hpp>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -30,7 +32,7 @@ Result<std::shared_ptr<const FontMap>> FontMap::load(const std::string& path) {
   std::string text;
   {
     FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return make_error("cannot read font map", path);
+    if (!f) return make_error(std::string("cannot read font map: ") + std::strerror(errno), path);
     char buf[4096];
     size_t n;
     while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);

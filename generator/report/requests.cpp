@@ -171,7 +171,7 @@ Result<Request> load_request(const std::string& path) {
 
 Result<std::vector<Request>> load_requests(const std::string& dir) {
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return make_error("not a directory", dir);
+  if (!fs::is_directory(dir, ec)) return make_error(fs::exists(dir, ec) ? "not a directory" : "no such directory", dir);
   std::vector<Request> out;
   std::set<std::string> ids;
   auto files = xml_files(dir);
@@ -187,7 +187,7 @@ Result<std::vector<Request>> load_requests(const std::string& dir) {
 
 Result<std::vector<std::shared_ptr<const record::Record>>> load_records(const std::string& dir) {
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return make_error("not a directory", dir);
+  if (!fs::is_directory(dir, ec)) return make_error(fs::exists(dir, ec) ? "not a directory" : "no such directory", dir);
   std::vector<std::shared_ptr<const record::Record>> out;
   auto files = xml_files(dir);
   if (!files) return files.error();
