@@ -8,8 +8,10 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <unordered_map>
 #include <vector>
 
+#include "archive/audit/cjson.h"
 #include "archive/audit/fileio.h"
 #include "common/files.h"
 
@@ -188,6 +190,40 @@ Result<AuditLog> AuditLog::open(const std::string& dir, OpenOptions options) {
                std::to_string(torn_bytes) + " bytes) left by an interrupted append; no signed tree head covered it";
   }
   return AuditLog(std::move(s));
+}
+
+Result<std::vector<LoggedVersion>> find_version_entries(const std::string& dir,
+                                                       const std::vector<std::pair<std::string, std::string>>& versions) {
+  std::vector<LoggedVersion> found;
+  if (versions.empty()) return found;
+  // The bytes an entry of each version holds between its action and its digests.
+  std::unordered_map<std::string, size_t> wanted;
+  for (size_t i = 0; i < versions.size(); ++i) {
+    std::string key = ",\"object\":";
+    cjson::put_string(key, versions[i].first);
+    key += ",\"version\":";
+    cjson::put_string(key, versions[i].second);
+    wanted.emplace(std::move(key), i);
+  }
+  const std::string path = (fs::path(dir) / kLogFile).string();
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return found;
+  auto fd = open_file(path, false);
+  if (!fd) return fd.error();
+  LineReader r(fd->get(), 0, kMaxEntryBytes);
+  std::string_view line;
+  for (uint64_t seq = 0;; ++seq) {
+    auto k = r.next(line);
+    if (k == LineReader::kEnd || k == LineReader::kPartial) break;
+    if (k == LineReader::kIoError) return make_error(sys_error("read error"), path);
+    if (k == LineReader::kTooLong) continue;  // not an entry: verify reports it
+    size_t from = line.find(",\"object\":");
+    size_t to = from == std::string_view::npos ? from : line.find(",\"digests\":", from);
+    if (to == std::string_view::npos) continue;
+    auto it = wanted.find(std::string(line.substr(from, to - from)));
+    if (it != wanted.end()) found.push_back({seq, versions[it->second].first, versions[it->second].second});
+  }
+  return found;
 }
 
 Result<uint64_t> AuditLog::append(Entry e) {

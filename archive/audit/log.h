@@ -117,6 +117,18 @@ struct VerifyReport {
   uint64_t unsigned_entries = 0;  // entries after the latest head: not yet protected
 };
 
+// Entries of the log in `dir` that record one of `versions` (object id, version name "v2"), in
+// log order; none without a log. Reads log.jsonl as it is, without its lock (an append racing
+// the read is not of these versions: their writer holds their objects), and only compares each
+// line's object and version bytes (entries are canonical JSON), so a writer can ask before every
+// commit (a sequential read of the file).
+struct LoggedVersion {
+  uint64_t seq = 0;
+  std::string object, version;
+};
+Result<std::vector<LoggedVersion>> find_version_entries(const std::string& dir,
+                                                       const std::vector<std::pair<std::string, std::string>>& versions);
+
 // Checks everything with only the trusted public key(s): each line canonical and in sequence;
 // each head well-formed, sizes non-decreasing, signed by a trusted key, and its root equal to the
 // root of that many entries; no incomplete final lines; at least one head when there are entries.

@@ -8,6 +8,7 @@
 #include "archive/audit/log.h"
 #include "archive/ocfl/fsutil.h"
 #include "archive/ocfl/json.h"
+#include "archive/ocfl/rules.h"
 #include "archive/ocfl/store.h"
 #include "common/digest.h"
 #include "common/files.h"
@@ -137,6 +138,20 @@ Status check_log_before_write(const std::string& root, const audit::PrivateKey* 
     return e;
   }
   return require_covered_tail(*log, root);
+}
+
+Status check_versions_not_logged(const std::string& root, const std::vector<ocfl::NewVersion>& versions) {
+  std::vector<std::pair<std::string, std::string>> planned;
+  for (const auto& v : versions)
+    if (v.expected_number > 0) planned.emplace_back(v.object_id, ocfl::version_name(v.expected_number));
+  auto found = audit::find_version_entries(audit::audit_dir(root), planned);
+  if (!found) return found.error();
+  if (found->empty()) return {};
+  const audit::LoggedVersion& f = found->front();
+  return make_error("the audit log already records " + f.version + " of object '" + f.object + "' (entry seq " +
+                    std::to_string(f.seq) + "), which the store does not have: the object was put back from an older "
+                    "copy or the version removed; nothing was written. Restore the version from a backup (`gongkai "
+                    "archive verify " + root + "` names what is missing)");
 }
 
 Result<uint64_t> log_operation(const std::string& root, audit::Entry e, const audit::PrivateKey* key) {

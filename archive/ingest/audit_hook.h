@@ -85,6 +85,12 @@ Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::
 // after_commit and log_operation check the tail too.
 Status check_log_before_write(const std::string& root, const audit::PrivateKey* key);
 
+// Refuses (before anything is committed) versions the audit log already records: the store lost
+// them (an object put back from an older copy, a version directory removed), and a new version
+// under the same number would leave the logged one impossible to restore (a black-box review
+// found `archive status` making a second v2). Versions without an expected number are not asked.
+Status check_versions_not_logged(const std::string& root, const std::vector<ocfl::NewVersion>& versions);
+
 // The signing key for writes to `root` (see KEY HANDLING); nullopt when none is configured.
 // `option` names where explicit_path came from, for the error message.
 Result<std::optional<audit::PrivateKey>> load_signing_key(const std::string& root,

@@ -314,11 +314,14 @@ Status Archive::commit(std::vector<Prepared>& group, std::vector<AddOutcome>& ou
                         "it again",
                         store_.root());
     }
-    if (audit_)
-      if (auto s = check_log_before_write(store_.root(), key_ ? &*key_ : nullptr); !s) {
+    if (audit_) {
+      Status s = check_log_before_write(store_.root(), key_ ? &*key_ : nullptr);
+      if (s) s = check_versions_not_logged(store_.root(), batch);
+      if (!s) {
         for (size_t i = 0; i < batch.size(); ++i) order[i]->nv = std::move(batch[i]);
         return s;
       }
+    }
     auto infos = store_.add_versions(batch);
     if (!infos) {
       for (size_t i = 0; i < batch.size(); ++i) order[i]->nv = std::move(batch[i]);  // for a retry

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "archive/ocfl/store.h"
 #include "archive_test_util.h"
 
 using namespace archive_test;
@@ -66,6 +67,35 @@ BOOST_AUTO_TEST_CASE(a_signing_writer_refuses_an_archive_whose_log_was_removed) 
                      "key: the audit log was removed; nothing was written. `gongkai archive verify " + a.root +
             "` names what changed");
   BOOST_TEST(!fs::exists(a.log));
+}
+
+// An object put back to an older state (its v2 gone from the store, still in the log): a new
+// version would take the number v2 again, and the logged v2 could never be restored. Refused, the
+// same without a key; once v2 is back, writers go on.
+BOOST_AUTO_TEST_CASE(a_writer_refuses_a_version_number_the_log_already_records) {
+  SignedArchive a;
+  auto v2 = run_gk({"archive", "add", a.root, "--record",
+                    variant(a.t / "v2.xml", {{"执行中遇到的问题", "执行过程中遇到的问题"}})});
+  BOOST_REQUIRE_MESSAGE(v2.code == 0, v2.err);
+  auto st = gk::ocfl::Store::open(a.root);
+  BOOST_REQUIRE(st);
+  const std::string obj = st->object_path(kSeedId);
+  fs::copy(obj, a.t / "backup", fs::copy_options::recursive);
+  for (const char* f : {"inventory.json", "inventory.json.sha512"}) {
+    fs::remove(obj + "/" + f);
+    fs::copy_file(obj + "/v1/" + f, obj + "/" + f);
+  }
+  fs::remove_all(obj + "/v2");
+  const std::string seq = "2";  // key-rotate 0, v1 1, v2 2
+  a.refused("the audit log already records v2 of object '" + std::string(kSeedId) + "' (entry seq " + seq +
+            "), which the store does not have: the object was put back from an older copy or the version removed; "
+            "nothing was written. Restore the version from a backup (`gongkai archive verify " + a.root +
+            "` names what is missing)");
+  fs::remove_all(obj);
+  fs::copy(a.t / "backup", obj, fs::copy_options::recursive);
+  auto r = run_gk({"archive", "status", a.root, kSeedId, "--status", "失效", "--message", "失效"});
+  BOOST_TEST(r.code == 0, r.err);
+  BOOST_TEST(r.out.find("v3") != std::string::npos, r.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
