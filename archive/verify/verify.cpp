@@ -59,6 +59,12 @@ class EntryReader {
   int fd_;
 };
 
+// Complete lines of a file (0 when unreadable): the heads a damaged log still holds.
+uint64_t count_lines(const std::string& path) {
+  auto text = read_file(path);
+  return text ? static_cast<uint64_t>(std::count(text->begin(), text->end(), '\n')) : 0;
+}
+
 struct Run {
   Run(std::string r, const VerifyOptions& o) : root(std::move(r)), opt(o) {}
   std::string root;
@@ -68,13 +74,16 @@ struct Run {
   std::optional<LogIndex> index;
   std::optional<EntryReader> reader;
   std::shared_future<void> log_checked;  // index and reader are set once this is ready
+  bool log_verified = false;             // the log passed verify_log: its entries are as signed
 
   void add(Problem p) { report.problems.push_back(std::move(p)); }
 
   // The entry of a version records (archive/ingest) the digests of its metadata.json, and in
   // `detail` "sha512:<path>" / "sm3:<path>" for each other file. Each must be that file's digest.
+  // `log_verified`: the entry is as signed, so a difference is the inventory's; otherwise either
+  // side may be the altered one (a review found an edited entry blamed on the inventory).
   static void compare_entry(const audit::Entry& e, const detail::ObjectOutcome& o, const detail::VersionDigests& v,
-                            std::vector<Problem>& out) {
+                            bool log_verified, std::vector<Problem>& out) {
     auto add = [&](Problem p) { out.push_back(std::move(p)); };
     std::string where = "log entry " + std::to_string(e.seq);
     auto mismatch = [&](const std::string& what, const std::string& rec, const std::string& have) {
@@ -119,7 +128,7 @@ struct Run {
       if (rec != e.detail.end() && rec->second != *have)
         add({"changed", o.id, v.name, o.rel_path + "/inventory.json",
              std::string("the inventory's ") + key + " of this version is '" + *have + "', " + where + " records '" +
-                 rec->second + "' (inventory altered)"});
+                 rec->second + (log_verified ? "' (inventory altered)" : "' (inventory or log entry altered: the log failed its checks)")});
     }
   }
 
@@ -158,7 +167,7 @@ struct Run {
       else if (auto e = reader->read(at[0]); !e)
         out.push_back({"log", o.id, v.name, audit::kLogFile, e.error().str()});
       else {
-        compare_entry(*e, o, v, out);
+        compare_entry(*e, o, v, log_verified, out);
         compare_created(v, o, out);
       }
     }
@@ -230,7 +239,7 @@ struct Run {
         if (err.line > 0) file += ":" + std::to_string(err.line);
         add({"log", "", "", file, err.message});
       } else {
-        indexed = true;
+        indexed = log_verified = true;
         report.heads = v->heads;
         report.unsigned_entries = v->unsigned_entries;
         if (v->unsigned_entries)
@@ -241,8 +250,12 @@ struct Run {
     if (!indexed) {
       // The log failed its checks (reported above): replay what its lines say anyway, so that
       // versions and entries are still matched up; only a line that is no entry stops that.
+      // The summary counts the heads the file holds (they could not all be checked).
       idx = LogIndex();
       entries = 0;
+      report.heads = count_lines(dir + "/" + audit::kHeadsFile);
+      std::error_code ec;
+      if (!std::filesystem::exists(dir + "/" + audit::kLogFile, ec)) return;  // said above: no log to replay
       if (Status st = audit::scan_entries(dir, each); !st) {
         add({"log", "", "", rel, "cannot replay the log: " + st.error().str()});
         return;

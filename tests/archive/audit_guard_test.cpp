@@ -3,6 +3,7 @@
 // heads.jsonl under a forged entry, and the next clerk's write signed over it).
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "archive/ocfl/store.h"
@@ -67,6 +68,27 @@ BOOST_AUTO_TEST_CASE(a_signing_writer_refuses_an_archive_whose_log_was_removed) 
                      "key: the audit log was removed; nothing was written. `gongkai archive verify " + a.root +
             "` names what changed");
   BOOST_TEST(!fs::exists(a.log));
+}
+
+// An entry edited under its signed head: verify cannot tell which side of a difference between
+// the entry and the inventory was changed, and said "(inventory altered)"; its summary counted
+// 0 signed heads though all were there (found by a black-box review).
+BOOST_AUTO_TEST_CASE(verify_blames_no_side_when_the_log_failed_its_checks) {
+  SignedArchive a;
+  std::string log = slurp(a.log);
+  auto at = log.rfind("\"message\":\"");
+  BOOST_REQUIRE(at != std::string::npos);
+  at += 11;
+  std::string edited = log.substr(0, at) + "X" + log.substr(at);
+  spit(a.log, edited);
+  auto v = run_gk({"archive", "verify", a.root, "--no-log"});
+  BOOST_TEST(v.code == 1);
+  BOOST_TEST(v.out.find("(inventory or log entry altered: the log failed its checks)") != std::string::npos, v.out);
+  BOOST_TEST(v.out.find("(inventory altered)") == std::string::npos, v.out);
+  const std::string heads_file = slurp(a.heads);
+  const auto heads = std::count(heads_file.begin(), heads_file.end(), '\n');
+  BOOST_TEST(heads == 2);  // keygen's and the add's
+  BOOST_TEST(v.out.find("2 log entries, 2 signed heads; ") != std::string::npos, v.out);
 }
 
 // An object put back to an older state (its v2 gone from the store, still in the log): a new
