@@ -12,7 +12,7 @@ using namespace gk;
 namespace {
 
 const char* kHelp =
-    "usage: gongkai archive verify ROOT [--key PUB ...] [--threads N] [--no-log]\n"
+    "usage: gongkai archive verify ROOT [--key PUB ...] [--kept-head FILE] [--threads N] [--no-log]\n"
     "\n"
     "Reads every content file of the archive and checks its sha512 (manifest) and sm3 (fixity),\n"
     "every inventory against its sidecar, the storage root's files, the OCFL 1.1 rules, the audit\n"
@@ -21,6 +21,10 @@ const char* kHelp =
     "recorded. Prints one line per problem (kind, object, version, file, what) and exits 1 if\n"
     "there is any. Nothing is repaired. Writers may run meanwhile: what looks wrong is read again\n"
     "while new writes wait, and only what is still wrong is reported.\n"
+    "\n"
+    "--kept-head FILE: a tree head kept from an earlier inspection (`gongkai audit head ROOT --out\n"
+    "FILE`); the log must extend it. An archive replaced whole by an older copy is consistent in\n"
+    "itself: only a head kept outside it shows that (problem kind \"rolled-back\").\n"
     "\n"
     "The run itself is then logged (a signed \"verify\" entry with its result) when the archive\n"
     "is writable and its signing key loads; otherwise, or with --no-log, it is not, and a note\n"
@@ -42,7 +46,7 @@ void log_run(const std::string& root, const verify::VerifyReport& r) {
 
 int run(const cli::Args& args) {
   std::string err;
-  auto o = cli::parse_options(args, {"key", "threads"}, {"help", "no-log"}, err);
+  auto o = cli::parse_options(args, {"key", "threads", "kept-head"}, {"help", "no-log"}, err);
   if (!o) return cli::fail(err + "\n" + kHelp, cli::kUsage);
   if (o->has("help")) {
     std::cout << kHelp;
@@ -56,6 +60,7 @@ int run(const cli::Args& args) {
   auto threads = cli::number_option(*o, "threads", 1, 256, vo.threads, err);
   if (!threads) return cli::fail(err + "\n" + kHelp, cli::kUsage);
   vo.threads = *threads;
+  vo.kept_head = o->get("kept-head").value_or("");
   for (auto& k : o->all("key")) {
     auto pk = audit::PublicKey::load(k);
     if (!pk) return cli::fail(pk.error().str());

@@ -247,6 +247,7 @@ struct Run {
                std::to_string(v->unsigned_entries) + " entries after the latest signed tree head are not protected by a signature"});
       }
     }
+    if (!opt.kept_head.empty()) detail::check_kept_head(dir, opt.kept_head, trusted, problems);
     if (!indexed) {
       // The log failed its checks (reported above): replay what its lines say anyway, so that
       // versions and entries are still matched up; only a line that is no entry stops that.

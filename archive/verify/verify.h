@@ -40,7 +40,8 @@ namespace gk::verify {
 struct Problem {
   // "changed" (bytes differ from what was recorded), "missing", "extra", "log" (audit log or
   // heads), "unlogged" (a version without its entry), "orphan-entry" (an entry without its
-  // version), "ocfl" (validator finding), "root" (storage-root file).
+  // version), "ocfl" (validator finding), "root" (storage-root file), "rolled-back" (the log is
+  // shorter than a head kept outside the archive: VerifyOptions::kept_head).
   std::string kind;
   std::string object;   // object id, when known
   std::string version;  // "v2", when known
@@ -66,6 +67,10 @@ struct VerifyOptions {
   // How long the re-check waits for the write lock. A writer holds it for one commit; one that
   // holds it longer is stuck, and the first reading stands (VerifyReport::recheck_skipped).
   int lock_wait_seconds = 60;
+  // A tree head an inspector kept from an earlier inspection (`gongkai audit head ROOT --out F`),
+  // or "": the log must extend it. A whole archive replaced by an older copy, log and heads
+  // included, is consistent in itself; only a head kept outside it tells (kept_head.cpp).
+  std::string kept_head;
 };
 
 struct VerifyReport {

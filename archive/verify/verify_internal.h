@@ -2,6 +2,7 @@
 #pragma once
 #include <map>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -69,5 +70,10 @@ void check_root(const std::string& root, std::vector<Problem>& out, bool write_l
 // extensions/gongkai-staging/: its README, lock files, transactions of live writers; anything
 // else is extra (a transaction nobody holds names the command that recovers it).
 void check_staging(const std::string& root, std::vector<Problem>& out, bool write_locked);
+
+// VerifyOptions::kept_head: the log in `audit_dir` extends the head in `head_file`, signed by
+// one of `trusted`; else a "rolled-back" or "log" problem (kept_head.cpp).
+void check_kept_head(const std::string& audit_dir, const std::string& head_file, std::span<const audit::PublicKey> trusted,
+                     std::vector<Problem>& out);
 
 }  // namespace gk::verify::detail

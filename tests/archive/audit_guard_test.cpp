@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "archive/audit/head.h"
 #include "archive/ocfl/store.h"
 #include "archive_test_util.h"
 
@@ -89,6 +90,51 @@ BOOST_AUTO_TEST_CASE(verify_blames_no_side_when_the_log_failed_its_checks) {
   const auto heads = std::count(heads_file.begin(), heads_file.end(), '\n');
   BOOST_TEST(heads == 2);  // keygen's and the add's
   BOOST_TEST(v.out.find("2 log entries, 2 signed heads; ") != std::string::npos, v.out);
+}
+
+// An archive replaced whole by an older copy (log and heads included) is consistent in itself;
+// a head an inspector kept shows it (`verify --kept-head`): verify passed it before.
+BOOST_AUTO_TEST_CASE(verify_with_a_kept_head_finds_an_archive_replaced_by_an_older_copy) {
+  SignedArchive a;
+  fs::copy(a.root, a.t / "old", fs::copy_options::recursive);
+  auto more = run_gk({"archive", "status", a.root, kSeedId, "--status", "失效", "--message", "失效"});
+  BOOST_REQUIRE_MESSAGE(more.code == 0, more.err);
+  const std::string kept = a.t / "kept-head.txt";
+  BOOST_REQUIRE(run_gk({"audit", "head", a.root, "--out", kept}).code == 0);
+  auto now = run_gk({"archive", "verify", a.root, "--no-log", "--kept-head", kept});
+  BOOST_TEST(now.code == 0, now.out + now.err);  // the archive that head signed
+  fs::remove_all(a.root);
+  fs::copy(a.t / "old", a.root, fs::copy_options::recursive);
+  auto plain = run_gk({"archive", "verify", a.root, "--no-log"});
+  BOOST_TEST(plain.code == 0, plain.out);  // consistent in itself
+  auto v = run_gk({"archive", "verify", a.root, "--no-log", "--kept-head", kept});
+  BOOST_TEST(v.code == 1);
+  BOOST_TEST(v.out.find("rolled-back: extensions/gongkai-audit/log.jsonl: the head kept in " + kept + " (3 entries, signed ") !=
+                 std::string::npos,
+             v.out);
+  BOOST_TEST(v.out.find(" covers more than the log's 2 entries: this archive is older than the one that head signed") !=
+                 std::string::npos,
+             v.out);
+  // A head of another archive, or not a head at all.
+  SignedArchive other;
+  auto foreign = run_gk({"archive", "verify", other.root, "--no-log", "--kept-head", kept});
+  BOOST_TEST(foreign.code == 1);
+  BOOST_TEST(foreign.out.find("log: " + kept + ": the kept head: ") != std::string::npos, foreign.out);
+  // A head this archive's key signed over another history (its first entry not this log's).
+  auto key = gk::audit::PrivateKey::load(a.root + ".audit-key.pem");
+  BOOST_REQUIRE(key);
+  auto forged = gk::audit::sign_tree_head(1, gk::audit::Hash{}, *key);
+  BOOST_REQUIRE(forged);
+  BOOST_REQUIRE(gk::audit::write_head_file(a.t / "other-history.txt", *forged));
+  auto rewritten = run_gk({"archive", "verify", a.root, "--no-log", "--kept-head", a.t / "other-history.txt"});
+  BOOST_TEST(rewritten.code == 1);
+  BOOST_TEST(rewritten.out.find("log: extensions/gongkai-audit/log.jsonl: the log's first 1 entries do not have the root of the head kept in ") !=
+                 std::string::npos,
+             rewritten.out);
+  spit(a.t / "junk.txt", "not a head\n");
+  auto junk = run_gk({"archive", "verify", a.root, "--no-log", "--kept-head", a.t / "junk.txt"});
+  BOOST_TEST(junk.code == 1);
+  BOOST_TEST(junk.out.find("the kept head cannot be read: ") != std::string::npos, junk.out);
 }
 
 // An object put back to an older state (its v2 gone from the store, still in the log): a new
