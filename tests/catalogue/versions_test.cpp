@@ -144,6 +144,15 @@ BOOST_AUTO_TEST_CASE(as_of_and_withdrawn) {
   BOOST_TEST((ids_of(*ix, "青川市", st) == std::set<std::string>{"y"}));
   st.status = "修改";
   BOOST_TEST((ids_of(*ix, "青川市", st) == std::set<std::string>{"x"}));
+  // The command line says that withdrawn items match a search that finds nothing else (it said
+  // only "共 0 条结果", as if nothing had ever been published: a black-box review).
+  auto none = run_cli("search " + q(f.root) + " 项目公示");
+  BOOST_TEST(none.code == 0, none.err);
+  BOOST_TEST(none.out == "共 0 条结果\n提示：另有 1 条已撤回的结果，加 --include-withdrawn 查看\n", none.out);
+  auto json = run_cli("search " + q(f.root) + " 项目公示 --json");
+  BOOST_TEST(json.out.find("\"suggestion\": {\n    \"include_withdrawn\": true,") != std::string::npos, json.out);
+  auto gone = run_cli("search " + q(f.root) + " 没有的词");
+  BOOST_TEST(gone.out == "共 0 条结果\n", gone.out);
 }
 
 // search --as-of and archive get --as-of name the same version for every object and day: a
