@@ -170,6 +170,7 @@ int recover(const cli::Args& a) {
   auto r = ingest::log_unlogged_versions(root, *key ? &**key : nullptr);
   if (!r) return cli::fail(r.error().str());
   std::cout << r->store.str();  // interrupted writes finished or discarded on opening the store
+  if (r->logged_key) std::cout << "logged the key-rotate entry of the signing key (keygen stopped before it)\n";
   for (const auto& v : r->logged) std::cout << "logged: " << v.object_id << " " << v.version << " (" << v.action << ")\n";
   if (r->signed_tail > 0)
     std::cout << "signed a tree head over " << r->signed_tail << " entr" << (r->signed_tail == 1 ? "y" : "ies")

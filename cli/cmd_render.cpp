@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -110,6 +111,11 @@ int run(const cli::Args& args) {
     fs::path rel = fs::path(record).lexically_relative(*many);
     return (fs::path(*out) / rel.parent_path() / (rel.stem().string() + ".pdf")).lexically_normal().string();
   };
+  // a.xml and a.XML would both become a.pdf, one silently replacing the other (a code review).
+  std::map<std::string, std::string> by_pdf;
+  for (const auto& f : files)
+    if (auto [it, fresh] = by_pdf.emplace(pdf_of(f), f); !fresh)
+      return cli::fail(make_error("and " + it->second + " would both be rendered to " + it->first + "; rename one", f).str());
 
   cli::Progress progress("rendering", files.size());
   std::atomic<size_t> next{0}, failed{0};

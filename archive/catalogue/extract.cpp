@@ -4,7 +4,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <optional>
@@ -227,6 +229,18 @@ std::string inventory_digest_of(const std::string& dir, const std::string& algor
   return algorithm + ":" + fold(hex);
 }
 
+namespace {
+
+// Errors of Store::read_file that mean the store itself is damaged: bytes other than the
+// inventory's digest, a content file or directory gone, a directory in a file's place.
+bool is_damage(const Error& e) {
+  const std::string& m = e.message;
+  return m.rfind("content does not match its ", 0) == 0 || m == std::string("cannot read: ") + std::strerror(ENOENT) ||
+         m == std::string("cannot read: ") + std::strerror(ENOTDIR) || m == "is a directory, not a file";
+}
+
+}  // namespace
+
 Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, int n) {
   auto it = inv.versions.find(n);
   if (it == inv.versions.end()) return make_error("object '" + inv.id + "' has no version v" + std::to_string(n));
@@ -246,11 +260,15 @@ Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, i
   // A content file that cannot be read as the inventory says (changed bytes, removed, a version
   // directory gone) is damage in the store, which `archive verify` reports: the version is
   // indexed from what can be read and names the rest in Entry::damage, so one bad file does not
-  // stop every search and reindex of the archive. The outcome depends on the bytes only.
+  // stop every search and reindex of the archive. The outcome depends on the bytes only: other
+  // read errors (permissions, no file handles left, I/O) may pass, and stay errors, so that the
+  // catalogue is not written from them (it would keep that state: a code review).
+  std::optional<Error> failed;
   auto read = [&](const char* name) -> std::optional<std::string> {
     auto bytes = store.read_file(inv, vname, name);  // the inventory in hand, not read again
     if (bytes) return std::move(*bytes);
-    e.damage += (e.damage.empty() ? "" : "; ") + std::string(name) + ": " + bytes.error().message;
+    if (!is_damage(bytes.error())) failed = bytes.error();
+    else e.damage += (e.damage.empty() ? "" : "; ") + std::string(name) + ": " + bytes.error().message;
     return std::nullopt;
   };
   std::shared_ptr<const record::Record> rec;
@@ -262,6 +280,7 @@ Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, i
       rec = *r;
       fill_from_record(e, rec->catalogue());
     }
+    if (failed) return *failed;
   }
   bool have_meta = false;
   if (state.count("metadata.json")) {
@@ -271,6 +290,7 @@ Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, i
       fill_from_metadata(e, *j);
       have_meta = true;
     }
+    if (failed) return *failed;
   }
   if (!state.count("record.xml") && !state.count("metadata.json"))
     return make_error("version has neither record.xml nor metadata.json", where);
@@ -294,6 +314,7 @@ Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, i
       if (!t && t.error().message != kUnreadablePdf) return make_error(t.error().message, where + "/document.pdf");
       e.body = t ? *t : std::string();
     }
+    if (failed) return *failed;
   }
   return e;
 }

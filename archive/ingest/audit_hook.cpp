@@ -91,6 +91,10 @@ Status require_covered_tail(const audit::AuditLog& log, const std::string& root)
   const auto& head = log.latest_head();
   if (!head) {
     uint64_t n = log.size();
+    if (n == 0)
+      return make_error("the audit log is empty though this archive has a signing key: keygen stopped before logging it, or "
+                        "the log was emptied; nothing was written. Check the archive with `gongkai archive verify " + root +
+                        "`, then `gongkai audit recover " + root + "` logs the key and signs");
     return make_error("the audit log has " + std::to_string(n) + " entr" + (n == 1 ? "y" : "ies") +
                       " and no signed tree head, though this archive has a signing key (keygen signs one over its "
                       "key-rotate entry): heads were removed, or keygen stopped before signing; nothing was written. "
@@ -114,10 +118,19 @@ Status check_log_before_write(const std::string& root, const audit::PrivateKey* 
   // A removed log.jsonl would be created empty by the writer's own open, which then fails (its
   // heads cover entries it no longer has) only after the commit; checked without opening the log,
   // so a writer without a key still takes no lock of it before its commit.
+  // The heads file first: AuditLog::open creates the log, then the heads, so a first writer at
+  // work beside this one never shows heads without a log, nor heads missing beside a log with
+  // entries (its new log is empty).
   std::error_code ec;
-  if (!fs::exists(fs::path(dir) / audit::kLogFile, ec)) {
-    const std::string heads = (fs::path(dir) / audit::kHeadsFile).string();
-    if (fs::exists(heads, ec))
+  const std::string heads = (fs::path(dir) / audit::kHeadsFile).string(), log_path = (fs::path(dir) / audit::kLogFile).string();
+  const bool heads_exist = fs::exists(heads, ec);
+  const bool log_exists = fs::exists(log_path, ec);
+  if (!heads_exist && log_exists && fs::file_size(log_path, ec) > 0 && !ec)
+    return make_error(std::string(audit::kHeadsFile) + " is missing although " + audit::kLogFile +
+                          " holds entries: the signed tree heads were removed" + tail,
+                      heads);
+  if (!log_exists) {
+    if (heads_exist)
       return make_error(std::string(audit::kLogFile) + " is missing although its signed tree heads are here: the log was removed" + tail,
                         heads);
     if (key)  // keygen made the log and signed its first head
@@ -140,12 +153,22 @@ Status check_log_before_write(const std::string& root, const audit::PrivateKey* 
   return require_covered_tail(*log, root);
 }
 
-Status check_versions_not_logged(const std::string& root, const std::vector<ocfl::NewVersion>& versions) {
+Status check_versions_not_logged(const ocfl::Store& store, const std::vector<ocfl::NewVersion>& versions) {
+  const std::string& root = store.root();
   std::vector<std::pair<std::string, std::string>> planned;
   for (const auto& v : versions)
     if (v.expected_number > 0) planned.emplace_back(v.object_id, ocfl::version_name(v.expected_number));
   auto found = audit::find_version_entries(audit::audit_dir(root), planned);
   if (!found) return found.error();
+  for (const audit::LoggedVersion& f : *found) {
+    // Another writer of the object committed and logged that number since this one prepared
+    // (the objects are locked only inside add_versions): a conflict, which the caller retries,
+    // not a lost version (found by a code review).
+    auto inv = store.inventory(f.object);
+    auto number = ocfl::parse_version_name(f.version);
+    if (inv && number && inv->head_number() >= number->number)
+      return make_error("object '" + f.object + "' was " + ocfl::kConcurrentChange + " (" + f.version + ")");
+  }
   if (found->empty()) return {};
   const audit::LoggedVersion& f = found->front();
   return make_error("the audit log already records " + f.version + " of object '" + f.object + "' (entry seq " +
@@ -278,12 +301,7 @@ Result<KeygenResult> keygen(const std::string& root, const std::string& private_
   // The key's arrival is itself logged, signed by the new key: the entry pins config.json.
   auto key = audit::PrivateKey::load(r.private_path);
   if (!key) return fail(key.error());
-  audit::Entry e;
-  e.action = audit::kActionKeyRotate;
-  e.digests = {{"sha512", digest_hex(DigestAlgorithm::sha512, cfg_text)}, {"sm3", digest_hex(DigestAlgorithm::sm3, cfg_text)}};
-  e.detail = {{"fingerprint", r.fingerprint},
-              {"public-key", std::string("extensions/") + kSigningExtension + "/" + r.fingerprint + ".pem"},
-              {"digests-of", audit::kSigningConfig}};
+  audit::Entry e = key_rotate_entry(cfg_text, r.fingerprint);
   set_actor(e);
   if (auto seq = log->append(std::move(e)); !seq) return fail(seq.error());
   // From here the log names the key: keep it, and say how to finish.
@@ -291,6 +309,16 @@ Result<KeygenResult> keygen(const std::string& root, const std::string& private_
     return make_error("the key was made and its key-rotate entry appended, but no tree head was signed (" + h.error().str() +
                       "); sign it with `gongkai audit recover " + root + "`");
   return r;
+}
+
+audit::Entry key_rotate_entry(const std::string& config_json, const std::string& fingerprint) {
+  audit::Entry e;
+  e.action = audit::kActionKeyRotate;
+  e.digests = {{"sha512", digest_hex(DigestAlgorithm::sha512, config_json)}, {"sm3", digest_hex(DigestAlgorithm::sm3, config_json)}};
+  e.detail = {{"fingerprint", fingerprint},
+              {"public-key", std::string("extensions/") + kSigningExtension + "/" + fingerprint + ".pem"},
+              {"digests-of", audit::kSigningConfig}};
+  return e;
 }
 
 CommittedVersion committed_version(const std::string& object_id, const std::string& version, const std::string& action,

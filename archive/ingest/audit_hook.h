@@ -72,6 +72,7 @@ struct LogRecovery {
   ocfl::RecoveryReport store;  // what opening the store finished or discarded (interrupted writes)
   std::vector<CommittedVersion> logged;
   uint64_t signed_tail = 0;  // entries after the last head that the new head now covers
+  bool logged_key = false;   // keygen's key-rotate entry was missing (keygen killed) and is now logged
 };
 Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::PrivateKey* key);
 
@@ -89,7 +90,9 @@ Status check_log_before_write(const std::string& root, const audit::PrivateKey* 
 // them (an object put back from an older copy, a version directory removed), and a new version
 // under the same number would leave the logged one impossible to restore (a black-box review
 // found `archive status` making a second v2). Versions without an expected number are not asked.
-Status check_versions_not_logged(const std::string& root, const std::vector<ocfl::NewVersion>& versions);
+// A logged number the store has by now is another writer's commit: an error with
+// ocfl::kConcurrentChange, which writers retry.
+Status check_versions_not_logged(const ocfl::Store& store, const std::vector<ocfl::NewVersion>& versions);
 
 // The signing key for writes to `root` (see KEY HANDLING); nullopt when none is configured.
 // `option` names where explicit_path came from, for the error message.
@@ -101,6 +104,9 @@ struct KeygenResult {
   std::string private_path, public_path, fingerprint;
 };
 std::string default_key_path(const std::string& root);
+// The key-rotate entry keygen logs for a key: it pins config.json's bytes (`config_json`).
+audit::Entry key_rotate_entry(const std::string& config_json, const std::string& fingerprint);
+
 // Creates the key pair and config.json and logs a key-rotate entry, holding the audit log's lock
 // throughout so that a concurrent keygen waits and is then refused. Refuses when the archive
 // already has a signing key, and a private key path that is, or resolves (symlinks) to, a place

@@ -316,7 +316,7 @@ Status Archive::commit(std::vector<Prepared>& group, std::vector<AddOutcome>& ou
     }
     if (audit_) {
       Status s = check_log_before_write(store_.root(), key_ ? &*key_ : nullptr);
-      if (s) s = check_versions_not_logged(store_.root(), batch);
+      if (s) s = check_versions_not_logged(store_, batch);
       if (!s) {
         for (size_t i = 0; i < batch.size(); ++i) order[i]->nv = std::move(batch[i]);
         return s;

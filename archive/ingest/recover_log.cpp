@@ -11,6 +11,7 @@
 #include "archive/ingest/ingest.h"
 #include "archive/ocfl/fsutil.h"
 #include "archive/ocfl/rules.h"
+#include "common/files.h"
 #include "archive/ocfl/store.h"
 #include "archive/verify/entries.h"
 #include "common/digest.h"
@@ -29,6 +30,19 @@ Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::
   // with the entries.
   auto log = audit::AuditLog::open(audit::audit_dir(root), audit::OpenOptions{false, true});
   if (!log) return log.error();
+  // keygen killed between writing config.json and logging its key leaves a key and an empty log:
+  // every signing writer refuses that (audit_hook.h), and this finishes keygen's entry.
+  bool logged_key = false;
+  if (key && log->size() == 0 && !log->latest_head()) {
+    auto cfg = gk::read_file(root + "/" + audit::kSigningConfig);
+    if (!cfg) return cfg.error();
+    audit::Entry e = key_rotate_entry(*cfg, key->fingerprint());
+    const char* user = std::getenv("USER");
+    e.actor = user && *user ? user : "gongkai";
+    e.detail["recovered"] = "logged by audit recover at " + audit::now_rfc3339_utc() + ": keygen stopped before its entry";
+    if (auto seq = log->append(std::move(e)); !seq) return seq.error();
+    logged_key = true;
+  }
   auto index = verify::LogIndex::build(*log);
   if (!index) return index.error();
   auto ids = store->list_objects();
@@ -84,6 +98,7 @@ Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::
   // head at all with a key: keygen's was removed (writers refuse such a log), so all of them.
   const auto& head = log->latest_head();
   if (key) out.signed_tail = head ? (log->size() > head->size ? log->size() - head->size : 0) : log->size();
+  out.logged_key = logged_key;
   if (found.empty()) {
     if (out.signed_tail > 0)
       if (auto h = log->sign_head(*key); !h) return h.error();

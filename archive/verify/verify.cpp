@@ -74,14 +74,17 @@ struct Run {
   std::optional<LogIndex> index;
   std::optional<EntryReader> reader;
   std::shared_future<void> log_checked;  // index and reader are set once this is ready
-  bool log_verified = false;             // the log passed verify_log: its entries are as signed
+  // Entries a verified signature covers (the log passed verify_log; its latest head's size): as
+  // signed. 0 when the log failed its checks.
+  uint64_t signed_entries = 0;
 
   void add(Problem p) { report.problems.push_back(std::move(p)); }
 
   // The entry of a version records (archive/ingest) the digests of its metadata.json, and in
   // `detail` "sha512:<path>" / "sm3:<path>" for each other file. Each must be that file's digest.
-  // `log_verified`: the entry is as signed, so a difference is the inventory's; otherwise either
-  // side may be the altered one (a review found an edited entry blamed on the inventory).
+  // `log_verified`: a verified signature covers the entry, so a difference is the inventory's;
+  // otherwise either side may be the altered one (a review found an edited entry blamed on the
+  // inventory, also one after the last head).
   static void compare_entry(const audit::Entry& e, const detail::ObjectOutcome& o, const detail::VersionDigests& v,
                             bool log_verified, std::vector<Problem>& out) {
     auto add = [&](Problem p) { out.push_back(std::move(p)); };
@@ -128,7 +131,7 @@ struct Run {
       if (rec != e.detail.end() && rec->second != *have)
         add({"changed", o.id, v.name, o.rel_path + "/inventory.json",
              std::string("the inventory's ") + key + " of this version is '" + *have + "', " + where + " records '" +
-                 rec->second + (log_verified ? "' (inventory altered)" : "' (inventory or log entry altered: the log failed its checks)")});
+                 rec->second + (log_verified ? "' (inventory altered)" : "' (inventory or log entry altered: no verified signature covers the entry)")});
     }
   }
 
@@ -167,7 +170,7 @@ struct Run {
       else if (auto e = reader->read(at[0]); !e)
         out.push_back({"log", o.id, v.name, audit::kLogFile, e.error().str()});
       else {
-        compare_entry(*e, o, v, log_verified, out);
+        compare_entry(*e, o, v, e->seq < signed_entries, out);
         compare_created(v, o, out);
       }
     }
@@ -239,7 +242,8 @@ struct Run {
         if (err.line > 0) file += ":" + std::to_string(err.line);
         add({"log", "", "", file, err.message});
       } else {
-        indexed = log_verified = true;
+        indexed = true;
+        signed_entries = v->latest ? v->latest->size : 0;
         report.heads = v->heads;
         report.unsigned_entries = v->unsigned_entries;
         if (v->unsigned_entries)

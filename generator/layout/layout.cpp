@@ -159,7 +159,9 @@ Status Layouter::add(const Signature& s) {
     for (auto& l : ls) w = std::max(w, natural_width(g, l.begin, l.end, track));
     return w;
   };
-  double nw = widest(*name, name_lines), dw = widest(*date, date_lines);
+  // Lines with a squeezed-in mark are tightened to their width (lines.h), the widest measured so.
+  const double name_avail = avail, date_avail = std::max(em, avail - 2 * em);
+  double nw = std::min(widest(*name, name_lines), name_avail), dw = std::min(widest(*date, date_lines), date_avail);
   double name_x = std::max(page_.left, std::min(right - nw, right - dw - 2 * em));
   double date_x = name_x + 2 * em;
   int para_id = ++para_count_;
@@ -170,7 +172,8 @@ Status Layouter::add(const Signature& s) {
       Item it;
       it.height = pitch_for(st);
       double em_top = (it.height - st.size) / 2;
-      emit_runs(g, l.begin, l.end, part == 0 ? name_x : date_x, em_top + kAscent * st.size, track, it.runs);
+      double tr = fit_tracking(g, l.begin, l.end, part == 0 ? name_avail : date_avail, track);
+      emit_runs(g, l.begin, l.end, part == 0 ? name_x : date_x, em_top + kAscent * st.size, tr, it.runs);
       it.glyph_bottom = em_top + st.size;
       it.para = para_id;
       it.index = k++;

@@ -28,9 +28,11 @@ Result<std::vector<TocLine>> toc_lines(const Toc& toc, const std::vector<TocEntr
     for (size_t k = 0; k < lines.size(); ++k) {
       TocLine L;
       auto& b = lines[k];
-      emit_runs(*title, b.begin, b.end, left + indent, base, tracking, L.runs);
+      // A line with a squeezed-in mark is tightened to its width (lines.h), not run into the dots.
+      double tr = fit_tracking(*title, b.begin, b.end, avail, tracking);
+      emit_runs(*title, b.begin, b.end, left + indent, base, tr, L.runs);
       if (k + 1 == lines.size()) {
-        double x = left + indent + natural_width(*title, b.begin, b.end, tracking) + dot_w;
+        double x = left + indent + std::min(natural_width(*title, b.begin, b.end, tracking), avail) + dot_w;
         double nx = left + width - nw;
         size_t dots = x < nx - dot_w ? static_cast<size_t>((nx - dot_w - x) / dot_w) : 0;
         if (dots > 0) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "archive/audit/head.h"
+#include "archive/ingest/audit_hook.h"
 #include "archive/ocfl/store.h"
 #include "archive_test_util.h"
 
@@ -71,6 +72,67 @@ BOOST_AUTO_TEST_CASE(a_signing_writer_refuses_an_archive_whose_log_was_removed) 
   BOOST_TEST(!fs::exists(a.log));
 }
 
+// keygen killed after writing config.json, before logging its key: an empty log with a key.
+// Writers refuse it, and `audit recover` logs the key and signs (it did nothing: a code review).
+BOOST_AUTO_TEST_CASE(recover_finishes_a_keygen_stopped_before_its_entry) {
+  TempDir t("keygen-killed");
+  const std::string root = t / "root";
+  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
+  BOOST_REQUIRE(run_gk({"archive", "keygen", root}).code == 0);
+  spit(root + "/extensions/gongkai-audit/log.jsonl", "");
+  spit(root + "/extensions/gongkai-audit/heads.jsonl", "");
+  auto before = snapshot(root);
+  auto r = run_gk({"archive", "add", root, "--record", seed_record()});
+  BOOST_TEST(r.code == 1);
+  BOOST_TEST(r.err == "gongkai: the audit log is empty though this archive has a signing key: keygen stopped before logging "
+                      "it, or the log was emptied; nothing was written. Check the archive with `gongkai archive verify " + root +
+                          "`, then `gongkai audit recover " + root + "` logs the key and signs\n",
+             r.err);
+  BOOST_TEST((snapshot(root) == before));
+  auto rec = run_gk({"audit", "recover", root});
+  BOOST_REQUIRE_MESSAGE(rec.code == 0, rec.err);
+  BOOST_TEST(rec.out.find("logged the key-rotate entry of the signing key (keygen stopped before it)\n") != std::string::npos, rec.out);
+  BOOST_TEST(rec.out.find("signed a tree head over 1 entry that no head covered\n") != std::string::npos, rec.out);
+  auto add = run_gk({"archive", "add", root, "--record", seed_record()});
+  BOOST_TEST(add.code == 0, add.err);
+  auto v = run_gk({"archive", "verify", root, "--no-log"});
+  BOOST_TEST(v.code == 0, v.out + v.err);
+}
+
+// Without a key too, a writer refuses a log whose heads file was removed (it committed, then
+// failed to log: a code review).
+BOOST_AUTO_TEST_CASE(a_writer_without_a_key_refuses_a_log_whose_heads_were_removed) {
+  TempDir t("keyless-heads");
+  const std::string root = t / "root";
+  BOOST_REQUIRE(run_gk({"archive", "init", root}).code == 0);
+  BOOST_REQUIRE(run_gk({"archive", "add", root, "--record", seed_record()}).code == 0);
+  const std::string heads = root + "/extensions/gongkai-audit/heads.jsonl";
+  fs::remove(heads);
+  auto before = snapshot(root);
+  auto r = run_gk({"archive", "status", root, kSeedId, "--status", "失效", "--message", "失效"});
+  BOOST_TEST(r.code == 1);
+  BOOST_TEST(r.err == "gongkai: " + heads + ": heads.jsonl is missing although log.jsonl holds entries: the signed tree heads "
+                      "were removed; nothing was written. `gongkai archive verify " + root + "` names what changed\n",
+             r.err);
+  BOOST_TEST((snapshot(root) == before));
+}
+
+// A number the log records and the store has by now is another writer's commit: a conflict the
+// writer retries, not a lost version (a batch beside a second writer failed: a code review).
+BOOST_AUTO_TEST_CASE(a_logged_number_the_store_has_is_a_conflict_not_a_loss) {
+  SignedArchive a;
+  auto st = gk::ocfl::Store::open(a.root);
+  BOOST_REQUIRE(st);
+  gk::ocfl::NewVersion nv;
+  nv.object_id = kSeedId;
+  nv.expected_number = 1;  // prepared before the other writer's v1
+  auto s = gk::ingest::check_versions_not_logged(*st, {nv});
+  BOOST_REQUIRE(!s);
+  BOOST_TEST(s.error().message.find(gk::ocfl::kConcurrentChange) != std::string::npos, s.error().message);
+  nv.expected_number = 2;
+  BOOST_TEST(static_cast<bool>(gk::ingest::check_versions_not_logged(*st, {nv})));
+}
+
 // An entry edited under its signed head: verify cannot tell which side of a difference between
 // the entry and the inventory was changed, and said "(inventory altered)"; its summary counted
 // 0 signed heads though all were there (found by a black-box review).
@@ -84,12 +146,19 @@ BOOST_AUTO_TEST_CASE(verify_blames_no_side_when_the_log_failed_its_checks) {
   spit(a.log, edited);
   auto v = run_gk({"archive", "verify", a.root, "--no-log"});
   BOOST_TEST(v.code == 1);
-  BOOST_TEST(v.out.find("(inventory or log entry altered: the log failed its checks)") != std::string::npos, v.out);
+  BOOST_TEST(v.out.find("(inventory or log entry altered: no verified signature covers the entry)") != std::string::npos, v.out);
   BOOST_TEST(v.out.find("(inventory altered)") == std::string::npos, v.out);
   const std::string heads_file = slurp(a.heads);
   const auto heads = std::count(heads_file.begin(), heads_file.end(), '\n');
   BOOST_TEST(heads == 2);  // keygen's and the add's
   BOOST_TEST(v.out.find("2 log entries, 2 signed heads; ") != std::string::npos, v.out);
+  // The same edit in an entry after the last head: the log verifies, but no signature covers it.
+  spit(a.log, edited);
+  spit(a.heads, heads_file.substr(0, heads_file.find('\n') + 1));  // keygen's head only
+  auto tail = run_gk({"archive", "verify", a.root, "--no-log"});
+  BOOST_TEST(tail.out.find("1 entries after the latest signed tree head are not protected") != std::string::npos, tail.out);
+  BOOST_TEST(tail.out.find("(inventory or log entry altered: no verified signature covers the entry)") != std::string::npos, tail.out);
+  BOOST_TEST(tail.out.find("(inventory altered)") == std::string::npos, tail.out);
 }
 
 // An archive replaced whole by an older copy (log and heads included) is consistent in itself;

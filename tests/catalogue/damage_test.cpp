@@ -98,4 +98,17 @@ BOOST_AUTO_TEST_CASE(a_version_without_readable_metadata_is_shown_by_no_search) 
   BOOST_TEST(re.err.find(f.a.index_no + " v1 (record.xml: ") != std::string::npos, re.err);
 }
 
+// Only damage is indexed around: a read error that may pass (here a symbolic link loop; as root
+// the tests cannot take read permission away) stays an error, and no catalogue is written from it.
+BOOST_AUTO_TEST_CASE(a_read_error_that_is_not_damage_stays_an_error) {
+  DamagedStore f;
+  std::string path = f.store->object_path(f.a.index_no) + "/v1/content/record.xml";
+  fs::remove(path);
+  fs::create_symlink("record.xml", path);
+  auto r = run_cli("search " + q(f.root) + " 完好正文");
+  BOOST_TEST(r.code == 1);
+  BOOST_TEST(r.err.find(path + ": cannot read: Too many levels of symbolic links") != std::string::npos, r.err);
+  BOOST_TEST(!fs::exists(f.cat()));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -178,4 +178,31 @@ BOOST_AUTO_TEST_CASE(imprint_last_line_with_a_squeezed_mark_stays_inside) {
   BOOST_TEST(squeezed == 1);
 }
 
+// A 署名 line with a squeezed-in closing mark (several 机关 ending in a bracket) stays inside
+// its 2-character right indent, as every line of break_lines must be drawn (lines.h).
+BOOST_AUTO_TEST_CASE(signature_line_with_a_squeezed_mark_stays_inside) {
+  // The right edge: where a full line without a mark ends (a 署名 that wraps fills its first
+  // line to the 2-character indent); the line of 26 characters and ） was drawn 1 em past it.
+  double full = 0;
+  std::vector<std::pair<std::string, double>> marked;  // line, where its ink ends
+  for (size_t n = 24; n <= 28; ++n) {
+    BoundDocument d;
+    Signature sig;
+    sig.name = span(han(n, n) + U"）");
+    sig.date = span(U"2023年8月28日");
+    d.blocks.push_back(sig);
+    auto r = lay_out(d, fonts());
+    BOOST_REQUIRE_MESSAGE(r.is_ok(), (r.is_ok() ? "" : r.error().str()));
+    for (auto& p : r->pages)
+      for (auto& run : p.texts) {
+        if (run.text.front() == U'—' || run.text.find(U'年') != std::u32string::npos) continue;  // page number, date
+        if (run.text.back() == U'）' && run.text.size() == 27) marked.emplace_back(text::to_utf8(run.text), run_end(*r, run, true));
+        else if (run.text.size() == 26) full = std::max(full, run_end(*r, run, true));
+      }
+  }
+  BOOST_REQUIRE(full > 0);
+  BOOST_REQUIRE(!marked.empty());
+  for (auto& [line, end] : marked) BOOST_TEST(end <= full + 0.01, line << " ends at " << end << ", full lines at " << full);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -354,6 +354,16 @@ BOOST_AUTO_TEST_CASE(a_folder_of_records_includes_any_case_and_subfolders) {
   BOOST_TEST(fs::is_regular_file(t / "out/A.pdf"));
   BOOST_TEST(fs::is_regular_file(t / "out/2023-03/A.pdf"));
   BOOST_TEST((read_bytes(t / "out/A.pdf") == read_bytes(t / "out/2023-03/A.pdf")));
+  // a.xml beside A.XML would both be A.pdf: refused before anything is written.
+  fs::copy_file(announcement(), t / "in/a.XML");
+  fs::copy_file(announcement(), t / "in/a.xml");
+  fs::create_directory(t / "out3");
+  auto twice = run({gongkai(), "render", "--template", notice_template(), "--records", t / "in", "--out", t / "out3"});
+  BOOST_TEST(twice.status == 1);
+  BOOST_TEST(twice.err == "gongkai: " + t / "in/a.xml" + ": and " + t / "in/a.XML" + " would both be rendered to " + t / "out3/a.pdf" +
+                              "; rename one\n",
+             twice.err);
+  expect_empty(t / "out3");
   fs::create_directory(t / "empty");
   fs::create_directory(t / "out2");
   auto none = run({gongkai(), "render", "--template", notice_template(), "--records", t / "empty", "--out", t / "out2"});
