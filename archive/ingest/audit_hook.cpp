@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "archive/audit/head.h"
 #include "archive/audit/log.h"
 #include "archive/ocfl/fsutil.h"
 #include "archive/ocfl/json.h"
@@ -87,7 +88,10 @@ void set_actor(audit::Entry& e) {
 // Called only with a key: keygen, the one way an archive gets a key, signs a head over its
 // key-rotate entry, so a log without heads lost them (emptying heads.jsonl let the next writer
 // sign over a forged entry: found by a black-box review).
-Status require_covered_tail(const audit::AuditLog& log, const std::string& root) {
+// With `signer` (a writer's key), the latest head must also verify with it: a head line signed by
+// another key, or by none, would otherwise count as signed and let the writer's own head cover
+// a forged entry (a black-box review put its own key and head in; verify then passed).
+Status require_covered_tail(const audit::AuditLog& log, const std::string& root, const audit::PrivateKey* signer) {
   const auto& head = log.latest_head();
   if (!head) {
     uint64_t n = log.size();
@@ -101,6 +105,11 @@ Status require_covered_tail(const audit::AuditLog& log, const std::string& root)
                       "Check the archive with `gongkai archive verify " + root + "`, then sign them with `gongkai audit recover " +
                       root + "`");
   }
+  if (signer)
+    if (auto s = audit::verify_head(*head, signer->public_key(), audit::audit_dir(root) + "/" + audit::kHeadsFile); !s)
+      return make_error("the latest tree head of the audit log is not signed by this archive's key (" + s.error().message +
+                        "): a head was added or altered to cover entries; nothing was written. `gongkai archive verify " +
+                        root + "` names it");
   if (log.size() <= head->size) return {};
   uint64_t n = log.size() - head->size;
   return make_error("the audit log has " + std::to_string(n) + " entr" + (n == 1 ? "y" : "ies") + " after its last signed head (seq " +
@@ -150,7 +159,7 @@ Status check_log_before_write(const std::string& root, const audit::PrivateKey* 
     e.message += tail;
     return e;
   }
-  return require_covered_tail(*log, root);
+  return require_covered_tail(*log, root, key);
 }
 
 Status check_versions_not_logged(const ocfl::Store& store, const std::vector<ocfl::NewVersion>& versions) {
@@ -194,7 +203,7 @@ Result<uint64_t> log_operation(const std::string& root, audit::Entry e, const au
   auto log = audit::AuditLog::open(audit::audit_dir(root), audit::OpenOptions{false, true});
   if (!log) return log.error();
   if (key)
-    if (auto s = require_covered_tail(*log, root); !s) return s.error();
+    if (auto s = require_covered_tail(*log, root, key); !s) return s.error();
   auto seq = log->append(std::move(e));
   if (!seq) return seq.error();
   if (key)
@@ -272,7 +281,7 @@ Result<KeygenResult> keygen(const std::string& root, const std::string& private_
                           ", although config.json is missing); keys are never replaced by keygen",
                       config_path(root));
   if (log->latest_head())  // a root whose config.json was removed: refuse before making anything
-    if (auto s = require_covered_tail(*log, root); !s) return s.error();
+    if (auto s = require_covered_tail(*log, root, nullptr); !s) return s.error();
   if (auto s = ocfl::fsx::make_dirs(public_key_dir(root)); !s) return s.error();
   std::string tmp_pub = public_key_dir(root) + "/new-" + ocfl::fsx::random_token() + ".tmp";
   auto pub = audit::generate_keypair(r.private_path, tmp_pub);
@@ -352,7 +361,7 @@ Status after_commit(const std::string& root, const std::vector<CommittedVersion>
   auto log = audit::AuditLog::open(audit::audit_dir(root), audit::OpenOptions{false, true});
   if (!log) return log.error();
   if (key)
-    if (auto s = require_covered_tail(*log, root); !s) return s;
+    if (auto s = require_covered_tail(*log, root, key); !s) return s;
   std::vector<audit::Entry> entries;
   entries.reserve(versions.size());
   for (const auto& v : versions) entries.push_back(audit_entry(v));

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "archive/audit/head.h"
+#include "archive/audit/log.h"
 #include "archive/ingest/audit_hook.h"
 #include "archive/ocfl/store.h"
 #include "archive_test_util.h"
@@ -70,6 +71,34 @@ BOOST_AUTO_TEST_CASE(a_signing_writer_refuses_an_archive_whose_log_was_removed) 
                      "key: the audit log was removed; nothing was written. `gongkai archive verify " + a.root +
             "` names what changed");
   BOOST_TEST(!fs::exists(a.log));
+}
+
+// A head line the archive's key did not sign (an attacker's own key, or a bad signature) is not
+// a signed head: the writer refuses rather than sign over what it covers (a black-box review got
+// a forged correction signed by the next clerk's write this way, and verify then passed).
+BOOST_AUTO_TEST_CASE(a_signing_writer_refuses_a_latest_head_its_key_did_not_sign) {
+  SignedArchive a;
+  auto evil = gk::audit::generate_keypair(a.t / "evil.pem", a.t / "evil.pub");
+  BOOST_REQUIRE(evil);
+  auto evil_key = gk::audit::PrivateKey::load(a.t / "evil.pem");
+  BOOST_REQUIRE(evil_key);
+  gk::audit::Hash root{};
+  {
+    auto log = gk::audit::AuditLog::open(gk::audit::audit_dir(a.root), {true, false});
+    BOOST_REQUIRE(log);
+    root = log->root(log->size()).value();
+  }
+  auto head = gk::audit::sign_tree_head(2, root, *evil_key);
+  BOOST_REQUIRE(head);
+  spit(a.heads, slurp(a.heads) + head->json_line() + "\n");
+  auto before = snapshot(a.root);
+  auto r = run_gk({"archive", "status", a.root, kSeedId, "--status", "失效", "--message", "失效"});
+  BOOST_TEST(r.code == 1);
+  BOOST_TEST(r.err.rfind("gongkai: the latest tree head of the audit log is not signed by this archive's key (", 0) == 0u, r.err);
+  BOOST_TEST(r.err.find("): a head was added or altered to cover entries; nothing was written. `gongkai archive verify " + a.root +
+                        "` names it\n") != std::string::npos,
+             r.err);
+  BOOST_TEST((snapshot(a.root) == before));
 }
 
 // keygen killed after writing config.json, before logging its key: an empty log with a key.
