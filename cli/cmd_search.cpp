@@ -248,6 +248,19 @@ int run_search(const cli::Args& args) {
     Json::Array hits;
     for (const auto& h : res->hits) hits.push_back(hit_json(h));
     out["hits"] = Json(std::move(hits));
+    // What the stderr warning says, for a program (a portal) that reads only this: the versions
+    // indexed from part of their files (black-box review).
+    if (auto d = ix->damaged_versions(); d && !d->empty()) {
+      Json::Array damaged;
+      for (const auto& v : *d) {
+        Json::Object o;
+        o["object_id"] = v.object_id;
+        o["version"] = static_cast<double>(v.version);
+        o["damage"] = v.damage;
+        damaged.push_back(Json(std::move(o)));
+      }
+      out["damaged"] = Json(std::move(damaged));
+    }
     std::cout << ocfl::write_json(Json(std::move(out)));
     return cli::kOk;
   }

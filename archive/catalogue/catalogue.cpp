@@ -386,7 +386,15 @@ Result<Index> open_checked_unnoted(const ocfl::Store& store, const std::string& 
   std::vector<std::pair<std::string, int>> missing;
   for (const auto& [dir, st] : *objs) {
     auto it = scan->find(dir);
-    if (it == scan->end() || it->second < st.head)
+    // Fewer vN directories than the catalogue's head: a store rolled back, unless the object's
+    // inventory still names that head (its version directory removed: damage, which the catalogue
+    // holds already; rebuilding on every search changed nothing: a black-box review).
+    auto inventory_head = [&]() {
+      auto text = read_file(store.root() + "/" + dir + "/inventory.json");
+      auto inv = text ? ocfl::Inventory::from_json(*text, dir + "/inventory.json") : Result<ocfl::Inventory>(text.error());
+      return inv ? inv->head_number() : 0;
+    };
+    if (it == scan->end() || (it->second < st.head && inventory_head() != st.head))
       return rebuild_with("catalogue " + p + " lists versions the store does not have; rebuilding it from the store");
     // Same directories and heads, other contents (a catalogue of another store, an object put
     // back from a backup): the head's inventory is not the one indexed.

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "archive/ocfl/fsutil.h"
 #include "store_fixture.h"
 
 using namespace cat_test;
@@ -88,6 +89,11 @@ BOOST_AUTO_TEST_CASE(a_version_without_readable_metadata_is_shown_by_no_search) 
   BOOST_TEST(f.total("戊己庚辛特征语 --include-withdrawn") == 0);
   BOOST_TEST(f.total("戊己庚辛特征语 --status 发布") == 0);
   BOOST_TEST(f.total("完好正文") == 1);
+  auto json = run_cli("search " + q(f.root) + " 完好正文 --json");
+  BOOST_TEST(json.out.find("\"damaged\": [\n    {\n      \"damage\": \"metadata.json: content does not match its sha512 digest "
+                           "(corrupted?)\",\n      \"object_id\": \"" + f.b.index_no + "\",\n      \"version\": 1\n") !=
+                 std::string::npos,
+             json.out);
   auto tree = run_cli("catalogue " + q(f.root) + " --json");
   BOOST_TEST(tree.code == 0, tree.err);
   // Removed altogether, the file is damage too.
@@ -96,6 +102,19 @@ BOOST_AUTO_TEST_CASE(a_version_without_readable_metadata_is_shown_by_no_search) 
   BOOST_TEST(re.code == 0, re.err);
   BOOST_TEST(re.err.find("warning: 2 versions are damaged") != std::string::npos, re.err);
   BOOST_TEST(re.err.find(f.a.index_no + " v1 (record.xml: ") != std::string::npos, re.err);
+}
+
+// A version directory removed (the inventory still names it) is damage the catalogue holds: it
+// is not a store rolled back, and searches did a full rebuild each time (a black-box review).
+BOOST_AUTO_TEST_CASE(a_removed_version_directory_is_not_rebuilt_on_every_search) {
+  DamagedStore f;
+  gk::ocfl::fsx::remove_tree(f.store->object_path(f.a.index_no) + "/v1");
+  std::string err;
+  BOOST_TEST(f.total("完好正文", &err) == 1);
+  BOOST_TEST(err.find(f.a.index_no + " v1 (record.xml: cannot read: No such file or directory") != std::string::npos, err);
+  BOOST_TEST(f.total("完好正文", &err) == 1);
+  BOOST_TEST(err.find("rebuilding") == std::string::npos, err);
+  BOOST_TEST(err.find("warning: 1 version is damaged") != std::string::npos, err);
 }
 
 // Only damage is indexed around: a read error that may pass (here a symbolic link loop; as root
