@@ -25,13 +25,16 @@ const char* kConsistencyHelp =
     "usage: gongkai audit consistency ROOT OLD_HEAD_FILE [--out FILE]\n"
     "Consistency proof that the log of the latest signed head extends the log of OLD_HEAD_FILE.\n";
 const char* kRecoverHelp =
-    "usage: gongkai audit recover ROOT [--key PATH]\n"
+    "usage: gongkai audit recover ROOT [--key PATH] [--lost-log]\n"
     "Logs the versions a crash left without an audit entry (committed, then interrupted before the\n"
     "append; `gongkai archive verify` reports them as unlogged). Each entry is rebuilt from the\n"
     "version's metadata.json and marked \"recovered\" with who logged it and when; then a tree head\n"
     "is signed. It waits for writers in progress (they hold the store's write lock from commit to\n"
     "entry), so it may run at any time. Opening the store first finishes or discards the transactions\n"
-    "interrupted writes left in extensions/gongkai-staging/ (listed as it does so).\n";
+    "interrupted writes left in extensions/gongkai-staging/ (listed as it does so).\n"
+    "Entries no signed head covers (heads removed, or a crash before signing) are signed once the\n"
+    "archive is checked. A log removed or emptied while the store holds versions lost its history:\n"
+    "restore it from a backup, or start a new one from the store with --lost-log.\n";
 const char* kCheckHelp =
     "usage: gongkai audit check --key PUB --head HEAD [--proof FILE]\n"
     "       gongkai audit check --key PUB --old-head OLD --head NEW --proof FILE\n"
@@ -45,9 +48,11 @@ int usage(const cli::Options& o, size_t max, const std::string& why, const char*
   return usage(extra.empty() ? why : extra, help);
 }
 
-std::optional<cli::Options> parse(const cli::Args& a, std::set<std::string> values, const char* help, int& rc) {
+std::optional<cli::Options> parse(const cli::Args& a, std::set<std::string> values, const char* help, int& rc,
+                                  std::set<std::string> flags = {}) {
   std::string err;
-  auto o = cli::parse_options(a, values, {"help"}, err);
+  flags.insert("help");
+  auto o = cli::parse_options(a, values, flags, err);
   if (!o) rc = usage(err, help);
   else if (o->has("help")) {
     std::cout << help;
@@ -161,22 +166,25 @@ int check(const cli::Args& a) {
 
 int recover(const cli::Args& a) {
   int rc = 0;
-  auto o = parse(a, {"key"}, kRecoverHelp, rc);
+  auto o = parse(a, {"key"}, kRecoverHelp, rc, {"lost-log"});
   if (!o) return rc;
   if (o->positional.size() != 1) return usage(*o, 1, "audit recover needs ROOT", kRecoverHelp);
   const std::string& root = o->positional[0];
   auto key = ingest::load_signing_key(root, o->get("key").value_or(""));
   if (!key) return cli::fail(key.error().str());
-  auto r = ingest::log_unlogged_versions(root, *key ? &**key : nullptr);
+  auto r = ingest::log_unlogged_versions(root, *key ? &**key : nullptr, o->has("lost-log"));
   if (!r) return cli::fail(r.error().str());
   std::cout << r->store.str();  // interrupted writes finished or discarded on opening the store
-  if (r->logged_key) std::cout << "logged the key-rotate entry of the signing key (keygen stopped before it)\n";
+  if (r->new_log) std::cout << "started a new audit log (the old one was lost): logged the signing key's key-rotate entry\n";
+  else if (r->logged_key)
+    std::cout << "logged the key-rotate entry of the signing key (keygen stopped before it)"
+              << (r->logged.empty() ? " and signed a tree head" : "") << "\n";
   for (const auto& v : r->logged) std::cout << "logged: " << v.object_id << " " << v.version << " (" << v.action << ")\n";
   if (r->signed_tail > 0)
     std::cout << "signed a tree head over " << r->signed_tail << " entr" << (r->signed_tail == 1 ? "y" : "ies")
               << " that no head covered\n";
   if (r->logged.empty()) {
-    if (r->signed_tail == 0) std::cout << "every version has its audit entry: nothing written\n";
+    if (r->signed_tail == 0 && !r->logged_key) std::cout << "every version has its audit entry: nothing written\n";
   } else {
     std::cout << r->logged.size() << " version(s) had no audit entry and are now logged"
               << (*key ? ", under a signed tree head" : " (no signing key: unsigned)") << "\n";

@@ -136,7 +136,8 @@ Status check_log_before_write(const std::string& root, const audit::PrivateKey* 
   const bool log_exists = fs::exists(log_path, ec);
   if (!heads_exist && log_exists && fs::file_size(log_path, ec) > 0 && !ec)
     return make_error(std::string(audit::kHeadsFile) + " is missing although " + audit::kLogFile +
-                          " holds entries: the signed tree heads were removed" + tail,
+                          " holds entries: the signed tree heads were removed; nothing was written. Check the archive with "
+                          "`gongkai archive verify " + root + "`, then `gongkai audit recover " + root + "` signs the log again",
                       heads);
   if (!log_exists) {
     if (heads_exist)

@@ -73,8 +73,13 @@ struct LogRecovery {
   std::vector<CommittedVersion> logged;
   uint64_t signed_tail = 0;  // entries after the last head that the new head now covers
   bool logged_key = false;   // keygen's key-rotate entry was missing (keygen killed) and is now logged
+  bool new_log = false;      // lost_log: a new log was started (the old one was removed or emptied)
 };
-Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::PrivateKey* key);
+// With a key, an empty (or removed) log while the store holds versions is refused unless
+// `lost_log`: its history is lost, and the new log starts from the store (entries "recovered").
+// A removed heads.jsonl beside the log is taken as headless (signed after the check); a removed
+// log.jsonl beside its heads is refused (only a backup brings it back).
+Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::PrivateKey* key, bool lost_log = false);
 
 // Refuses a signing write (before it commits anything) when the log has entries after its last
 // signed head: a crash left them unsigned, or heads were removed to hide altered entries, and the

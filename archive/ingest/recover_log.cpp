@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <map>
 #include <tuple>
 
@@ -18,9 +19,38 @@
 
 namespace gk::ingest {
 
-Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::PrivateKey* key) {
+namespace fs = std::filesystem;
+
+Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::PrivateKey* key, bool lost_log) {
   auto store = ocfl::Store::open(root);
   if (!store) return store.error();
+  const std::string dir = audit::audit_dir(root);
+  const std::string log_path = dir + "/" + audit::kLogFile, heads_path = dir + "/" + audit::kHeadsFile;
+  std::error_code ec;
+  const bool log_exists = fs::exists(log_path, ec), heads_exist = fs::exists(heads_path, ec);
+  // Removed files (found by a black-box review), decided before the open creates anything: the
+  // heads alone removed is a headless log, which this signs once it is checked; the log removed
+  // beside its heads lost its history, which only a backup brings back.
+  if (!log_exists && heads_exist)
+    return make_error(std::string(audit::kLogFile) + " is missing although its signed tree heads are here: the log's history "
+                                                     "is lost; restore it from a backup (nothing was written)",
+                      heads_path);
+  // An empty (or missing) log while the store holds versions is a log removed or emptied, not
+  // keygen's crash: its history is lost, and a new one is written only when asked for.
+  auto empty_or_missing = [&](const std::string& p) { return !fs::exists(p, ec) || fs::file_size(p, ec) == 0; };
+  bool new_log = false;
+  if (key && empty_or_missing(log_path) && empty_or_missing(heads_path)) {
+    auto ids = store->list_objects();
+    if (!ids) return ids.error();
+    if (!ids->empty() && !lost_log)
+      return make_error("the audit log is empty but the store holds " + std::to_string(ids->size()) +
+                        " object(s): the log was removed or emptied and its history is lost; restore " + audit::kLogFile +
+                        " and " + audit::kHeadsFile + " from a backup, or start a new log from the store with `gongkai "
+                        "audit recover " + root + " --lost-log` (every entry marked recovered); nothing was written");
+    new_log = !ids->empty();
+  }
+  if (log_exists && !heads_exist)
+    if (auto s = write_file_atomic(heads_path, ""); !s) return s.error();
   // The store's write lock first, exclusively (the order writers take them in): a writer holds it
   // shared from its commit to its entry, so no version found now is still on its way to the log
   // (without it, a version of a long batch could be logged twice: here and by its writer).
@@ -32,6 +62,8 @@ Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::
   if (!log) return log.error();
   // keygen killed between writing config.json and logging its key leaves a key and an empty log:
   // every signing writer refuses that (audit_hook.h), and this finishes keygen's entry.
+  const uint64_t size_before = log->size();
+  const bool out_new_log = new_log;
   bool logged_key = false;
   if (key && log->size() == 0 && !log->latest_head()) {
     auto cfg = gk::read_file(root + "/" + audit::kSigningConfig);
@@ -39,7 +71,8 @@ Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::
     audit::Entry e = key_rotate_entry(*cfg, key->fingerprint());
     const char* user = std::getenv("USER");
     e.actor = user && *user ? user : "gongkai";
-    e.detail["recovered"] = "logged by audit recover at " + audit::now_rfc3339_utc() + ": keygen stopped before its entry";
+    e.detail["recovered"] = "logged by audit recover at " + audit::now_rfc3339_utc() +
+                            (out_new_log ? ": a new log, the old one was lost" : ": keygen stopped before its entry");
     if (auto seq = log->append(std::move(e)); !seq) return seq.error();
     logged_key = true;
   }
@@ -97,10 +130,11 @@ Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::
   // tells which): the operator has checked them by running this, so the new head covers them. No
   // head at all with a key: keygen's was removed (writers refuse such a log), so all of them.
   const auto& head = log->latest_head();
-  if (key) out.signed_tail = head ? (log->size() > head->size ? log->size() - head->size : 0) : log->size();
+  if (key) out.signed_tail = size_before - (head ? std::min(head->size, size_before) : 0);  // entries found unsigned
   out.logged_key = logged_key;
+  out.new_log = out_new_log;
   if (found.empty()) {
-    if (out.signed_tail > 0)
+    if (key && (out.signed_tail > 0 || logged_key))
       if (auto h = log->sign_head(*key); !h) return h.error();
     return out;
   }

@@ -34,9 +34,10 @@ void check_kept_head(const std::string& audit_dir, const std::string& head_file,
   }
   auto root = log->root(head->size);
   if (!root || *root != head->root)
-    out.push_back({"log", "", "", log_file,
+    out.push_back({"rolled-back", "", "", log_file,
                    "the log's first " + std::to_string(head->size) + " entries do not have the root of " + kept +
-                       ": its history was rewritten, or the head is of another archive"});
+                       ": its history was rewritten (an older copy put back and written to since), or the head is of "
+                       "another archive"});
 }
 
 }  // namespace gk::verify::detail
