@@ -214,17 +214,22 @@ int run_search(const cli::Args& args) {
       if (auto r = catalogue::search(*ix, again); r && r->total > 0) hint = std::move(*r);
     }
   }
-  // Nothing found, but withdrawn (撤回) items match: say so, so that a clerk looking for what
-  // was withdrawn is not told it never existed (a black-box review).
+  // Nothing found, but withdrawn (撤回) items match, as typed or in the form above: say so, so
+  // that a clerk looking for what was withdrawn is not told it never existed (a black-box review).
   bool hint_withdrawn = false;
   if (res->total == 0 && !hint && !req.filters.include_withdrawn && req.filters.status.empty()) {
     catalogue::SearchRequest again = req;
     again.filters.include_withdrawn = true;
     again.page = 1;
-    if (auto r = catalogue::search(*ix, again); r && r->total > 0) {
-      hint = std::move(*r);
-      hint_query = req.query;
-      hint_withdrawn = true;
+    for (const std::string& q : {req.query, hint_query}) {
+      if (q.empty() || hint) continue;
+      again.query = q;
+      if (auto r = catalogue::search(*ix, again); r && r->total > 0) {
+        hint = std::move(*r);
+        hint_withdrawn = true;
+        if (q == req.query) hint_why.clear();
+        hint_query = q;
+      }
     }
   }
   if (json) {
@@ -273,9 +278,12 @@ int run_search(const cli::Args& args) {
   else if (res->total > 0)
     std::cout << "，第 " << res->page << "/" << pages << more << " 页";
   std::cout << "\n";
-  if (hint && hint_withdrawn)
+  if (hint && hint_withdrawn && hint_why.empty())
     std::cout << "提示：另有 " << hint->total << (hint->total_exact ? "" : "+")
               << " 条已撤回的结果，加 --include-withdrawn 查看\n";
+  else if (hint && hint_withdrawn)
+    std::cout << "提示：" << hint_why << "，搜索 " << for_terminal(hint_query) << " 有 " << hint->total
+              << (hint->total_exact ? "" : "+") << " 条已撤回的结果，加 --include-withdrawn 查看\n";
   else if (hint)
     std::cout << "提示：" << hint_why << "，搜索 " << for_terminal(hint_query) << " 有 " << hint->total
               << (hint->total_exact ? "" : "+") << " 条结果\n";

@@ -115,6 +115,7 @@ BOOST_AUTO_TEST_CASE(as_of_and_withdrawn) {
   y.index_no = "11519900008452170L/2023-00002";
   y.title = "青川市关于扶贫项目公示的公告";
   y.paragraphs = {"扶贫项目公示如下。"};
+  y.doc_number = "青公通〔2023〕7号";
   BOOST_REQUIRE(add(*f.store, "y", y, "2023-01-10T10:00:00+08:00"));
   BOOST_REQUIRE(add(*f.store, "y", y, "2023-07-01T10:00:00+08:00", "撤回", 2));
   BOOST_REQUIRE(index_versions(*f.store, {{"x", 2}, {"y", 2}}));
@@ -151,6 +152,11 @@ BOOST_AUTO_TEST_CASE(as_of_and_withdrawn) {
   BOOST_TEST(none.out == "共 0 条结果\n提示：另有 1 条已撤回的结果，加 --include-withdrawn 查看\n", none.out);
   auto json = run_cli("search " + q(f.root) + " 项目公示 --json");
   BOOST_TEST(json.out.find("\"suggestion\": {\n    \"include_withdrawn\": true,") != std::string::npos, json.out);
+  // Typed with [2023] as well (the two hints together: a code review of the first).
+  auto typed = run_cli("search " + q(f.root) + " '青公通[2023]7号'");
+  BOOST_TEST(typed.out == "共 0 条结果\n提示：文号中的年份写作〔〕，搜索 青公通〔2023〕7号 有 1 条已撤回的结果，加 "
+                         "--include-withdrawn 查看\n",
+             typed.out);
   auto gone = run_cli("search " + q(f.root) + " 没有的词");
   BOOST_TEST(gone.out == "共 0 条结果\n", gone.out);
 }
