@@ -419,7 +419,7 @@ Result<const HiddenRows*> Index::hidden_rows() const {
 }
 
 Result<std::vector<DamagedVersion>> Index::damaged_versions() const {
-  Stmt& st = prepared("SELECT object_id, version, damage FROM versions WHERE damage IS NOT NULL ORDER BY seq");
+  Stmt& st = prepared("SELECT object_id, version, damage FROM versions WHERE damage IS NOT NULL ORDER BY object_id, version");
   if (!st.ok()) return make_error("damaged: " + st.error(), path_);
   std::vector<DamagedVersion> out;
   int rc;

@@ -140,7 +140,7 @@ class Index {
   // Read on first use; read again after a commit here or by another connection.
   Result<const DocLengths*> doc_lengths() const;
   Result<const HiddenRows*> hidden_rows() const;
-  // The damaged versions (Entry::damage), oldest first; a lookup in a partial index.
+  // The damaged versions (Entry::damage) by object id and version.
   Result<std::vector<DamagedVersion>> damaged_versions() const;
 
  private:

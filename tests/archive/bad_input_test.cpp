@@ -231,6 +231,15 @@ BOOST_AUTO_TEST_CASE(messages_name_what_is_wrong) {
              g.err);
   BOOST_TEST(g.err.find("): the store is damaged; `gongkai archive verify " + a.root + "` names what is wrong\n") != std::string::npos, g.err);
   BOOST_TEST(!fs::exists(t / "got"));
+  // archive list names it and lists the others (it stopped at the first such object).
+  auto more = run_gk({"archive", "add", a.root, "--record", source("samples/notices/announcement.xml")});
+  BOOST_REQUIRE_MESSAGE(more.code == 0, more.err);
+  auto l = run_gk({"archive", "list", a.root});
+  BOOST_TEST(l.code == 1);
+  BOOST_TEST(l.err.find("gongkai: object '" + std::string(kSeedId) + "' head v1: metadata.json, listed in its inventory, cannot be read") !=
+                 std::string::npos,
+             l.err);
+  BOOST_TEST(std::count(l.out.begin(), l.out.end(), '\n') == 1, l.out);  // the announcement
 }
 
 BOOST_AUTO_TEST_CASE(full_disk_leaves_the_store_unchanged) {
