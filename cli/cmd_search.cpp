@@ -404,7 +404,13 @@ int run_reindex(const cli::Args& args) {
       std::cout << "catalogue " << path << " is current (" << r->versions << (r->versions == 1 ? " version)\n" : " versions)\n");
       return cli::kOk;
     }
-    return cli::fail("catalogue " + path + " differs from a rebuild from the store" + (r->why.empty() ? "" : " (" + r->why + ")") +
+    // A catalogue holding damaged versions differs once their files are restored: say so.
+    std::string why = r->why;
+    if (why.empty())
+      if (auto ix = catalogue::Index::open(path, false, false))
+        if (auto d = ix->damaged_versions(); d && !d->empty())
+          why = "it holds " + std::to_string(d->size()) + " damaged version(s) as they were indexed; restored files read otherwise";
+    return cli::fail("catalogue " + path + " differs from a rebuild from the store" + (why.empty() ? "" : " (" + why + ")") +
                      "; run gongkai archive reindex");
   }
   auto r = catalogue::rebuild(*s, path);

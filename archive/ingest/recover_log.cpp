@@ -116,7 +116,9 @@ Result<LogRecovery> log_unlogged_versions(const std::string& root, const audit::
       CommittedVersion c = committed_version(id, name, same_files ? audit::kActionStatusChange : audit::kActionVersionAdd,
                                              m->second, digest_of(m->first));
       // The action is inferred: `archive add --status` with unchanged files also makes such a version.
-      c.detail["recovered"] = "logged after a crash between commit (" + ver.created + ") and audit append, by " +
+      c.detail["recovered"] = std::string(out_new_log ? "logged into a new audit log (the old one was lost) for the commit of "
+                                                      : "logged after a crash between commit (") +
+                              ver.created + (out_new_log ? ", by " : ") and audit append, by ") +
                               (login && *login ? login : "gongkai") + " at " + audit::now_rfc3339_utc() +
                               "; action inferred from the files (" +
                               (same_files ? "the same as the previous version's" : "changed") + ")";

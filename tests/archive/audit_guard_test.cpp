@@ -188,6 +188,8 @@ BOOST_AUTO_TEST_CASE(recover_around_removed_log_files) {
     BOOST_TEST(lost.out.find("started a new audit log (the old one was lost)") != std::string::npos, lost.out);
     BOOST_TEST(lost.out.find("1 version(s) had no audit entry and are now logged, under a signed tree head") != std::string::npos,
                lost.out);
+    BOOST_TEST(slurp(a.log).find("\"recovered\":\"logged into a new audit log (the old one was lost) for the commit of ") !=
+               std::string::npos);
     auto v = run_gk({"archive", "verify", a.root, "--no-log"});
     BOOST_TEST(v.code == 0, v.out + v.err);
   }

@@ -75,6 +75,15 @@ BOOST_AUTO_TEST_CASE(a_damaged_record_is_indexed_from_its_metadata_and_named_in_
   BOOST_TEST(re.err.find(warning) != std::string::npos, re.err);
   auto check = run_cli("archive reindex --check " + q(f.root));  // the same bytes again
   BOOST_TEST(check.code == 0, check.err);
+  // The file restored (the byte flipped back): the check says why the catalogue now differs.
+  f.flip_byte(f.a, "record.xml");
+  auto restored = run_cli("archive reindex --check " + q(f.root));
+  BOOST_TEST(restored.code == 1);
+  BOOST_TEST(restored.err.find("differs from a rebuild from the store (it holds 1 damaged version(s) as they were indexed; "
+                               "restored files read otherwise); run gongkai archive reindex") != std::string::npos,
+             restored.err);
+  BOOST_TEST(run_cli("archive reindex " + q(f.root)).err == "");
+  BOOST_TEST(f.total("甲乙丙丁独有词") == 1);
 }
 
 // Without its metadata.json a version's status is unknown (it may be a withdrawal): no search
