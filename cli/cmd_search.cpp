@@ -266,6 +266,16 @@ int run_search(const cli::Args& args) {
       }
       out["damaged"] = Json(std::move(damaged));
     }
+    if (auto u = ix->unreadable_objects(); u && !u->empty()) {  // objects left out altogether
+      Json::Array left_out;
+      for (const auto& [dir, why] : *u) {
+        Json::Object o;
+        o["dir"] = dir;
+        o["why"] = why;
+        left_out.push_back(Json(std::move(o)));
+      }
+      out["unreadable"] = Json(std::move(left_out));
+    }
     std::cout << ocfl::write_json(Json(std::move(out)));
     return cli::kOk;
   }

@@ -97,14 +97,30 @@ Result<RebuildReport> rebuild_locked(const ocfl::Store& store, const std::string
   // A catalogue kept elsewhere through a symlink (a faster disk) is rebuilt where the link points:
   // renaming over the link replaced it with a file and left the target stale, silently.
   std::string path = link_target(link_or_path);
-  auto ids = store.list_objects();
-  if (!ids) return ids.error();
+  // Object directories, not Store::list_objects: an object whose inventory cannot be read (damage
+  // verify reports) is left out and named (Index::set_unreadable), not the end of every rebuild
+  // and so of every search needing one (a black-box review). Its vN copy is no help: the root
+  // inventory is a hard link to it.
+  auto dirs = scan_store(store);
+  if (!dirs) return dirs.error();
   // Keys first (inventories only), then one entry at a time, so memory stays small.
   Plan plan;
   RebuildReport rep;
-  for (const auto& id : *ids) {
-    auto inv = store.inventory(id);
-    if (!inv) return inv.error();
+  std::vector<std::pair<std::string, std::string>> unreadable;
+  for (const auto& [dir, head_dirs] : *dirs) {
+    (void)head_dirs;
+    const std::string where = store.root() + "/" + dir + "/inventory.json";
+    auto text = read_file(where);
+    auto inv = text ? ocfl::Inventory::from_json(*text, where) : Result<ocfl::Inventory>(text.error());
+    if (inv && store.object_path(inv->id) != store.root() + "/" + dir)
+      inv = make_error("its id '" + inv->id + "' belongs in another directory", where);
+    if (!inv) {
+      // A read error other than the file gone (permissions, I/O) may pass: it stays an error.
+      if (!text && !is_store_damage(text.error())) return text.error();
+      unreadable.emplace_back(dir, "inventory.json: " + inv.error().message);
+      continue;
+    }
+    const std::string id = inv->id;
     ++rep.objects;
     for (const auto& [n, v] : inv->versions) {
       (void)v;
@@ -126,7 +142,9 @@ Result<RebuildReport> rebuild_locked(const ocfl::Store& store, const std::string
       discard();
       return ix.error();
     }
-    if (auto s = append_plan(*ix, store, std::move(plan), &rep.versions); !s) {
+    Status s = append_plan(*ix, store, std::move(plan), &rep.versions);
+    if (s) s = ix->set_unreadable(unreadable);
+    if (!s) {
       ix = make_error("closed");
       discard();
       return s.error();
@@ -311,8 +329,16 @@ CatalogueTail catalogue_tail(const ocfl::Store& store, const std::string& path) 
 }
 
 std::string damage_notice(const Index& ix, const std::string& ocfl_root) {
+  std::string left_out;
+  if (auto u = ix.unreadable_objects(); u && !u->empty()) {
+    left_out = "warning: " + std::to_string(u->size()) + " object(s) of the store are not searchable, their inventory "
+               "unreadable: ";
+    for (size_t i = 0; i < u->size() && i < 3; ++i) left_out += (i ? "; " : "") + (*u)[i].first + " (" + (*u)[i].second + ")";
+    if (u->size() > 3) left_out += "; and " + std::to_string(u->size() - 3) + " more";
+    left_out += ". `gongkai archive verify " + ocfl_root + "` names the damage; restore it from a backup";
+  }
   auto d = ix.damaged_versions();
-  if (!d || d->empty()) return "";
+  if (!d || d->empty()) return left_out;
   const size_t n = d->size();
   std::string out = "warning: " + std::to_string(n) + (n == 1 ? " version is" : " versions are") +
                     " damaged in the store and indexed from the files that could be read (searches find "
@@ -320,7 +346,8 @@ std::string damage_notice(const Index& ix, const std::string& ocfl_root) {
   for (size_t i = 0; i < n && i < 3; ++i)
     out += (i ? "; " : "") + (*d)[i].object_id + " v" + std::to_string((*d)[i].version) + " (" + (*d)[i].damage + ")";
   if (n > 3) out += "; and " + std::to_string(n - 3) + " more";
-  return out + ". `gongkai archive verify " + ocfl_root + "` names the damage; restore the files from a backup, then run `gongkai archive reindex " + ocfl_root + "`";
+  out += ". `gongkai archive verify " + ocfl_root + "` names the damage; restore the files from a backup, then run `gongkai archive reindex " + ocfl_root + "`";
+  return left_out.empty() ? out : left_out + "\ngongkai: " + out;
 }
 
 namespace {
@@ -405,14 +432,23 @@ Result<Index> open_checked_unnoted(const ocfl::Store& store, const std::string& 
                             " is not the one indexed); rebuilding it from the store");
     }
   }
+  auto unreadable = ix->unreadable_objects();
+  if (!unreadable) return rebuild_with("catalogue " + p + " is damaged (" + unreadable.error().message + "); rebuilding it from the store");
+  const std::map<std::string, std::string> left_out(unreadable->begin(), unreadable->end());
   for (const auto& [dir, head_dirs] : *scan) {
     auto it = objs->find(dir);
     int have = it == objs->end() ? 0 : it->second.head;
     if (head_dirs <= have) continue;
     // A vN directory may belong to a commit in progress: the inventory says what is committed.
     auto text = read_file(store.root() + "/" + dir + "/inventory.json");
-    if (!text) return text.error();
-    auto inv = ocfl::Inventory::from_json(*text, store.root() + "/" + dir + "/inventory.json");
+    auto inv = text ? ocfl::Inventory::from_json(*text, store.root() + "/" + dir + "/inventory.json") : Result<ocfl::Inventory>(text.error());
+    const bool was_left_out = left_out.count(dir) > 0;
+    if (inv && was_left_out)  // restored: its versions go back in
+      return rebuild_with("catalogue " + p + " left out " + dir + " (its inventory could not be read), which reads now; rebuilding it from the store");
+    if (!inv && was_left_out) continue;  // still unreadable: named in every answer
+    if (!inv && (text || is_store_damage(text.error())))
+      return rebuild_with("catalogue " + p + " cannot index " + dir + " (" + inv.error().message +
+                          "); rebuilding it from the store without it");
     if (!inv) return inv.error();
     if (inv->head_number() > have) missing.emplace_back(inv->id, inv->head_number());
   }

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "archive/catalogue/catalogue.h"
+#include "archive/catalogue/internal.h"
 #include "archive/catalogue/text.h"
 #include "archive/ocfl/json.h"
 #include "archive/ocfl/rules.h"
@@ -229,17 +230,15 @@ std::string inventory_digest_of(const std::string& dir, const std::string& algor
   return algorithm + ":" + fold(hex);
 }
 
-namespace {
+namespace detail {
 
-// Errors of Store::read_file that mean the store itself is damaged: bytes other than the
-// inventory's digest, a content file or directory gone, a directory in a file's place.
-bool is_damage(const Error& e) {
+bool is_store_damage(const Error& e) {
   const std::string& m = e.message;
   return m.rfind("content does not match its ", 0) == 0 || m == std::string("cannot read: ") + std::strerror(ENOENT) ||
          m == std::string("cannot read: ") + std::strerror(ENOTDIR) || m == "is a directory, not a file";
 }
 
-}  // namespace
+}  // namespace detail
 
 Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, int n) {
   auto it = inv.versions.find(n);
@@ -267,7 +266,7 @@ Result<Entry> read_entry(const ocfl::Store& store, const ocfl::Inventory& inv, i
   auto read = [&](const char* name) -> std::optional<std::string> {
     auto bytes = store.read_file(inv, vname, name);  // the inventory in hand, not read again
     if (bytes) return std::move(*bytes);
-    if (!is_damage(bytes.error())) failed = bytes.error();
+    if (!detail::is_store_damage(bytes.error())) failed = bytes.error();
     else e.damage += (e.damage.empty() ? "" : "; ") + std::string(name) + ": " + bytes.error().message;
     return std::nullopt;
   };

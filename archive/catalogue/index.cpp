@@ -26,7 +26,9 @@ constexpr int kApplicationId = 0x676b6361;  // "gkca"
 // both are on the page or in the 公开目录, and searching them found nothing.
 // 15: versions.damage names the files a version was indexed without (extract.cpp): one damaged
 // content file used to stop every search and reindex of the archive.
-constexpr int kFormatVersion = 15;  // also PRAGMA user_version in kSchema
+// 16: table `unreadable`: object directories whose inventory could not be read at the rebuild
+// (catalogue.cpp): one flipped byte in an inventory stopped every rebuild.
+constexpr int kFormatVersion = 16;  // also PRAGMA user_version in kSchema
 
 // Settings that decide the file's bytes are fixed here, before the first table exists.
 const char* kSchema = R"sql(
@@ -34,10 +36,11 @@ PRAGMA page_size=4096;
 PRAGMA auto_vacuum=NONE;
 PRAGMA encoding='UTF-8';
 PRAGMA application_id=1735091041;
-PRAGMA user_version=15;
+PRAGMA user_version=16;
 BEGIN;
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE objects(dir TEXT PRIMARY KEY, object_id TEXT NOT NULL, head INTEGER NOT NULL, inventory TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE unreadable(dir TEXT PRIMARY KEY, why TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE versions(
   seq INTEGER PRIMARY KEY, object_id TEXT NOT NULL, version INTEGER NOT NULL,
   created TEXT NOT NULL, created_date TEXT NOT NULL, until_date TEXT,
@@ -416,6 +419,31 @@ Result<const HiddenRows*> Index::hidden_rows() const {
     hidden_ = std::move(fresh);
   }
   return hidden_.get();
+}
+
+Status Index::set_unreadable(const std::vector<std::pair<std::string, std::string>>& objects) {
+  if (objects.empty()) return {};
+  if (auto s = exec(db(), "BEGIN"); !s) return s;
+  for (const auto& [dir, why] : objects) {
+    Stmt& st = prepared("INSERT INTO unreadable(dir, why) VALUES(?, ?)");
+    st.bind(1, dir).bind(2, why);
+    if (!st.ok() || st.step() != SQLITE_DONE) {
+      (void)exec(db(), "ROLLBACK");
+      return make_error(std::string("catalogue database error: ") + db_error(db()), path_);
+    }
+  }
+  return exec(db(), "COMMIT");
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> Index::unreadable_objects() const {
+  Stmt& st = prepared("SELECT dir, why FROM unreadable ORDER BY dir");
+  if (!st.ok()) return make_error("damaged: " + st.error(), path_);
+  std::vector<std::pair<std::string, std::string>> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.emplace_back(st.text(0), st.text(1));
+  sqlite3_reset(st.raw());
+  if (rc != SQLITE_DONE) return make_error(std::string("damaged: ") + db_error(db()), path_);
+  return out;
 }
 
 Result<std::vector<DamagedVersion>> Index::damaged_versions() const {

@@ -140,6 +140,10 @@ class Index {
   // Read on first use; read again after a commit here or by another connection.
   Result<const DocLengths*> doc_lengths() const;
   Result<const HiddenRows*> hidden_rows() const;
+  // Object directories (relative to the root) whose inventory a rebuild could not read, with why:
+  // their objects are not in the catalogue. Written once, by the rebuild, after its entries.
+  Status set_unreadable(const std::vector<std::pair<std::string, std::string>>& objects);
+  Result<std::vector<std::pair<std::string, std::string>>> unreadable_objects() const;
   // The damaged versions (Entry::damage) by object id and version.
   Result<std::vector<DamagedVersion>> damaged_versions() const;
 

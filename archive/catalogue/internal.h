@@ -48,6 +48,10 @@ std::filesystem::path dir_of(const std::string& path);  // "." for a bare file n
 Result<RebuildReport> rebuild_locked(const ocfl::Store& store, const std::string& link_or_path);
 // Object directories of the store (relative to the root) and the highest vN directory in each.
 Result<std::map<std::string, int>> scan_store(const ocfl::Store& store);
+// Errors of Store::read_file (and of gk::read_file) that mean the store itself is damaged: bytes
+// other than the inventory's digest, a file or directory gone, a directory in a file's place.
+// Other read errors (permissions, no file handles, I/O) may pass and stay errors (extract.cpp).
+bool is_store_damage(const Error& e);
 // Scratch files of killed rebuilds (the caller holds the WriteLock) and of killed checks.
 void remove_abandoned_rebuilds(const std::string& path);
 

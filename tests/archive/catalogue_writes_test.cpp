@@ -226,7 +226,7 @@ BOOST_AUTO_TEST_CASE(a_catalogue_written_during_a_check_is_checked_again) {
   BOOST_TEST(cli12.code == 1);
   BOOST_TEST(cli12.err == "gongkai: catalogue " + cat +
                               " differs from a rebuild from the store (it was written by another version of gongkai (format 12; "
-                              "this gongkai reads 15)); run gongkai archive reindex\n");
+                              "this gongkai reads 16)); run gongkai archive reindex\n");
 }
 
 // Writers lock the catalogue through the path they are given; a check of the symlink's target

@@ -168,7 +168,7 @@ BOOST_AUTO_TEST_CASE(stale_missing_and_damaged_catalogues_are_rebuilt) {
   BOOST_REQUIRE(open_checked(*f.store, "", rep4));
   BOOST_REQUIRE(rep4.notices.size() == 1u);
   BOOST_TEST(rep4.notices[0] == "catalogue " + f.cat() +
-                                    " was written by another version of gongkai (format 3; this gongkai reads 15); rebuilding it from the store");
+                                    " was written by another version of gongkai (format 3; this gongkai reads 16); rebuilding it from the store");
   BOOST_TEST((gk::read_file(f.cat()).value() == good));
 
   // Scratch files of rebuilds that were killed go with the next rebuild (each can be as large as
