@@ -83,14 +83,14 @@ void set_actor(audit::Entry& e) {
 
 // A signing writer never signs over entries it did not write and no head covers: they are what a
 // crash between an append and its signature leaves, or what tampering leaves after removing the
-// heads that covered altered entries; signing them would launder the change. Before any head
-// exists (an archive that adopts a key) every entry is unsigned, and the first head covers them.
-// Called only with a key: keygen, the one way an archive gets a key, signs a head over its
-// key-rotate entry, so a log without heads lost them (emptying heads.jsonl let the next writer
-// sign over a forged entry: found by a black-box review).
-// With `signer` (a writer's key), the latest head must also verify with it: a head line signed by
-// another key, or by none, would otherwise count as signed and let the writer's own head cover
-// a forged entry (a black-box review put its own key and head in; verify then passed).
+// heads that covered altered entries; signing them would launder the change. A log without any
+// head is refused too: keygen, the one way an archive gets a key, signs one over its key-rotate
+// entry, so the heads were removed (emptying heads.jsonl let the next writer sign over a forged
+// entry: a black-box review). keygen itself asks only when a head exists (an archive that adopts
+// a key: its first head covers every unsigned entry).
+// With `signer` (a writer's key; keygen passes none), the latest head must also verify with it: a
+// head line signed by another key, or by none, would otherwise count as signed and let the
+// writer's head cover a forged entry (a review put its own key and head in; verify then passed).
 Status require_covered_tail(const audit::AuditLog& log, const std::string& root, const audit::PrivateKey* signer) {
   const auto& head = log.latest_head();
   if (!head) {
